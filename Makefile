@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level wrapper: the module is built by kbuild (kmod/Kbuild), the tool
+# by ctl/Makefile. See README.md.
+
+KV_RUNNING := $(shell uname -r)
+# The running kernel's build tree if it has one, else the newest Debian
+# headers installed (this machine's own kernel cannot load modules).
+KDIR ?= $(shell if [ -d /lib/modules/$(KV_RUNNING)/build ]; then \
+	echo /lib/modules/$(KV_RUNNING)/build; else \
+	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
+export KDIR
+
+.PHONY: all module ctl deps check check-ctl check-kunit check-vm demo \
+	style clean
+all: module ctl
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps'" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+ctl:
+	$(MAKE) -C ctl
+
+deps:
+	tests/deps.sh
+
+# The test command of README.md: every suite, fails if any part fails.
+check: deps
+	tests/check.sh
+
+check-ctl: ctl
+	$(MAKE) -C ctl check
+
+check-kunit:
+	tests/kunit/run.sh
+
+check-vm: all
+	tests/vm/run.sh
+
+demo: deps all
+	tests/vm/run.sh --demo
+
+style:
+	$(KDIR)/scripts/checkpatch.pl --no-tree --terse --strict \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f kmod/*.c kmod/*.h \
+		kmod/uapi/*.h kmod/tests/*.c
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	-$(MAKE) -C ctl clean

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TORFW_POLICY_H
+#define _TORFW_POLICY_H
+
+#include <linux/types.h>
+#include <linux/rcupdate.h>
+#include <linux/netfilter.h>
+#include "uapi/torfw.h"
+
+struct netlink_ext_ack;
+
+enum torfw_verdict {
+	TORFW_ACCEPT,
+	TORFW_DROP,
+	TORFW_REJECT,
+};
+
+/* Connection tracking as the decision function sees it. */
+enum torfw_ct {
+	TORFW_CT_UNTRACKED,	/* not tracked on purpose, or no conntrack */
+	TORFW_CT_NEW,
+	TORFW_CT_ESTABLISHED,
+	TORFW_CT_RELATED,
+	TORFW_CT_INVALID,	/* conntrack ran and refused the packet */
+};
+
+/*
+ * Everything the decision function knows about a packet. Hooks fill it
+ * from the skb; KUnit fills it by hand.
+ */
+struct torfw_facts {
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	u64 from_ns;		/* cookie of the netns behind the input veth */
+	u32 uid;		/* owner uid in the initial user namespace */
+	u16 sport;
+	u16 dport;
+	u8 hook;		/* enum torfw_hook */
+	u8 family;		/* AF_INET, AF_INET6 */
+	u8 proto;		/* IPPROTO_*, after IPv6 extension headers */
+	u8 ct;			/* enum torfw_ct */
+	bool init_net;		/* packet is in the initial netns */
+	bool has_uid;		/* owned by a user's socket */
+	bool stream;		/* owner is a TCP stream socket */
+	bool ports;		/* sport/dport are valid (TCP/UDP head) */
+	bool tcp_syn;		/* SYN without ACK: a new connection */
+	bool fragment;		/* not the first fragment: no L4 header */
+	bool lo;		/* out device (in device for IN) is loopback */
+	bool link_ok;		/* devices are loopback or veth (other netns) */
+	bool sock_match;	/* IN: an established local socket wants it */
+};
+
+struct torfw_decision {
+	u8 verdict;		/* enum torfw_verdict */
+	u8 reason;		/* enum torfw_reason */
+	s32 service;		/* allow-list entry that matched, or -1 */
+};
+
+struct torfw_svc {
+	union nf_inet_addr addr;	/* all zero: any local address */
+	u16 port_lo;
+	u16 port_hi;
+	u8 family;
+	u8 proto;
+	u8 n_ns;
+	u16 n_allow;
+	u16 n_drop;
+	u32 uid_off;		/* allowed uids, then dropped, in uid pool */
+	u32 ns_off;		/* namespaces in ns pool */
+};
+
+struct torfw_ns {
+	u64 cookie;
+	char name[TORFW_NS_NAME_MAX];
+};
+
+struct torfw_range4 {
+	u32 lo;			/* host order, inclusive */
+	u32 hi;
+};
+
+struct torfw_portrange {
+	u8 proto;
+	u16 lo;
+	u16 hi;
+};
+
+struct torfw_redir {
+	u8 kind;		/* enum torfw_redir_kind */
+	u8 proto;
+	u8 prefixlen;
+	__be32 addr;
+	__be32 mask;
+	u16 port;		/* 0 = any */
+	u16 to_port;
+};
+
+struct torfw_options {
+	u8 nosock;		/* enum torfw_nosock */
+	u32 log_rate;
+	u32 log_burst;
+	u32 flags;		/* TORFW_OPT_F_* */
+};
+
+#define TORFW_HITS_CHUNK 2048
+
+/* The compiled policy: immutable once published, replaced as a whole. */
+struct torfw_policy {
+	struct rcu_head rcu;
+	u64 generation;
+	struct torfw_options opt;
+	u32 n_role[__TORFW_ROLE_KIND_MAX];
+	u32 *role[__TORFW_ROLE_KIND_MAX];	/* sorted uids per role */
+	u32 n_svc;
+	struct torfw_svc *svc;		/* sorted, see svc_cmp() */
+	u32 n_uids;
+	u32 *uids;			/* pool of per-entry uid lists */
+	u32 n_svc_ns;
+	struct torfw_ns *svc_ns;	/* pool of per-entry namespaces */
+	u32 n_lan;
+	struct torfw_range4 *lan;	/* sorted, merged */
+	u32 n_lan_in;			/* as given, for dumps */
+	struct torfw_range4 *lan_in;
+	u32 n_refuse;
+	struct torfw_portrange *refuse;	/* sorted by proto, lo; merged */
+	u32 n_refuse_in;
+	struct torfw_portrange *refuse_in;
+	u32 n_grant;
+	struct torfw_ns *grant;		/* sorted by cookie */
+	u32 n_redir;
+	struct torfw_redir redir[TORFW_MAX_REDIRECTS];
+	u64 __percpu **hits;		/* per entry, in chunks */
+};
+
+/* Building a policy: collect elements, then compile and validate once. */
+struct torfw_builder;
+
+struct torfw_svc_spec {
+	union nf_inet_addr addr;
+	u16 port_lo;
+	u16 port_hi;
+	u8 family;
+	u8 proto;
+	u32 n_allow;
+	const u32 *allow;
+	u32 n_drop;
+	const u32 *drop;
+	u32 n_ns;
+	const struct torfw_ns *ns;
+};
+
+struct torfw_builder *torfw_builder_new(void);
+void torfw_builder_free(struct torfw_builder *b);
+int torfw_builder_set_options(struct torfw_builder *b,
+			      const struct torfw_options *opt,
+			      struct netlink_ext_ack *extack);
+int torfw_builder_add_role(struct torfw_builder *b, u8 kind, u32 uid,
+			   struct netlink_ext_ack *extack);
+int torfw_builder_add_service(struct torfw_builder *b,
+			      const struct torfw_svc_spec *s,
+			      struct netlink_ext_ack *extack);
+int torfw_builder_add_lan(struct torfw_builder *b, u8 family, __be32 addr,
+			  u8 len, struct netlink_ext_ack *extack);
+int torfw_builder_add_lan_refuse(struct torfw_builder *b, u8 proto, u16 lo,
+				 u16 hi, struct netlink_ext_ack *extack);
+int torfw_builder_add_grant(struct torfw_builder *b, const struct torfw_ns *ns,
+			    struct netlink_ext_ack *extack);
+int torfw_builder_add_redirect(struct torfw_builder *b,
+			       const struct torfw_redir *r,
+			       struct netlink_ext_ack *extack);
+struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
+					struct netlink_ext_ack *extack);
+void torfw_policy_free(struct torfw_policy *p);
+
+void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
+		  struct torfw_decision *d);
+
+bool torfw_uid_in(const u32 *set, u32 n, u32 uid);
+bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid);
+const struct torfw_svc *torfw_svc_find(const struct torfw_policy *p,
+				       u8 family, u8 proto,
+				       const union nf_inet_addr *addr,
+				       u16 port);
+bool torfw_ns_granted(const struct torfw_policy *p, u64 cookie);
+const struct torfw_redir *torfw_redir_match(const struct torfw_policy *p,
+					    u8 proto, __be32 daddr,
+					    u16 dport);
+bool torfw_redir_involves(const struct torfw_policy *p, u8 proto,
+			  __be32 saddr, __be32 daddr, u16 sport, u16 dport);
+void torfw_policy_hit(const struct torfw_policy *p, s32 svc);
+u64 torfw_policy_hits(const struct torfw_policy *p, u32 svc);
+
+extern const char *const torfw_reason_names[__TORFW_R_MAX];
+extern const u8 torfw_reason_kind[__TORFW_R_MAX];
+
+#endif /* _TORFW_POLICY_H */

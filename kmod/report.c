@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What torfw tells about its decisions: per-reason counters (per CPU), a
+ * rate-limited kernel log line per refusal, and the same refusal as a
+ * generic netlink multicast event so a desktop can say who was blocked.
+ */
+
+#include <linux/percpu.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/in.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "torfw.h"
+
+struct torfw_counters {
+	u64 reason[__TORFW_R_MAX];
+};
+
+static DEFINE_PER_CPU(struct torfw_counters, torfw_counters);
+static DEFINE_RATELIMIT_STATE(torfw_log_rs, HZ, 10);
+static DEFINE_RATELIMIT_STATE(torfw_event_rs, HZ, 10);
+static bool torfw_log_on = true;
+
+void torfw_count(u8 reason)
+{
+	this_cpu_inc(torfw_counters.reason[reason]);
+}
+
+u64 torfw_count_read(u8 reason)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(&torfw_counters, cpu)->reason[reason];
+	return sum;
+}
+
+static void ratelimit_set(struct ratelimit_state *rs, u32 rate, u32 burst)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&rs->lock, flags);
+	/* burst refusals per burst/rate seconds: rate per second on average */
+	rs->burst = rate ? max(burst, 1U) : 0;
+	rs->interval = rate ? max_t(unsigned long, 1,
+				    (unsigned long)rs->burst * HZ / rate) : HZ;
+	raw_spin_unlock_irqrestore(&rs->lock, flags);
+}
+
+void torfw_report_configure(const struct torfw_options *opt)
+{
+	ratelimit_set(&torfw_log_rs, opt->log_rate, opt->log_burst);
+	ratelimit_set(&torfw_event_rs, opt->log_rate, opt->log_burst);
+	ratelimit_set_flags(&torfw_event_rs, RATELIMIT_MSG_ON_RELEASE);
+	WRITE_ONCE(torfw_log_on, opt->log_rate != 0);
+}
+
+static const char *proto_name(u8 proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	case IPPROTO_SCTP:
+		return "sctp";
+	default:
+		snprintf(buf, len, "proto-%u", proto);
+		return buf;
+	}
+}
+
+static void report_log(const struct torfw_facts *f,
+		       const struct torfw_decision *d)
+{
+	static const char *const hook_name[] = {
+		[TORFW_HOOK_OUT] = "",
+		[TORFW_HOOK_IN] = " in",
+		[TORFW_HOOK_FORWARD] = " forward",
+	};
+	char uid[16] = "-", pbuf[16], dst[64];
+	const char *proto = proto_name(f->proto, pbuf, sizeof(pbuf));
+
+	if (f->has_uid)
+		snprintf(uid, sizeof(uid), "%u", f->uid);
+	if (f->family == AF_INET)
+		snprintf(dst, sizeof(dst), "%pI4", &f->daddr.ip);
+	else
+		snprintf(dst, sizeof(dst), "[%pI6c]", &f->daddr.in6);
+	if (f->ports)
+		pr_info("refused%s uid=%s %s %s:%u reason=%s\n",
+			hook_name[f->hook], uid, proto, dst, f->dport,
+			torfw_reason_names[d->reason]);
+	else
+		pr_info("refused%s uid=%s %s %s reason=%s\n",
+			hook_name[f->hook], uid, proto, dst,
+			torfw_reason_names[d->reason]);
+}
+
+static void report_event(const struct torfw_facts *f,
+			 const struct torfw_decision *d)
+{
+	struct sk_buff *msg;
+	struct nlattr *ev;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &torfw_genl_family, 0, TORFW_CMD_EVENT);
+	if (!hdr)
+		goto err;
+	ev = nla_nest_start(msg, TORFW_A_EVENT);
+	if (!ev ||
+	    nla_put_u16(msg, TORFW_EV_REASON, d->reason) ||
+	    nla_put_u8(msg, TORFW_EV_HOOK, f->hook) ||
+	    nla_put_u8(msg, TORFW_EV_FAMILY, f->family) ||
+	    nla_put_u8(msg, TORFW_EV_PROTO, f->proto) ||
+	    nla_put(msg, TORFW_EV_DADDR, f->family == AF_INET ? 4 : 16,
+		    &f->daddr))
+		goto err;
+	if (f->ports && nla_put_u16(msg, TORFW_EV_DPORT, f->dport))
+		goto err;
+	if (f->has_uid && nla_put_u32(msg, TORFW_EV_UID, f->uid))
+		goto err;
+	/* Only in process context is current the sender of the packet. */
+	if (f->hook == TORFW_HOOK_OUT && in_task() &&
+	    (nla_put_u32(msg, TORFW_EV_PID, task_tgid_nr(current)) ||
+	     nla_put_string(msg, TORFW_EV_COMM, current->comm)))
+		goto err;
+	nla_nest_end(msg, ev);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&torfw_genl_family, &init_net, msg, 0, 0,
+				GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+/*
+ * Called for refused packets. Inbound drops are only counted: the LAN's
+ * broadcasts would flood the log and they reveal nothing about us.
+ */
+void torfw_report(const struct torfw_facts *f, const struct torfw_decision *d)
+{
+	if (f->hook == TORFW_HOOK_IN || !f->init_net ||
+	    d->reason == TORFW_R_SERVICE_DROP || !READ_ONCE(torfw_log_on))
+		return;
+	if (__ratelimit(&torfw_log_rs))
+		report_log(f, d);
+	if (genl_has_listeners(&torfw_genl_family, &init_net, 0) &&
+	    __ratelimit(&torfw_event_rs))
+		report_event(f, d);
+}

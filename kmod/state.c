@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The active policy. Readers (the hooks) use RCU; writers (netlink
+ * requests, module exit) serialize on one mutex, publish a whole new object
+ * and free the old one after a grace period. NULL means no policy: the
+ * fail-closed default.
+ */
+
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <net/net_namespace.h>
+
+#include "torfw.h"
+
+struct torfw_policy __rcu *torfw_active;
+static DEFINE_MUTEX(torfw_mutex);
+static u64 torfw_last_generation;
+
+void torfw_state_lock(void)
+{
+	mutex_lock(&torfw_mutex);
+}
+
+void torfw_state_unlock(void)
+{
+	mutex_unlock(&torfw_mutex);
+}
+
+struct torfw_policy *torfw_active_locked(void)
+{
+	return rcu_dereference_protected(torfw_active,
+					 lockdep_is_held(&torfw_mutex));
+}
+
+/* Generation of the active policy, 0 when none. */
+u64 torfw_state_generation(void)
+{
+	struct torfw_policy *p = torfw_active_locked();
+
+	return p ? p->generation : 0;
+}
+
+static void torfw_policy_free_rcu(struct rcu_head *head)
+{
+	torfw_policy_free(container_of(head, struct torfw_policy, rcu));
+}
+
+/* Replaces the active policy with p (NULL: flush). Consumes p. */
+void torfw_state_publish(struct torfw_policy *p)
+{
+	struct torfw_policy *old = torfw_active_locked();
+
+	if (p) {
+		p->generation = ++torfw_last_generation;
+		torfw_report_configure(&p->opt);
+		if (p->opt.flags & TORFW_OPT_F_MTU_PROBING)
+			WRITE_ONCE(init_net.ipv4.sysctl_tcp_mtu_probing, 1);
+	}
+	rcu_assign_pointer(torfw_active, p);
+	if (old)
+		call_rcu(&old->rcu, torfw_policy_free_rcu);
+}
+
+void torfw_state_exit(void)
+{
+	torfw_state_lock();
+	torfw_state_publish(NULL);
+	torfw_state_unlock();
+	/* Wait for the frees queued above and by earlier replaces. */
+	rcu_barrier();
+}

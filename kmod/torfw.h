@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared between the module's files. */
+#ifndef _TORFW_H
+#define _TORFW_H
+
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
+#include <net/genetlink.h>
+#include "policy.h"
+
+struct net_device;
+
+/* state.c: the active policy, its writers' mutex and generation. */
+extern struct torfw_policy __rcu *torfw_active;
+void torfw_state_lock(void);
+void torfw_state_unlock(void);
+struct torfw_policy *torfw_active_locked(void);
+u64 torfw_state_generation(void);
+void torfw_state_publish(struct torfw_policy *p);
+void torfw_state_exit(void);
+
+/* nslink.c: which namespace sits behind each veth of the initial netns. */
+int torfw_nslink_init(void);
+void torfw_nslink_exit(void);
+u64 torfw_nslink_peer(int ifindex);
+bool torfw_dev_is_veth(const struct net_device *dev);
+
+/* hooks.c: the filter hooks in every namespace. */
+int torfw_hooks_init(void);
+void torfw_hooks_exit(void);
+
+/* nat.c: conntrack selection and the redirects, initial netns only. */
+int torfw_nat_init(void);
+void torfw_nat_exit(void);
+
+/* report.c: counters, kernel log and multicast events of refusals. */
+void torfw_count(u8 reason);
+u64 torfw_count_read(u8 reason);
+void torfw_report_configure(const struct torfw_options *opt);
+void torfw_report(const struct torfw_facts *f,
+		  const struct torfw_decision *d);
+
+/* netlink.c */
+extern struct genl_family torfw_genl_family;
+int torfw_netlink_init(void);
+void torfw_netlink_exit(void);
+
+#endif /* _TORFW_H */

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * torfw: a Tor-only egress firewall as a netfilter module.
+ *
+ * This header is the specification of the generic netlink protocol spoken
+ * between the torfw module and torfwctl (or any other client).
+ *
+ * Family "torfw" (TORFW_GENL_NAME), version TORFW_GENL_VERSION. The module
+ * declares MODULE_ALIAS_GENL_FAMILY("torfw"), so resolving the family id
+ * through CTRL_CMD_GETFAMILY loads it on demand.
+ *
+ * Permissions: every command requires CAP_NET_ADMIN in the initial user
+ * namespace, also the read-only ones (the policy reveals who may do what).
+ * Requests from other network namespaces are accepted only from processes
+ * that hold that capability, which in practice means root of the host.
+ *
+ * Errors: a failed request is answered with an NLMSG_ERROR carrying a
+ * negative errno and, where one applies, an extended ack message naming the
+ * bad attribute (NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS). Unknown attributes
+ * and unknown flag bits are rejected (-EINVAL / -EOPNOTSUPP): the protocol is
+ * strict so that a newer tool never silently loses part of a policy.
+ *
+ * Commands:
+ *
+ * TORFW_CMD_GET_STATUS (doit, NLM_F_REQUEST): no attributes. Reply:
+ *     TORFW_A_GENERATION  u64   generation of the active policy; 0 = none
+ *     TORFW_A_FLAGS       u32   TORFW_STATUS_F_*
+ *     TORFW_A_VERSION     string module version
+ *     TORFW_A_SERVICE_COUNT u32 allow-list entries of the active policy
+ *
+ * TORFW_CMD_LOAD (doit, NLM_F_REQUEST | NLM_F_ACK): load a whole policy.
+ *     TORFW_A_FLAGS       u32   TORFW_LOAD_F_*
+ *     TORFW_A_OPTIONS     nest  at most once per transaction, see torfw_opt
+ *     TORFW_A_ROLE        nest  repeated, see torfw_role
+ *     TORFW_A_SERVICE     nest  repeated, see torfw_svc
+ *     TORFW_A_LAN         nest  repeated, see torfw_prefix
+ *     TORFW_A_LAN_REFUSE  nest  repeated, see torfw_port
+ *     TORFW_A_GRANT       nest  repeated, see torfw_ns
+ *     TORFW_A_REDIRECT    nest  repeated, see torfw_redir
+ *   A policy larger than one message is sent as a transaction: the first
+ *   message carries TORFW_LOAD_F_BEGIN, the last TORFW_LOAD_F_COMMIT, a
+ *   policy that fits one message carries both. Messages of a transaction
+ *   come from one netlink socket; their elements are concatenated. BEGIN
+ *   discards any transaction in progress (from any socket), a message
+ *   without BEGIN from a socket that does not own the open transaction fails
+ *   with -ESRCH, closing the socket discards its transaction. Nothing is
+ *   active until COMMIT: then the kernel validates the whole policy, builds
+ *   the compiled object and publishes it atomically (RCU); packets see the
+ *   old or the new policy, never a mix. Any error (in any message) aborts
+ *   the transaction and leaves the active policy untouched. With
+ *   TORFW_LOAD_F_CHECK the commit validates and builds but publishes
+ *   nothing. The reply to COMMIT carries TORFW_A_GENERATION (the new one).
+ *   Limits (TORFW_MAX_*) exceeded: -E2BIG. Conflicting or duplicate
+ *   elements: -EEXIST. Malformed element: -EINVAL. Policy locked and the new
+ *   one is not stricter: -EPERM.
+ *
+ * TORFW_CMD_GET_POLICY (dumpit, NLM_F_REQUEST | NLM_F_DUMP): the active
+ *   policy as a sequence of messages with the attributes of TORFW_CMD_LOAD
+ *   (grants carry TORFW_NS_NAME and TORFW_NS_COOKIE, never an fd), each
+ *   message also carrying TORFW_A_GENERATION. The dump resumes across
+ *   messages; if the policy is replaced meanwhile the dump is flagged
+ *   NLM_F_DUMP_INTR and the client must restart it.
+ *
+ * TORFW_CMD_GET_STATS (dumpit): counters as repeated TORFW_A_COUNTER nests
+ *   (torfw_ctr): one per reason (TORFW_CTR_REASON), then one per allow-list
+ *   entry of the active policy (TORFW_CTR_SERVICE, the entry's index in
+ *   the order of TORFW_CMD_GET_POLICY). Consistency as for GET_POLICY.
+ *
+ * TORFW_CMD_FLUSH (doit): back to the fail-closed default (loopback only).
+ *   -EPERM when locked.
+ *
+ * TORFW_CMD_LOCK (doit): lock until reboot (module unremovable; flush
+ *   refused; loads allowed only if not looser). Reserved: -EOPNOTSUPP until
+ *   implemented.
+ *
+ * TORFW_CMD_EVENT (multicast group TORFW_MCGRP_EVENTS, kernel -> user): one
+ *   message per refused packet, rate limited like the kernel log; carries
+ *   one TORFW_A_EVENT nest (torfw_ev).
+ */
+#ifndef _UAPI_TORFW_H
+#define _UAPI_TORFW_H
+
+#include <linux/types.h>
+
+#define TORFW_GENL_NAME		"torfw"
+#define TORFW_GENL_VERSION	1
+#define TORFW_MCGRP_EVENTS	"events"
+
+/* Bounds of one policy; a load beyond them fails with -E2BIG. */
+#define TORFW_MAX_SERVICES	16384
+#define TORFW_MAX_SERVICE_UIDS	64	/* per entry: allowed + dropped */
+#define TORFW_MAX_SERVICE_NS	8	/* per entry */
+#define TORFW_MAX_ROLES		1024
+#define TORFW_MAX_LAN		256
+#define TORFW_MAX_LAN_REFUSE	256
+#define TORFW_MAX_GRANTS	16
+#define TORFW_MAX_REDIRECTS	8
+#define TORFW_NS_NAME_MAX	64	/* with the terminating NUL */
+
+enum torfw_cmd {
+	TORFW_CMD_UNSPEC,
+	TORFW_CMD_GET_STATUS,
+	TORFW_CMD_LOAD,
+	TORFW_CMD_GET_POLICY,
+	TORFW_CMD_GET_STATS,
+	TORFW_CMD_FLUSH,
+	TORFW_CMD_LOCK,
+	TORFW_CMD_EVENT,
+	__TORFW_CMD_MAX
+};
+#define TORFW_CMD_MAX (__TORFW_CMD_MAX - 1)
+
+enum torfw_status_flag {
+	TORFW_STATUS_F_LOADED = 1U << 0,
+	TORFW_STATUS_F_LOCKED = 1U << 1,
+	__TORFW_STATUS_F_ALL = TORFW_STATUS_F_LOADED | TORFW_STATUS_F_LOCKED
+};
+
+enum torfw_load_flag {
+	TORFW_LOAD_F_BEGIN = 1U << 0,
+	TORFW_LOAD_F_COMMIT = 1U << 1,
+	TORFW_LOAD_F_CHECK = 1U << 2,
+	__TORFW_LOAD_F_ALL = TORFW_LOAD_F_BEGIN | TORFW_LOAD_F_COMMIT |
+			     TORFW_LOAD_F_CHECK
+};
+
+enum torfw_attr {
+	TORFW_A_UNSPEC,
+	TORFW_A_GENERATION,	/* u64 */
+	TORFW_A_FLAGS,		/* u32 */
+	TORFW_A_VERSION,	/* NUL-terminated string */
+	TORFW_A_SERVICE_COUNT,	/* u32 */
+	TORFW_A_OPTIONS,	/* nest: torfw_opt */
+	TORFW_A_ROLE,		/* nest: torfw_role */
+	TORFW_A_SERVICE,	/* nest: torfw_svc */
+	TORFW_A_LAN,		/* nest: torfw_prefix */
+	TORFW_A_LAN_REFUSE,	/* nest: torfw_port */
+	TORFW_A_GRANT,		/* nest: torfw_ns */
+	TORFW_A_REDIRECT,	/* nest: torfw_redir */
+	TORFW_A_COUNTER,	/* nest: torfw_ctr */
+	TORFW_A_EVENT,		/* nest: torfw_ev */
+	TORFW_A_PAD,
+	__TORFW_A_LAST
+};
+#define TORFW_A_MAX (__TORFW_A_LAST - 1)
+
+/* Policy-wide options. Absent attributes take the documented default. */
+enum torfw_opt {
+	TORFW_OPT_UNSPEC,
+	TORFW_OPT_NOSOCK,	/* u8 torfw_nosock; default LOOPBACK */
+	TORFW_OPT_LOG_RATE,	/* u32 refusals logged per second; 0 = none;
+				 * default 10, at most 10000 */
+	TORFW_OPT_LOG_BURST,	/* u32 default 20, at most 10000 */
+	TORFW_OPT_FLAGS,	/* u32 TORFW_OPT_F_* */
+	__TORFW_OPT_LAST
+};
+#define TORFW_OPT_MAX (__TORFW_OPT_LAST - 1)
+
+enum torfw_opt_flag {
+	/* Set net.ipv4.tcp_mtu_probing=1 in the initial namespace on load:
+	 * ICMP "fragmentation needed" never passes, so rely on PLPMTUD. */
+	TORFW_OPT_F_MTU_PROBING = 1U << 0,
+	__TORFW_OPT_F_ALL = TORFW_OPT_F_MTU_PROBING
+};
+
+/* Packets without an owning socket (made by the kernel itself). */
+enum torfw_nosock {
+	TORFW_NOSOCK_LOOPBACK,	/* pass on loopback, refuse elsewhere */
+	TORFW_NOSOCK_ACCEPT,	/* pass everywhere */
+	__TORFW_NOSOCK_MAX
+};
+
+/* A uid with a role. A uid may hold several roles. */
+enum torfw_role_attr {
+	TORFW_ROLE_UNSPEC,
+	TORFW_ROLE_KIND,	/* u8 torfw_role_kind */
+	TORFW_ROLE_UID,		/* u32, in the initial user namespace */
+	__TORFW_ROLE_LAST
+};
+#define TORFW_ROLE_MAX (__TORFW_ROLE_LAST - 1)
+
+enum torfw_role_kind {
+	TORFW_ROLE_TOR = 1,	/* rule 4: loopback, new TCP anywhere, UDP 53 */
+	TORFW_ROLE_CLEARNET,	/* rule 3: TCP and UDP 53 off loopback */
+	TORFW_ROLE_PACKET,	/* may send raw frames (AF_PACKET) */
+	__TORFW_ROLE_KIND_MAX
+};
+
+/*
+ * One entry of the local-services allow-list: who may open a connection
+ * (TCP) or send (UDP) to (family, protocol, address, port range). The
+ * address is a local address (127.0.0.1, ::1, a host address on a veth);
+ * all zero means any local address. Port ranges of entries with the same
+ * family, protocol and address must not overlap (-EEXIST). A uid listed in
+ * TORFW_SVC_DROP_UID is silently dropped instead of rejected. A namespace
+ * in TORFW_SVC_NETNS may connect to the service from its veth.
+ */
+enum torfw_svc_attr {
+	TORFW_SVC_UNSPEC,
+	TORFW_SVC_FAMILY,	/* u8 AF_INET or AF_INET6 */
+	TORFW_SVC_PROTO,	/* u8 IPPROTO_TCP or IPPROTO_UDP */
+	TORFW_SVC_ADDR,		/* binary, 4 or 16 bytes, network order */
+	TORFW_SVC_PORT_LO,	/* u16, host order, >= 1 */
+	TORFW_SVC_PORT_HI,	/* u16, host order; absent = PORT_LO */
+	TORFW_SVC_UID,		/* u32, repeated */
+	TORFW_SVC_DROP_UID,	/* u32, repeated */
+	TORFW_SVC_NETNS,	/* nest torfw_ns, repeated */
+	__TORFW_SVC_LAST
+};
+#define TORFW_SVC_MAX (__TORFW_SVC_LAST - 1)
+
+/* An address prefix (LAN ranges). */
+enum torfw_prefix_attr {
+	TORFW_PFX_UNSPEC,
+	TORFW_PFX_FAMILY,	/* u8 AF_INET (IPv6 LAN is not supported) */
+	TORFW_PFX_ADDR,		/* binary 4 bytes; host bits must be zero */
+	TORFW_PFX_LEN,		/* u8 0..32 */
+	__TORFW_PFX_LAST
+};
+#define TORFW_PFX_MAX (__TORFW_PFX_LAST - 1)
+
+/* A (protocol, port range) refused towards the LAN. */
+enum torfw_port_attr {
+	TORFW_PORT_UNSPEC,
+	TORFW_PORT_PROTO,	/* u8 IPPROTO_TCP or IPPROTO_UDP */
+	TORFW_PORT_LO,		/* u16 >= 1 */
+	TORFW_PORT_HI,		/* u16; absent = LO */
+	__TORFW_PORT_LAST
+};
+#define TORFW_PORT_MAX (__TORFW_PORT_LAST - 1)
+
+/*
+ * A network namespace. In requests it is named by an open file descriptor
+ * (of /run/netns/NAME) plus its name for display; the kernel keeps only
+ * the namespace's cookie, so a namespace deleted and created again under
+ * the same name is not granted until the policy is loaded again.
+ */
+enum torfw_ns_attr {
+	TORFW_NS_UNSPEC,
+	TORFW_NS_FD,		/* u32, requests only */
+	TORFW_NS_NAME,		/* string, < TORFW_NS_NAME_MAX */
+	TORFW_NS_COOKIE,	/* u64, dumps only */
+	TORFW_NS_PAD,
+	__TORFW_NS_LAST
+};
+#define TORFW_NS_MAX (__TORFW_NS_LAST - 1)
+
+/* Address rewriting, applied before filtering (IPv4 only). */
+enum torfw_redir_attr {
+	TORFW_REDIR_UNSPEC,
+	TORFW_REDIR_KIND,	/* u8 torfw_redir_kind */
+	TORFW_REDIR_ADDR,	/* binary 4 bytes: matched destination */
+	TORFW_REDIR_PREFIXLEN,	/* u8: 8..32, inside 127.0.0.0/8 */
+	TORFW_REDIR_PORT,	/* u16: matched port, 0 = any */
+	TORFW_REDIR_TO_PORT,	/* u16 >= 1: new port on 127.0.0.1 */
+	__TORFW_REDIR_LAST
+};
+#define TORFW_REDIR_MAX (__TORFW_REDIR_LAST - 1)
+
+enum torfw_redir_kind {
+	TORFW_REDIR_AUTOMAP = 1,	/* TCP */
+	TORFW_REDIR_DNS,		/* UDP */
+	__TORFW_REDIR_KIND_MAX
+};
+
+enum torfw_ctr_attr {
+	TORFW_CTR_UNSPEC,
+	TORFW_CTR_REASON,	/* u16 torfw_reason */
+	TORFW_CTR_SERVICE,	/* u32 allow-list entry index */
+	TORFW_CTR_PACKETS,	/* u64 */
+	TORFW_CTR_PAD,
+	__TORFW_CTR_LAST
+};
+#define TORFW_CTR_MAX (__TORFW_CTR_LAST - 1)
+
+enum torfw_ev_attr {
+	TORFW_EV_UNSPEC,
+	TORFW_EV_REASON,	/* u16 torfw_reason */
+	TORFW_EV_HOOK,		/* u8 torfw_hook */
+	TORFW_EV_FAMILY,	/* u8 AF_INET or AF_INET6 */
+	TORFW_EV_PROTO,		/* u8 IP protocol */
+	TORFW_EV_UID,		/* u32; absent: no owning socket */
+	TORFW_EV_PID,		/* u32; absent: not sent from process context */
+	TORFW_EV_COMM,		/* string; absent like PID */
+	TORFW_EV_DADDR,		/* binary 4 or 16 bytes */
+	TORFW_EV_DPORT,		/* u16 host order; absent for non-TCP/UDP */
+	__TORFW_EV_LAST
+};
+#define TORFW_EV_MAX (__TORFW_EV_LAST - 1)
+
+enum torfw_hook {
+	TORFW_HOOK_OUT,
+	TORFW_HOOK_IN,
+	TORFW_HOOK_FORWARD,
+	__TORFW_HOOK_MAX
+};
+
+/*
+ * Why a packet was accepted or refused. Each reason has a short name, used
+ * in the kernel log ("reason=NAME"), by torfwctl stats and monitor, and a
+ * kind: ACCEPT; REFUSE (rejected with ICMP port-unreachable when locally
+ * generated, dropped otherwise); DROP (always silent). The list is
+ * X(ENUM_SUFFIX, "name", KIND) so that both sides share it.
+ */
+#define TORFW_REASONS(X)						\
+	X(NONE,			"none",			DROP)		\
+	X(NOPOLICY_LOOPBACK,	"nopolicy-loopback",	ACCEPT)		\
+	X(ESTABLISHED,		"established",		ACCEPT)		\
+	X(RELATED_LOOPBACK,	"related-loopback",	ACCEPT)		\
+	X(NOSOCK_LOOPBACK,	"nosock-loopback",	ACCEPT)		\
+	X(NOSOCK_ACCEPT,	"nosock-accept",	ACCEPT)		\
+	X(SERVICE,		"service",		ACCEPT)		\
+	X(TOR_LOOPBACK,		"tor-loopback",		ACCEPT)		\
+	X(CLEARNET,		"clearnet",		ACCEPT)		\
+	X(TOR,			"tor",			ACCEPT)		\
+	X(LAN,			"lan",			ACCEPT)		\
+	X(INBOUND_LOOPBACK,	"inbound-loopback",	ACCEPT)		\
+	X(NETNS_LINK,		"netns-link",		ACCEPT)		\
+	X(GRANT_FORWARD,	"grant-forward",	ACCEPT)		\
+	X(GRANT_SERVICE,	"grant-service",	ACCEPT)		\
+	X(NO_POLICY,		"no-policy",		REFUSE)		\
+	X(INVALID,		"invalid",		DROP)		\
+	X(RELATED,		"related",		DROP)		\
+	X(NOSOCK,		"nosock",		DROP)		\
+	X(SERVICE_DROP,		"service-drop",		DROP)		\
+	X(LOOPBACK,		"loopback",		REFUSE)		\
+	X(LAN_REFUSED,		"lan-refused",		REFUSE)		\
+	X(INTERNET_TCP,		"internet-tcp",		REFUSE)		\
+	X(INTERNET_NON_TCP,	"internet-non-tcp",	REFUSE)		\
+	X(IPV6,			"ipv6",			REFUSE)		\
+	X(FRAGMENT,		"fragment",		REFUSE)		\
+	X(INBOUND,		"inbound",		DROP)		\
+	X(FORWARD,		"forward",		DROP)		\
+	X(NETNS_DEVICE,		"netns-device",		DROP)		\
+	X(PACKET,		"packet",		DROP)
+
+enum torfw_reason_kind {
+	TORFW_RK_ACCEPT,
+	TORFW_RK_REFUSE,
+	TORFW_RK_DROP,
+};
+
+#define __TORFW_REASON_ENUM(e, name, kind) TORFW_R_##e,
+enum torfw_reason {
+	TORFW_REASONS(__TORFW_REASON_ENUM)
+	__TORFW_R_MAX
+};
+#undef __TORFW_REASON_ENUM
+
+#endif /* _UAPI_TORFW_H */
