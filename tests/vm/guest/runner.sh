@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs the scenarios named by the host, in order, each in its own shell,
+# then dumps the kernel log and reboots. Everything goes to the console,
+# which the host parses (run.sh): TAP lines, '# ' diagnostics, '#case'
+# records (see lib/common.sh) and '@@torfw-vm:' markers.
+#
+# Besides the scenarios' own cases, each scenario gets two from here: it
+# ran to completion (a setup error under 'set -e' or a time-out is a
+# failure, not a silent stop), and the kernel log it produced is clean.
+
+. /tests/vm/lib/common.sh
+
+SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-300}
+
+# Kernel log lines that fail a run; the host applies the same list
+# (run.sh) to the whole log.
+KLOG_BAD='Oops|\bBUG\b|WARNING|lockdep|refcount_t|general protection|Call Trace|KASAN|UBSAN'
+
+marker() { echo "@@torfw-vm: $*"; }
+
+klog_lines() { dmesg | wc -l; }
+
+# The cases this runner adds after scenario $1, whose run ended with status
+# $2; the kernel log is checked from line $3 on.
+scenario_epilogue() {
+	local name=$1 rc=$2 from=$3 bad
+	if [ "$rc" -eq 0 ]; then
+		ok "ran to completion"
+	else
+		fail "ran to completion" "exit status $rc" \
+			"(124+: killed after ${SCENARIO_TIMEOUT}s; 1: a setup step failed under set -e)"
+	fi
+	bad=$(dmesg | tail -n +"$from" | grep -E "$KLOG_BAD" | head -n 20)
+	if [ -z "$bad" ]; then
+		ok "left a clean kernel log"
+	else
+		fail "left a clean kernel log" "$bad"
+	fi
+}
+
+run_scenario() {
+	local name=$1 from rc
+	from=$(($(klog_lines) + 1))
+	marker "scenario $name"
+	rc=0
+	TORFW_SCENARIO=$name timeout -s KILL "$SCENARIO_TIMEOUT" \
+		/bin/sh "/tests/vm/scenarios/$name.sh" || rc=$?
+	CASE_N=0
+	scenario_epilogue "$name" "$rc" "$from"
+}
+
+marker "begin kernel $(uname -r)"
+for name in $(echo "${TORFW_VM_SCENARIOS:-}" | tr ',' ' '); do
+	run_scenario "$name"
+done
+marker end
+
+if [ "${TORFW_VM_KEEP:-0}" = 1 ]; then
+	echo "torfw-vm: --keep: root shell; exit it to dump the kernel log and power off"
+	setsid -c /bin/sh -l </dev/console >/dev/console 2>&1 || true
+fi
+
+marker dmesg-begin
+dmesg
+marker dmesg-end
+reboot -f

@@ -1,0 +1,356 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by every scenario, and by the shell that runs each probe (so it
+# only defines things: no output, no side effects). The topology and its
+# diagram are in topology.sh.
+#
+# A scenario is a busybox sh script that prints TAP lines through these
+# helpers:
+#   check "desc" CMD...     CMD must succeed (within CHECK_LIMIT s)
+#   refused "desc" CMD...   CMD must fail, and fast: within REFUSE_LIMIT s,
+#                           measured; a hang is a failure, not a refusal
+#   ok "desc" / fail "desc" [detail...]   for anything else
+# CMD may be a program or a shell function, prefixed by 'as USER' (then
+# only functions of lib/, since it runs in a fresh shell as that user).
+#
+# Each check/refused case also prints one machine-readable record, for
+# 'run.sh --demo' and any later report (fields separated by one TAB; no TAB
+# or newline inside a field):
+#   #case  DESC  USER(UID)  EXPECTED  SEEN  ok|FAIL
+# EXPECTED is "pass" or "refused"; SEEN is what happened: "pass" or the
+# error class (ECONNREFUSED, EPERM, timeout, ...), the time it took and
+# how many packets each device of WATCH_DEVS sent meanwhile.
+
+. /tests/vm/lib/topology.sh
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+# Busybox sh runs its own applet of a name before searching $PATH; these
+# names must be the real tools (VM-NOTES.md).
+ip() { /sbin/ip "$@"; }
+setpriv() { /usr/bin/setpriv "$@"; }
+nsenter() { /usr/bin/nsenter "$@"; }
+ping() { /usr/bin/ping "$@"; }
+modprobe() { /sbin/modprobe "$@"; }
+insmod() { /sbin/insmod "$@"; }
+rmmod() { /sbin/rmmod "$@"; }
+lsmod() { /sbin/lsmod "$@"; }
+modinfo() { /sbin/modinfo "$@"; }
+depmod() { /sbin/depmod "$@"; }
+
+CHECK_LIMIT=${CHECK_LIMIT:-10}
+REFUSE_LIMIT=${REFUSE_LIMIT:-2}
+# Devices whose tx_packets every case reports; a refused case fails if any
+# of them sent a packet. A scenario where something legitimately sends
+# meanwhile (a running Tor) narrows it.
+WATCH_DEVS=${WATCH_DEVS:-up0 lan0}
+
+CASE_N=0
+PROBE_OUT=/tmp/torfw-probe.out
+
+# ---- TAP -------------------------------------------------------------------
+
+ok() {
+	CASE_N=$((CASE_N + 1))
+	echo "ok $CASE_N - $1"
+}
+
+# fail DESC [DETAIL...]: each detail line becomes a '# ' diagnostic.
+fail() {
+	local desc=$1
+	shift
+	CASE_N=$((CASE_N + 1))
+	echo "not ok $CASE_N - $desc"
+	printf '%s\n' "$@" | sed -e '/^$/d' -e 's/^/#   /'
+}
+
+# note TEXT...: informational '# ' lines (what a tool printed, ...).
+note() { printf '%s\n' "$@" | sed -e '/^$/d' -e 's/^/# /'; }
+
+# record DESC USER EXPECTED SEEN RESULT: the '#case' line (header above).
+record() {
+	printf '#case\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" |
+		tr -d '\r'
+}
+
+# ---- users -----------------------------------------------------------------
+
+# user_field NAME N: field N of NAME's /etc/passwd line (3 uid, 4 gid).
+user_field() {
+	awk -F: -v u="$1" -v f="$2" '$1 == u { print $f; found = 1 }
+		END { exit !found }' /etc/passwd
+}
+
+# as USER CMD...: runs CMD with USER's uid and gid and no supplementary
+# groups, through a shell that has this file (CMD may be a function).
+as() {
+	local user=$1 uid gid
+	shift
+	uid=$(user_field "$user" 3) && gid=$(user_field "$user" 4) || {
+		echo "as: no user $user" >&2
+		return 127
+	}
+	/usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups -- \
+		/bin/sh -c '. /tests/vm/lib/common.sh; "$@"' as "$@"
+}
+
+# "amnesia(1000)" for 'as amnesia ...', else the caller ("root(0)").
+case_user() {
+	local name
+	if [ "$1" = as ]; then
+		name=$2
+	else
+		name=$(awk -F: -v u="$(id -u)" '$3 == u { print $1; exit }' /etc/passwd)
+	fi
+	echo "$name($(user_field "$name" 3))"
+}
+
+# ---- timing and counters ---------------------------------------------------
+
+# Time since boot in 1/100 s (the resolution of /proc/uptime).
+now_cs() {
+	local t
+	read -r t _ </proc/uptime
+	echo "${t%.*}${t#*.}" | sed 's/^0*//;s/^$/0/'
+}
+
+# cs_fmt CS: "1.05s"
+cs_fmt() { printf '%d.%02ds' $(($1 / 100)) $(($1 % 100)); }
+
+# watch_mark / watch_deltas: packets sent by WATCH_DEVS since the mark, as
+# "up0+0 lan0+3". WATCH_SENT is their sum.
+watch_mark() {
+	local d
+	WATCH_MARK=
+	for d in $WATCH_DEVS; do
+		WATCH_MARK="$WATCH_MARK $d=$(tx_packets "$d")"
+	done
+}
+
+watch_deltas() {
+	local m d before out=
+	WATCH_SENT=0
+	for m in $WATCH_MARK; do
+		d=${m%%=*}
+		before=${m#*=}
+		before=$(($(tx_packets "$d") - before))
+		WATCH_SENT=$((WATCH_SENT + before))
+		out="$out $d+$before"
+	done
+	WATCH_DELTAS=${out# }
+}
+
+# The uplink counter of the brief: uplink_mark, CMD..., uplink_tx_delta.
+uplink_mark() { UPLINK_MARK=$(tx_packets up0); }
+uplink_tx_delta() { echo $(($(tx_packets up0) - UPLINK_MARK)); }
+
+# leaves_uplink CMD...: runs CMD (its status is ignored) and succeeds if
+# at least one packet left up0 meanwhile; prints how many.
+leaves_uplink() {
+	local n
+	uplink_mark
+	"$@" >/dev/null 2>&1 || true
+	n=$(uplink_tx_delta)
+	echo "up0 sent $n packet(s)"
+	[ "$n" -gt 0 ]
+}
+
+# ---- running a case --------------------------------------------------------
+
+# descendants PID: the processes below PID (by parent links in ps).
+descendants() {
+	ps -o pid,ppid | awk -v top="$1" 'NR > 1 { up[$1] = $2 }
+		END { for (p in up) { q = p
+			while ((q in up) && q != top) q = up[q]
+			if (q == top && p != top) print p } }'
+}
+
+# kill_tree PID: PID and everything it started.
+kill_tree() { kill -KILL $(descendants "$1") "$1" 2>/dev/null || true; }
+
+# run_limited LIMIT CMD...: runs CMD in a background subshell (so it may
+# be a function of the scenario), output to $PROBE_OUT; after LIMIT
+# seconds it is killed with everything it started (a client stuck in
+# connect()). Sets PROBE_RC and PROBE_CS (elapsed, 1/100 s).
+run_limited() {
+	local limit=$1 pid watcher t0
+	shift
+	t0=$(now_cs)
+	("$@") </dev/null >"$PROBE_OUT" 2>&1 &
+	pid=$!
+	(sleep "$limit" && kill_tree "$pid") &
+	watcher=$!
+	PROBE_RC=0
+	wait "$pid" || PROBE_RC=$?
+	PROBE_CS=$(($(now_cs) - t0))
+	kill "$watcher" 2>/dev/null || true
+}
+
+# What a failing client said, as an errno-like class; else its last line.
+error_class() {
+	local out
+	out=$(tr 'A-Z' 'a-z' <"$PROBE_OUT")
+	case $out in
+	*port\ unreachable*) echo ICMP-port-unreachable ;;
+	*prohibited* | *packet\ filtered*) echo ICMP-prohibited ;;
+	*host\ unreachable* | *no\ route\ to\ host*) echo EHOSTUNREACH ;;
+	*connection\ refused*) echo ECONNREFUSED ;;
+	*operation\ not\ permitted* | *permission\ denied*) echo EPERM ;;
+	*network\ is\ unreachable*) echo ENETUNREACH ;;
+	*timed\ out* | *timeout* | *no\ servers\ could\ be\ reached*) echo timeout ;;
+	*) echo "rc=$PROBE_RC:$(sed '/^$/d' "$PROBE_OUT" | tail -n 1 | cut -c 1-40)" ;;
+	esac
+}
+
+# The first lines of the client's output, for a failure's diagnostics.
+probe_tail() { head -n 6 "$PROBE_OUT"; }
+
+# run_case LIMIT CMD...: run_limited plus the packet counters; sets SEEN.
+run_case() {
+	local limit=$1
+	shift
+	watch_mark
+	run_limited "$limit" "$@"
+	watch_deltas
+	if [ "$PROBE_CS" -ge $((limit * 100)) ]; then
+		SEEN="timeout(>${limit}s)"
+	elif [ "$PROBE_RC" -eq 0 ]; then
+		SEEN=pass
+	else
+		SEEN=$(error_class)
+	fi
+	SEEN="$SEEN $(cs_fmt "$PROBE_CS") ${WATCH_DELTAS}"
+	SEEN=${SEEN% }
+}
+
+# check DESC CMD...: CMD must succeed within CHECK_LIMIT seconds.
+check() {
+	local desc=$1 user
+	shift
+	user=$(case_user "$@")
+	run_case "$CHECK_LIMIT" "$@"
+	if [ "$PROBE_RC" -eq 0 ] && [ "$PROBE_CS" -lt $((CHECK_LIMIT * 100)) ]; then
+		record "$desc" "$user" pass "$SEEN" ok
+		ok "$desc"
+	else
+		record "$desc" "$user" pass "$SEEN" FAIL
+		fail "$desc" "expected success, seen: $SEEN" "command: $*" \
+			"$(probe_tail)"
+	fi
+}
+
+# refused DESC CMD...: CMD must fail within REFUSE_LIMIT seconds, and no
+# device of WATCH_DEVS may send anything meanwhile.
+refused() {
+	local desc=$1 user why=
+	shift
+	user=$(case_user "$@")
+	run_case "$REFUSE_LIMIT" "$@"
+	if [ "$PROBE_CS" -ge $((REFUSE_LIMIT * 100)) ]; then
+		why="not refused within ${REFUSE_LIMIT}s (killed)"
+	elif [ "$PROBE_RC" -eq 0 ]; then
+		why="it succeeded"
+	elif [ "$WATCH_SENT" -ne 0 ]; then
+		why="refused, but packets left: $WATCH_DELTAS"
+	fi
+	if [ -z "$why" ]; then
+		record "$desc" "$user" refused "$SEEN" ok
+		ok "$desc"
+	else
+		record "$desc" "$user" refused "$SEEN" FAIL
+		fail "$desc" "expected a fast refusal: $why; seen: $SEEN" \
+			"command: $*" "$(probe_tail)"
+	fi
+}
+
+# ---- probes: one client each, exit 0 only if the far end answered --------
+
+# [v6]:port or v4:port, as socat wants it.
+sock_addr() {
+	case $1 in
+	*:*) echo "[$1]:$2" ;;
+	*) echo "$1:$2" ;;
+	esac
+}
+
+# http_get HOST [PORT]: curl; the responders answer "torfw-ok". -v for the
+# "connect to ... failed: <errno text>" line that error_class reads.
+http_get() {
+	local body
+	body=$(curl -sS -v --max-time 8 "http://$(sock_addr "$1" "${2:-80}")/" \
+		2>/tmp/curl.$$) || {
+		grep -Ei '^\* .*(fail|refused|denied|permitted|unreachable)|^curl:' \
+			/tmp/curl.$$
+		rm -f /tmp/curl.$$
+		return 1
+	}
+	rm -f /tmp/curl.$$
+	[ "$body" = torfw-ok ] || { echo "http_get: unexpected body '$body'"; return 1; }
+}
+
+# -t: after its stdin ends, how long socat waits for the reply (default
+# 0.5 s, short under TCG). readbytes: the 12 bytes of "torfw-probe\n" end
+# the reply direction, so socat exits as soon as the echo is back.
+PROBE_SOCAT_OPTS='-T3 -t3'
+
+# tcp_echo HOST PORT: one line there and back (TCP 9001, loopback tests).
+tcp_echo() {
+	local proto=TCP4 reply
+	case $1 in *:*) proto=TCP6 ;; esac
+	reply=$(echo torfw-probe |
+		socat $PROBE_SOCAT_OPTS - "$proto:$(sock_addr "$1" "$2"),readbytes=12") ||
+		return 1
+	[ "$reply" = torfw-probe ] || { echo "tcp_echo: reply '$reply'"; return 1; }
+}
+
+# udp_echo HOST PORT: a datagram must come back. A silent drop is no
+# refusal: socat then waits for -T and the caller's limit decides.
+udp_echo() {
+	local proto=UDP4 reply
+	case $1 in *:*) proto=UDP6 ;; esac
+	reply=$(echo torfw-probe |
+		socat $PROBE_SOCAT_OPTS - "$proto:$(sock_addr "$1" "$2"),readbytes=12") ||
+		return 1
+	[ "$reply" = torfw-probe ] || { echo "udp_echo: no reply"; return 1; }
+}
+
+# dns_query SERVER [tcp]: one query, no retry; the responders answer
+# NOERROR.
+dns_query() {
+	local out tcp= rc=0
+	[ "${2:-}" = tcp ] && tcp=+tcp
+	out=$(dig @"$1" $tcp +tries=1 +time=3 +noidnin +noidnout torfw.test A 2>&1) ||
+		rc=$?
+	echo "$out" | grep -E '^;; (communications error|connection|no servers)|status:'
+	[ $rc -eq 0 ] && echo "$out" | grep -q 'status: NOERROR'
+}
+
+# icmp_echo HOST: one echo request, the reply within 3 s.
+icmp_echo() { ping -n -c 1 -i 0.2 -W 3 "$1"; }
+
+# loopback_echo ADDR PORT: a one-shot echo server started here, then a
+# client (the caller may run this whole function 'as' some user).
+loopback_echo() {
+	local proto=TCP4 pid rc=0
+	case $1 in *:*) proto=TCP6 ;; esac
+	socat "$proto-LISTEN:$2,bind=$1,reuseaddr" PIPE &
+	pid=$!
+	wait_listen "$2" || { kill $pid; return 1; }
+	tcp_echo "$1" "$2" || rc=$?
+	kill $pid 2>/dev/null
+	return $rc
+}
+
+# wait_listen PORT: until a TCP socket of this netns listens on PORT.
+wait_listen() {
+	local i=0
+	until /bin/ss -Hltn "sport = :$1" | grep -q .; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { echo "nothing listens on $1"; return 1; }
+		sleep 0.1
+	done
+}
+
+# ---- module ----------------------------------------------------------------
+
+module_loaded() { grep -q "^$1 " /proc/modules; }

@@ -1,0 +1,172 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The fail-closed skeleton (acceptance of the foundation issue): once
+# torfw is loaded and before any policy, only loopback passes; every other
+# packet is refused at once and nothing reaches the uplink; unloading the
+# module restores the network.
+#
+# The same probe matrix runs twice: before the module, where every probe
+# must succeed (proof that a refusal later is the module's doing, not a
+# broken probe), and after 'modprobe torfw', where every probe must be
+# refused within REFUSE_LIMIT seconds with up0 and lan0 silent.
+set -eu
+. /tests/vm/lib/common.sh
+
+KV=$(uname -r)
+KO=/lib/modules/$KV/extra/torfw.ko
+
+cleanup() {
+	[ -e "$KO.hidden" ] && mv "$KO.hidden" "$KO"
+	module_loaded torfw && rmmod torfw
+	return 0
+}
+trap cleanup EXIT
+
+# each_probe FN PHASE: FN "PHASE: USER PROBE" as USER CMD..., for every
+# probe of the matrix and both users.
+each_probe() {
+	local fn=$1 phase=$2 u
+	for u in root amnesia; do
+		$fn "$phase: $u tcp 192.0.2.1:80 (curl)" as $u http_get 192.0.2.1 80
+		$fn "$phase: $u udp 192.0.2.1:53 (dig)" as $u dns_query 192.0.2.1
+		$fn "$phase: $u udp 192.0.2.1:7 (socat)" as $u udp_echo 192.0.2.1 7
+		$fn "$phase: $u icmp 192.0.2.1 (ping)" as $u icmp_echo 192.0.2.1
+		$fn "$phase: $u tcp 192.168.50.1:8080 (curl)" as $u http_get 192.168.50.1 8080
+		$fn "$phase: $u udp 192.168.50.1:53 (dig)" as $u dns_query 192.168.50.1
+		$fn "$phase: $u udp 192.168.50.1:137 (socat)" as $u udp_echo 192.168.50.1 137
+		$fn "$phase: $u icmp 192.168.50.1 (ping)" as $u icmp_echo 192.168.50.1
+		$fn "$phase: $u tcp [2001:db8::1]:80 (curl)" as $u http_get 2001:db8::1 80
+		$fn "$phase: $u icmp 2001:db8::1 (ping)" as $u icmp_echo 2001:db8::1
+	done
+}
+
+# each_loopback FN PHASE: loopback echo, listener and client as the user.
+each_loopback() {
+	local fn=$1 phase=$2 u
+	for u in root amnesia; do
+		$fn "$phase: $u tcp 127.0.0.1:5555 echo" as $u loopback_echo 127.0.0.1 5555
+		$fn "$phase: $u tcp [::1]:5555 echo" as $u loopback_echo ::1 5555
+	done
+}
+
+# ---- the harness can see success and silence --------------------------
+
+topo_up
+
+uplink_mark
+sleep 2
+if [ "$(uplink_tx_delta)" -eq 0 ]; then
+	ok "harness: up0 sends nothing when idle (2 s)"
+else
+	fail "harness: up0 sends nothing when idle (2 s)" \
+		"$(uplink_tx_delta) packets: per-case counting would be wrong"
+fi
+check "harness: a ping to 192.0.2.1 is counted on up0" leaves_uplink icmp_echo 192.0.2.1
+
+each_probe check "no module"
+each_loopback check "no module"
+
+# ---- module loaded, no policy: closed --------------------------------------
+
+TAINT_BEFORE=$(cat /proc/sys/kernel/tainted)
+if modprobe torfw 2>/tmp/modprobe.err; then
+	ok "modprobe torfw"
+else
+	fail "modprobe torfw" "$(cat /tmp/modprobe.err)" "(is kmod/torfw.ko built?)"
+fi
+if module_loaded torfw; then
+	ok "torfw is in /proc/modules"
+else
+	fail "torfw is in /proc/modules"
+fi
+
+# Out-of-tree (O, 4096) and unsigned (E, 8192) are expected; any other
+# bit (W 512 after a WARN, D 128 after an Oops, ...) is not.
+taint=$(cat /proc/sys/kernel/tainted)
+if [ $((taint & ~(4096 | 8192))) -eq 0 ]; then
+	ok "kernel taint at most O+E (tainted=$taint)"
+else
+	fail "kernel taint at most O+E (tainted=$taint)" \
+		"before modprobe: $TAINT_BEFORE; unexpected bits: $((taint & ~(4096 | 8192)))"
+fi
+
+each_probe refused "no policy"
+each_loopback check "no policy"
+
+# ---- torfwctl against the loaded module -----------------------------------
+
+# Without the tool every torfwctl case fails: "not found" is one line with
+# a non-zero status too, and must not pass for the tool's answer.
+need_ctl() {
+	[ -x /usr/sbin/torfwctl ] || { echo "torfwctl is not installed"; return 1; }
+}
+
+ctl_status_no_policy() {
+	local out rc=0
+	need_ctl || return 1
+	out=$(torfwctl status 2>&1) || rc=$?
+	echo "$out"
+	[ $rc -eq 0 ] || { echo "exit status $rc"; return 1; }
+	echo "$out" | grep -qi 'no policy' || { echo "no 'no policy'"; return 1; }
+	echo "$out" | grep -Eqi 'generation[ :=]+0([^0-9]|$)' ||
+		{ echo "no 'generation 0'"; return 1; }
+}
+
+# One line, naming the bad word, and a failure status.
+ctl_rejects_bogus() {
+	local out rc=0
+	need_ctl || return 1
+	out=$(torfwctl bogus 2>&1) || rc=$?
+	echo "$out"
+	[ $rc -ne 0 ] || { echo "exit status 0"; return 1; }
+	[ "$(echo "$out" | wc -l)" -eq 1 ] ||
+		{ echo "$(echo "$out" | wc -l) lines, not one"; return 1; }
+	echo "$out" | grep -q bogus || { echo "does not name 'bogus'"; return 1; }
+}
+
+if [ -x /usr/sbin/torfwctl ]; then
+	ok "torfwctl is installed"
+	note "torfwctl status:" "$(torfwctl status 2>&1 || true)"
+else
+	fail "torfwctl is installed" "ctl/torfwctl was not built (make ctl)"
+fi
+check "torfwctl status: 'no policy', generation 0" ctl_status_no_policy
+check "torfwctl bogus: one line naming it, non-zero exit" ctl_rejects_bogus
+note "torfwctl bogus:" "$(torfwctl bogus 2>&1 || true)"
+
+# ---- unloaded: open again ----------------------------------------------------
+
+if rmmod torfw 2>/tmp/rmmod.err; then
+	ok "rmmod torfw"
+else
+	fail "rmmod torfw" "$(cat /tmp/rmmod.err)"
+fi
+check "unloaded: root tcp 192.0.2.1:80 (curl) works again" as root http_get 192.0.2.1 80
+check "unloaded: amnesia tcp 192.0.2.1:80 (curl) works again" as amnesia http_get 192.0.2.1 80
+
+# torfwctl may load the module itself (modprobe) or through the generic
+# netlink family alias (request_module): with the file renamed, both fail
+# and the module stays absent.
+ctl_status_absent() {
+	local out rc=0
+	need_ctl || return 1
+	out=$(torfwctl status 2>&1) || rc=$?
+	echo "$out"
+	[ $rc -ne 0 ] || { echo "exit status 0"; return 1; }
+	[ "$(echo "$out" | wc -l)" -eq 1 ] ||
+		{ echo "$(echo "$out" | wc -l) lines, not one"; return 1; }
+	! module_loaded torfw || { echo "torfw got loaded"; return 1; }
+}
+
+[ -e "$KO" ] && mv "$KO" "$KO.hidden"
+check "module absent: torfwctl status fails with one line" ctl_status_absent
+note "torfwctl status, module absent:" "$(torfwctl status 2>&1 || true)"
+[ -e "$KO.hidden" ] && mv "$KO.hidden" "$KO"
+if module_loaded torfw; then
+	fail "module absent: it was not loaded behind our back"
+else
+	ok "module absent: it was not loaded behind our back"
+fi
+
+note "kernel log of torfw:" "$(dmesg | grep -i torfw | tail -n 10)"
