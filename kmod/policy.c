@@ -25,12 +25,13 @@
 
 #include "policy.h"
 
-#define REASON_NAME(e, name, kind) [TORFW_R_##e] = name,
+/* The enum follows the list's order, so plain initializers line up. */
+#define REASON_NAME(e, name, kind) name,
 const char *const torfw_reason_names[__TORFW_R_MAX] = {
 	TORFW_REASONS(REASON_NAME)
 };
 
-#define REASON_KIND(e, name, kind) [TORFW_R_##e] = TORFW_RK_##kind,
+#define REASON_KIND(e, name, kind) TORFW_RK_##kind,
 const u8 torfw_reason_kind[__TORFW_R_MAX] = {
 	TORFW_REASONS(REASON_KIND)
 };
@@ -1070,3 +1071,7 @@ void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
 		break;
 	}
 }
+
+#if IS_ENABLED(CONFIG_TORFW_KUNIT_TEST)
+#include "tests/policy_test.c"
+#endif

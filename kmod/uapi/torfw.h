@@ -148,8 +148,8 @@ enum torfw_attr {
 enum torfw_opt {
 	TORFW_OPT_UNSPEC,
 	TORFW_OPT_NOSOCK,	/* u8 torfw_nosock; default LOOPBACK */
-	TORFW_OPT_LOG_RATE,	/* u32 refusals logged per second; 0 = none;
-				 * default 10, at most 10000 */
+	/* u32 refusals logged per second; 0 = none; default 10, max 10000 */
+	TORFW_OPT_LOG_RATE,
 	TORFW_OPT_LOG_BURST,	/* u32 default 20, at most 10000 */
 	TORFW_OPT_FLAGS,	/* u32 TORFW_OPT_F_* */
 	__TORFW_OPT_LAST
@@ -157,8 +157,10 @@ enum torfw_opt {
 #define TORFW_OPT_MAX (__TORFW_OPT_LAST - 1)
 
 enum torfw_opt_flag {
-	/* Set net.ipv4.tcp_mtu_probing=1 in the initial namespace on load:
-	 * ICMP "fragmentation needed" never passes, so rely on PLPMTUD. */
+	/*
+	 * Set net.ipv4.tcp_mtu_probing=1 in the initial namespace on load:
+	 * ICMP "fragmentation needed" never passes, so rely on PLPMTUD.
+	 */
 	TORFW_OPT_F_MTU_PROBING = 1U << 0,
 	__TORFW_OPT_F_ALL = TORFW_OPT_F_MTU_PROBING
 };

@@ -1,0 +1,848 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the decision function against every rule of DESIGN.md section 2,
+ * as the uid each rule concerns, plus edges; and the policy builder's
+ * validation. Included at the end of policy.c to reach its statics.
+ */
+
+#include <kunit/test.h>
+#include <linux/inet.h>
+#include <linux/ktime.h>
+
+enum {
+	U_ROOT = 0,
+	U_PROXY = 13,
+	U_APT = 42,
+	U_TOR = 107,
+	U_CLEARNET = 108,
+	U_UPGRADE = 110,
+	U_HTP = 111,
+	U_IUK = 112,
+	U_GDM = 113,
+	U_AMNESIA = 1000,
+	U_STRANGER = 1500,
+	U_NOBODY = 65534,
+};
+
+#define NS_CLEARNET 0x1111ULL
+#define NS_OTHER 0x2222ULL
+#define LO4 "127.0.0.1"
+
+static const struct torfw_ns ns_clearnet = {
+	.cookie = NS_CLEARNET, .name = "clearnet",
+};
+
+static union nf_inet_addr addr_of(const char *s, u8 *family)
+{
+	union nf_inet_addr a = {};
+
+	if (strchr(s, ':')) {
+		*family = AF_INET6;
+		in6_pton(s, -1, (u8 *)&a.in6, -1, NULL);
+	} else {
+		*family = AF_INET;
+		in4_pton(s, -1, (u8 *)&a.ip, -1, NULL);
+	}
+	return a;
+}
+
+static int add_svc(struct torfw_builder *b, const char *addr, u8 proto,
+		   u16 lo, u16 hi, const u32 *allow, u32 n_allow,
+		   const u32 *drop, u32 n_drop, const struct torfw_ns *ns,
+		   u32 n_ns)
+{
+	struct torfw_svc_spec s = {
+		.proto = proto, .port_lo = lo, .port_hi = hi,
+		.allow = allow, .n_allow = n_allow,
+		.drop = drop, .n_drop = n_drop,
+		.ns = ns, .n_ns = n_ns,
+	};
+
+	s.addr = addr_of(addr, &s.family);
+	return torfw_builder_add_service(b, &s, NULL);
+}
+
+#define SVC(b, addr, proto, lo, hi, ...) ({				\
+	static const u32 _allow[] = { __VA_ARGS__ };			\
+	add_svc(b, addr, IPPROTO_##proto, lo, hi, _allow,		\
+		ARRAY_SIZE(_allow), NULL, 0, NULL, 0);			\
+})
+
+static __be32 ip4(const char *s)
+{
+	u8 family;
+
+	return addr_of(s, &family).ip;
+}
+
+/* The reference policy of DESIGN.md section 2, plus extra entries. */
+static struct torfw_policy *reference_policy(u8 nosock, u32 extra)
+{
+	static const u32 dns_allow[] = { U_AMNESIA, U_HTP };
+	static const u32 dns_drop[] = { U_APT };
+	static const u32 gw_allow[] = { U_AMNESIA };
+	struct torfw_options opt = {
+		.nosock = nosock, .log_rate = 10, .log_burst = 20,
+		.flags = TORFW_OPT_F_MTU_PROBING,
+	};
+	struct torfw_redir automap = {
+		.kind = TORFW_REDIR_AUTOMAP, .addr = ip4("127.192.0.0"),
+		.prefixlen = 10, .to_port = 9040,
+	};
+	struct torfw_redir dns = {
+		.kind = TORFW_REDIR_DNS, .addr = ip4(LO4), .prefixlen = 32,
+		.port = 53, .to_port = 5353,
+	};
+	struct torfw_builder *b = torfw_builder_new();
+	struct torfw_policy *p;
+	int ret = 0;
+	u32 i;
+
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	ret |= torfw_builder_set_options(b, &opt, NULL);
+	ret |= torfw_builder_add_role(b, TORFW_ROLE_TOR, U_TOR, NULL);
+	ret |= torfw_builder_add_role(b, TORFW_ROLE_CLEARNET, U_CLEARNET, NULL);
+	ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
+		   U_NOBODY, U_UPGRADE);
+	ret |= SVC(b, LO4, TCP, 9062, 9062, U_AMNESIA, U_HTP, U_UPGRADE);
+	ret |= SVC(b, LO4, TCP, 9063, 9063, U_IUK);
+	ret |= SVC(b, LO4, TCP, 9052, 9052, U_ROOT);
+	ret |= SVC(b, LO4, TCP, 951, 951, U_AMNESIA, U_ROOT);
+	ret |= SVC(b, LO4, TCP, 9040, 9040, U_AMNESIA);
+	ret |= add_svc(b, LO4, IPPROTO_UDP, 53, 53, dns_allow, 2, dns_drop, 1,
+		       NULL, 0);
+	ret |= add_svc(b, LO4, IPPROTO_UDP, 5353, 5353, dns_allow, 2,
+		       dns_drop, 1, NULL, 0);
+	ret |= SVC(b, LO4, TCP, 4101, 4101, U_AMNESIA, U_GDM);
+	ret |= SVC(b, LO4, TCP, 631, 631, U_AMNESIA);
+	ret |= SVC(b, LO4, TCP, 17600, 17650, U_AMNESIA);
+	ret |= SVC(b, "::1", TCP, 4101, 4101, U_AMNESIA, U_GDM);
+	/* A host service reachable from the clearnet namespace's veth. */
+	ret |= add_svc(b, "10.200.1.1", IPPROTO_TCP, 8080, 8080, gw_allow, 1,
+		       NULL, 0, &ns_clearnet, 1);
+	ret |= torfw_builder_add_lan(b, AF_INET, ip4("10.0.0.0"), 8, NULL);
+	ret |= torfw_builder_add_lan(b, AF_INET, ip4("172.16.0.0"), 12, NULL);
+	ret |= torfw_builder_add_lan(b, AF_INET, ip4("192.168.0.0"), 16, NULL);
+	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_TCP, 53, 53, NULL);
+	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 53, 53, NULL);
+	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 137, 137, NULL);
+	ret |= torfw_builder_add_grant(b, &ns_clearnet, NULL);
+	ret |= torfw_builder_add_redirect(b, &automap, NULL);
+	ret |= torfw_builder_add_redirect(b, &dns, NULL);
+	/* Extra entries on 127.0.0.2, each for its own uid 100000 + i. */
+	for (i = 0; i < extra && !ret; i++) {
+		u32 uid = 100000 + i;
+
+		ret = add_svc(b, "127.0.0.2", IPPROTO_TCP, 20000 + i,
+			      20000 + i, &uid, 1, NULL, 0, NULL, 0);
+	}
+	if (ret) {
+		torfw_builder_free(b);
+		return ERR_PTR(-EINVAL);
+	}
+	p = torfw_policy_build(b, NULL);
+	torfw_builder_free(b);
+	return p;
+}
+
+enum case_flags {
+	F_LO = 1 << 0,		/* out (in) device is loopback */
+	F_NOUID = 1 << 1,	/* no owning socket */
+	F_EST = 1 << 2,		/* TCP segment without SYN from a stream socket */
+	F_RAWTCP = 1 << 3,	/* TCP without SYN from a raw socket */
+	F_NOPORTS = 1 << 4,	/* L4 header unreadable */
+	F_FRAG = 1 << 5,	/* not the first fragment */
+	F_NS = 1 << 6,		/* in another network namespace */
+	F_LINK = 1 << 7,	/* devices are loopback or veth */
+	F_SOCK = 1 << 8,	/* inbound: an established local socket */
+	F_CT_NEW = 1 << 9,
+	F_CT_EST = 1 << 10,
+	F_CT_REL = 1 << 11,
+	F_CT_INV = 1 << 12,
+};
+
+enum { P_REF, P_NONE, P_NOSOCK_ACCEPT, __P_MAX };
+
+struct dcase {
+	const char *name;
+	u8 hook;
+	u8 proto;
+	u8 policy;
+	u8 verdict;
+	u8 reason;
+	u32 uid;
+	const char *daddr;
+	u16 dport;
+	u32 flags;
+	u64 from_ns;
+};
+
+#define C(_name, _hook, _uid, _proto, _daddr, _dport, _flags, _pol, _v, _r) \
+	{ .name = _name, .hook = TORFW_HOOK_##_hook, .uid = _uid,	     \
+	  .proto = IPPROTO_##_proto, .daddr = _daddr, .dport = _dport,	     \
+	  .flags = _flags, .policy = _pol, .verdict = TORFW_##_v,	     \
+	  .reason = TORFW_R_##_r }
+#define LOOP(name, uid, proto, port, v, r) \
+	C(name, OUT, uid, proto, LO4, port, F_LO, P_REF, v, r)
+#define NET(name, uid, proto, daddr, port, v, r) \
+	C(name, OUT, uid, proto, daddr, port, 0, P_REF, v, r)
+#define FROM(_ns) .from_ns = (_ns)
+
+static const struct dcase cases[] = {
+	/* Rule 2: the loopback allow-list, each uid it names and others. */
+	LOOP("socks 9050 amnesia", U_AMNESIA, TCP, 9050, ACCEPT, SERVICE),
+	LOOP("socks 9050 _apt", U_APT, TCP, 9050, ACCEPT, SERVICE),
+	LOOP("socks 9050 proxy", U_PROXY, TCP, 9050, ACCEPT, SERVICE),
+	LOOP("socks 9050 nobody", U_NOBODY, TCP, 9050, ACCEPT, SERVICE),
+	LOOP("socks 9050 upgrade-frontend", U_UPGRADE, TCP, 9050, ACCEPT,
+	     SERVICE),
+	LOOP("socks 9050 stranger refused", U_STRANGER, TCP, 9050, REJECT,
+	     LOOPBACK),
+	LOOP("socks 9050 uid 0 refused", U_ROOT, TCP, 9050, REJECT, LOOPBACK),
+	LOOP("socks 9050 htp refused", U_HTP, TCP, 9050, REJECT, LOOPBACK),
+	LOOP("socks 9062 amnesia", U_AMNESIA, TCP, 9062, ACCEPT, SERVICE),
+	LOOP("socks 9062 htp", U_HTP, TCP, 9062, ACCEPT, SERVICE),
+	LOOP("socks 9062 upgrade-frontend", U_UPGRADE, TCP, 9062, ACCEPT,
+	     SERVICE),
+	LOOP("socks 9062 _apt refused", U_APT, TCP, 9062, REJECT, LOOPBACK),
+	LOOP("socks 9063 iuk", U_IUK, TCP, 9063, ACCEPT, SERVICE),
+	LOOP("socks 9063 amnesia refused", U_AMNESIA, TCP, 9063, REJECT,
+	     LOOPBACK),
+	LOOP("control 9052 root", U_ROOT, TCP, 9052, ACCEPT, SERVICE),
+	LOOP("control 9052 amnesia refused", U_AMNESIA, TCP, 9052, REJECT,
+	     LOOPBACK),
+	LOOP("control 9052 debian-tor refused", U_TOR, TCP, 9052, REJECT,
+	     LOOPBACK),
+	LOOP("filter 951 amnesia", U_AMNESIA, TCP, 951, ACCEPT, SERVICE),
+	LOOP("filter 951 root", U_ROOT, TCP, 951, ACCEPT, SERVICE),
+	LOOP("filter 951 htp refused", U_HTP, TCP, 951, REJECT, LOOPBACK),
+	LOOP("transport 9040 amnesia", U_AMNESIA, TCP, 9040, ACCEPT, SERVICE),
+	LOOP("transport 9040 root refused", U_ROOT, TCP, 9040, REJECT,
+	     LOOPBACK),
+	LOOP("transport 9040 stranger refused", U_STRANGER, TCP, 9040, REJECT,
+	     LOOPBACK),
+	LOOP("dns udp/53 amnesia", U_AMNESIA, UDP, 53, ACCEPT, SERVICE),
+	LOOP("dns udp/53 htp", U_HTP, UDP, 53, ACCEPT, SERVICE),
+	LOOP("dns udp/53 _apt dropped silently", U_APT, UDP, 53, DROP,
+	     SERVICE_DROP),
+	LOOP("dns udp/53 stranger refused", U_STRANGER, UDP, 53, REJECT,
+	     LOOPBACK),
+	LOOP("dnsport udp/5353 amnesia", U_AMNESIA, UDP, 5353, ACCEPT,
+	     SERVICE),
+	LOOP("dnsport udp/5353 htp", U_HTP, UDP, 5353, ACCEPT, SERVICE),
+	LOOP("dnsport udp/5353 _apt dropped", U_APT, UDP, 5353, DROP,
+	     SERVICE_DROP),
+	LOOP("dns tcp/53 is not listed", U_AMNESIA, TCP, 53, REJECT, LOOPBACK),
+	LOOP("a11y 4101 amnesia", U_AMNESIA, TCP, 4101, ACCEPT, SERVICE),
+	LOOP("a11y 4101 Debian-gdm", U_GDM, TCP, 4101, ACCEPT, SERVICE),
+	LOOP("a11y 4101 root refused", U_ROOT, TCP, 4101, REJECT, LOOPBACK),
+	LOOP("cups 631 amnesia", U_AMNESIA, TCP, 631, ACCEPT, SERVICE),
+	LOOP("cups 631 root refused", U_ROOT, TCP, 631, REJECT, LOOPBACK),
+	LOOP("cups udp/631 is not listed", U_AMNESIA, UDP, 631, REJECT,
+	     LOOPBACK),
+	LOOP("onionshare 17600 lower bound", U_AMNESIA, TCP, 17600, ACCEPT,
+	     SERVICE),
+	LOOP("onionshare 17625 inside", U_AMNESIA, TCP, 17625, ACCEPT,
+	     SERVICE),
+	LOOP("onionshare 17650 upper bound", U_AMNESIA, TCP, 17650, ACCEPT,
+	     SERVICE),
+	LOOP("onionshare 17599 below", U_AMNESIA, TCP, 17599, REJECT,
+	     LOOPBACK),
+	LOOP("onionshare 17651 above", U_AMNESIA, TCP, 17651, REJECT,
+	     LOOPBACK),
+	LOOP("onionshare htp refused", U_HTP, TCP, 17625, REJECT, LOOPBACK),
+	LOOP("unlisted loopback port refused", U_AMNESIA, TCP, 8080, REJECT,
+	     LOOPBACK),
+	LOOP("loopback port 0 refused", U_AMNESIA, UDP, 0, REJECT, LOOPBACK),
+	C("other loopback address refused", OUT, U_AMNESIA, TCP, "127.0.0.2",
+	  9050, F_LO, P_REF, REJECT, LOOPBACK),
+	C("automap address not rewritten refused", OUT, U_AMNESIA, TCP,
+	  "127.192.0.5", 80, F_LO, P_REF, REJECT, LOOPBACK),
+	C("ping on loopback refused", OUT, U_AMNESIA, ICMP, LO4, 0,
+	  F_LO | F_NOPORTS, P_REF, REJECT, LOOPBACK),
+	/* Rule 4 on loopback: Tor answers its clients. */
+	LOOP("debian-tor udp reply on loopback", U_TOR, UDP, 40000, ACCEPT,
+	     TOR_LOOPBACK),
+	LOOP("debian-tor on listed port not named", U_TOR, TCP, 9050, REJECT,
+	     LOOPBACK),
+	/* IPv6 loopback allow-list. */
+	C("v6 ::1 4101 amnesia", OUT, U_AMNESIA, TCP, "::1", 4101, F_LO, P_REF,
+	  ACCEPT, SERVICE),
+	C("v6 ::1 4101 Debian-gdm", OUT, U_GDM, TCP, "::1", 4101, F_LO, P_REF,
+	  ACCEPT, SERVICE),
+	C("v6 ::1 4101 stranger refused", OUT, U_STRANGER, TCP, "::1", 4101,
+	  F_LO, P_REF, REJECT, LOOPBACK),
+	C("v6 ::1 9050 not listed", OUT, U_AMNESIA, TCP, "::1", 9050, F_LO,
+	  P_REF, REJECT, LOOPBACK),
+	C("v6 debian-tor on ::1 refused", OUT, U_TOR, UDP, "::1", 5000, F_LO,
+	  P_REF, REJECT, LOOPBACK),
+	C("v4-mapped ::ffff:127.0.0.1 is not IPv4", OUT, U_AMNESIA, TCP,
+	  "::ffff:127.0.0.1", 9050, F_LO, P_REF, REJECT, LOOPBACK),
+	C("v6 replies on loopback pass", OUT, U_STRANGER, TCP, "::1", 50000,
+	  F_LO | F_EST, P_REF, ACCEPT, ESTABLISHED),
+	/* State. */
+	C("RELATED icmp on loopback", OUT, U_ROOT, ICMP, LO4, 0,
+	  F_LO | F_NOPORTS | F_CT_REL, P_REF, ACCEPT, RELATED_LOOPBACK),
+	C("RELATED icmpv6 on loopback", OUT, U_ROOT, ICMPV6, "::1", 0,
+	  F_LO | F_NOPORTS | F_CT_REL, P_REF, ACCEPT, RELATED_LOOPBACK),
+	C("RELATED icmp off loopback", OUT, U_ROOT, ICMP, "192.0.2.1", 0,
+	  F_NOPORTS | F_CT_REL, P_REF, DROP, RELATED),
+	C("RELATED tcp on loopback", OUT, U_AMNESIA, TCP, LO4, 21,
+	  F_LO | F_CT_REL, P_REF, DROP, RELATED),
+	C("INVALID on loopback", OUT, U_AMNESIA, TCP, LO4, 9040,
+	  F_LO | F_CT_INV, P_REF, DROP, INVALID),
+	C("INVALID off loopback", OUT, U_TOR, TCP, "192.0.2.1", 443,
+	  F_CT_INV, P_REF, DROP, INVALID),
+	C("conntrack ESTABLISHED", OUT, U_STRANGER, TCP, "192.0.2.1", 80,
+	  F_CT_EST, P_REF, ACCEPT, ESTABLISHED),
+	C("conntrack NEW follows the policy", OUT, U_AMNESIA, TCP, LO4, 9040,
+	  F_LO | F_CT_NEW, P_REF, ACCEPT, SERVICE),
+	C("stream socket non-SYN is established", OUT, U_STRANGER, TCP,
+	  "192.0.2.1", 80, F_EST, P_REF, ACCEPT, ESTABLISHED),
+	C("raw socket non-SYN is not", OUT, U_STRANGER, TCP, "192.0.2.1", 80,
+	  F_RAWTCP, P_REF, REJECT, INTERNET_TCP),
+	C("truncated TCP header is not", OUT, U_STRANGER, TCP, "192.0.2.1", 80,
+	  F_EST | F_NOPORTS, P_REF, REJECT, INTERNET_TCP),
+	C("fragment on loopback refused", OUT, U_AMNESIA, UDP, LO4, 0,
+	  F_LO | F_FRAG | F_NOPORTS, P_REF, REJECT, FRAGMENT),
+	C("fragment to LAN refused", OUT, U_AMNESIA, UDP, "192.168.1.1", 0,
+	  F_FRAG | F_NOPORTS, P_REF, REJECT, FRAGMENT),
+	/* No owning socket. */
+	C("no socket on loopback", OUT, 0, TCP, LO4, 40000,
+	  F_LO | F_NOUID | F_RAWTCP, P_REF, ACCEPT, NOSOCK_LOOPBACK),
+	C("no socket icmp on loopback", OUT, 0, ICMP, LO4, 0,
+	  F_LO | F_NOUID | F_NOPORTS, P_REF, ACCEPT, NOSOCK_LOOPBACK),
+	C("no socket off loopback dropped", OUT, 0, TCP, "192.0.2.1", 80,
+	  F_NOUID | F_RAWTCP, P_REF, DROP, NOSOCK),
+	C("no socket icmpv6 off loopback dropped", OUT, 0, ICMPV6,
+	  "ff02::2", 0, F_NOUID | F_NOPORTS, P_REF, DROP, NOSOCK),
+	C("no socket allowed by the policy", OUT, 0, UDP, "192.0.2.1", 123,
+	  F_NOUID, P_NOSOCK_ACCEPT, ACCEPT, NOSOCK_ACCEPT),
+	/* Rule 3: clearnet uid. */
+	NET("clearnet tcp to the Internet", U_CLEARNET, TCP, "192.0.2.1", 443,
+	    ACCEPT, CLEARNET),
+	NET("clearnet udp/53 to the Internet", U_CLEARNET, UDP, "192.0.2.1",
+	    53, ACCEPT, CLEARNET),
+	NET("clearnet udp/53 to the LAN", U_CLEARNET, UDP, "192.168.1.1", 53,
+	    ACCEPT, CLEARNET),
+	NET("clearnet tcp/53 to the LAN", U_CLEARNET, TCP, "192.168.1.1", 53,
+	    ACCEPT, CLEARNET),
+	NET("clearnet udp/123 refused", U_CLEARNET, UDP, "192.0.2.1", 123,
+	    REJECT, INTERNET_NON_TCP),
+	C("clearnet icmp refused", OUT, U_CLEARNET, ICMP, "192.0.2.1", 0,
+	  F_NOPORTS, P_REF, REJECT, INTERNET_NON_TCP),
+	NET("clearnet IPv6 refused", U_CLEARNET, TCP, "2001:db8::1", 443,
+	    REJECT, IPV6),
+	C("clearnet on loopback uses the allow-list", OUT, U_CLEARNET, TCP,
+	  LO4, 9050, F_LO, P_REF, REJECT, LOOPBACK),
+	/* Rule 4: debian-tor. */
+	NET("debian-tor tcp anywhere", U_TOR, TCP, "192.0.2.1", 9001, ACCEPT,
+	    TOR),
+	NET("debian-tor tcp/53 to the LAN", U_TOR, TCP, "192.168.1.1", 53,
+	    ACCEPT, TOR),
+	NET("debian-tor udp/53", U_TOR, UDP, "192.0.2.1", 53, ACCEPT, TOR),
+	NET("debian-tor udp/123 refused", U_TOR, UDP, "192.0.2.1", 123, REJECT,
+	    INTERNET_NON_TCP),
+	C("debian-tor icmp refused", OUT, U_TOR, ICMP, "192.0.2.1", 0,
+	  F_NOPORTS, P_REF, REJECT, INTERNET_NON_TCP),
+	C("debian-tor sctp refused", OUT, U_TOR, SCTP, "192.0.2.1", 0,
+	  F_NOPORTS, P_REF, REJECT, INTERNET_NON_TCP),
+	NET("debian-tor IPv6 refused", U_TOR, TCP, "2001:db8::1", 443, REJECT,
+	    IPV6),
+	/* Rule 5: LAN. */
+	NET("LAN tcp service", U_AMNESIA, TCP, "192.168.1.10", 80, ACCEPT,
+	    LAN),
+	NET("LAN udp", U_AMNESIA, UDP, "10.1.2.3", 5000, ACCEPT, LAN),
+	NET("LAN udp/53 refused", U_AMNESIA, UDP, "192.168.1.1", 53, REJECT,
+	    LAN_REFUSED),
+	NET("LAN tcp/53 refused", U_AMNESIA, TCP, "192.168.1.1", 53, REJECT,
+	    LAN_REFUSED),
+	NET("LAN udp/137 NetBIOS refused", U_AMNESIA, UDP, "192.168.1.1", 137,
+	    REJECT, LAN_REFUSED),
+	NET("LAN tcp/137 passes", U_AMNESIA, TCP, "192.168.1.1", 137, ACCEPT,
+	    LAN),
+	NET("LAN udp/138 passes", U_ROOT, UDP, "192.168.1.1", 138, ACCEPT,
+	    LAN),
+	NET("LAN udp/53 refused for root too", U_ROOT, UDP, "10.0.0.1", 53,
+	    REJECT, LAN_REFUSED),
+	C("LAN icmp passes", OUT, U_AMNESIA, ICMP, "192.168.1.1", 0,
+	  F_NOPORTS, P_REF, ACCEPT, LAN),
+	NET("LAN edge 10.0.0.0", U_AMNESIA, UDP, "10.0.0.0", 9, ACCEPT, LAN),
+	NET("LAN edge 10.255.255.255", U_AMNESIA, UDP, "10.255.255.255", 9,
+	    ACCEPT, LAN),
+	NET("LAN edge 9.255.255.255 outside", U_AMNESIA, UDP,
+	    "9.255.255.255", 9, REJECT, INTERNET_NON_TCP),
+	NET("LAN edge 11.0.0.0 outside", U_AMNESIA, UDP, "11.0.0.0", 9,
+	    REJECT, INTERNET_NON_TCP),
+	NET("LAN edge 172.16.0.0", U_AMNESIA, UDP, "172.16.0.0", 9, ACCEPT,
+	    LAN),
+	NET("LAN edge 172.31.255.255", U_AMNESIA, UDP, "172.31.255.255", 9,
+	    ACCEPT, LAN),
+	NET("LAN edge 172.15.255.255 outside", U_AMNESIA, UDP,
+	    "172.15.255.255", 9, REJECT, INTERNET_NON_TCP),
+	NET("LAN edge 172.32.0.0 outside", U_AMNESIA, UDP, "172.32.0.0", 9,
+	    REJECT, INTERNET_NON_TCP),
+	NET("LAN edge 192.168.0.0", U_AMNESIA, UDP, "192.168.0.0", 9, ACCEPT,
+	    LAN),
+	NET("LAN edge 192.167.255.255 outside", U_AMNESIA, UDP,
+	    "192.167.255.255", 9, REJECT, INTERNET_NON_TCP),
+	NET("LAN edge 192.169.0.0 outside", U_AMNESIA, UDP, "192.169.0.0", 9,
+	    REJECT, INTERNET_NON_TCP),
+	NET("LAN IPv6 is refused", U_AMNESIA, UDP, "fe80::1", 9, REJECT, IPV6),
+	/* Rule 6: everything else. */
+	NET("amnesia tcp to the Internet", U_AMNESIA, TCP, "192.0.2.1", 80,
+	    REJECT, INTERNET_TCP),
+	NET("root tcp to the Internet", U_ROOT, TCP, "192.0.2.1", 80, REJECT,
+	    INTERNET_TCP),
+	NET("stranger tcp to the Internet", U_STRANGER, TCP, "198.51.100.7",
+	    443, REJECT, INTERNET_TCP),
+	NET("amnesia udp/53 to the Internet", U_AMNESIA, UDP, "192.0.2.1", 53,
+	    REJECT, INTERNET_NON_TCP),
+	NET("htp udp to the Internet", U_HTP, UDP, "192.0.2.1", 123, REJECT,
+	    INTERNET_NON_TCP),
+	C("amnesia ping refused", OUT, U_AMNESIA, ICMP, "192.0.2.1", 0,
+	  F_NOPORTS, P_REF, REJECT, INTERNET_NON_TCP),
+	C("stranger sctp refused", OUT, U_STRANGER, SCTP, "192.0.2.1", 0,
+	  F_NOPORTS, P_REF, REJECT, INTERNET_NON_TCP),
+	C("stranger gre refused", OUT, U_STRANGER, GRE, "192.0.2.1", 0,
+	  F_NOPORTS, P_REF, REJECT, INTERNET_NON_TCP),
+	NET("amnesia IPv6 tcp refused", U_AMNESIA, TCP, "2001:db8::1", 80,
+	    REJECT, IPV6),
+	C("amnesia icmpv6 refused", OUT, U_AMNESIA, ICMPV6, "2001:db8::1", 0,
+	  F_NOPORTS, P_REF, REJECT, IPV6),
+	/* No policy: fail closed. */
+	C("no policy: loopback passes", OUT, U_STRANGER, TCP, LO4, 9999, F_LO,
+	  P_NONE, ACCEPT, NOPOLICY_LOOPBACK),
+	C("no policy: v6 loopback passes", OUT, U_STRANGER, UDP, "::1", 9999,
+	  F_LO, P_NONE, ACCEPT, NOPOLICY_LOOPBACK),
+	C("no policy: debian-tor refused", OUT, U_TOR, TCP, "192.0.2.1", 443, 0,
+	  P_NONE, REJECT, NO_POLICY),
+	C("no policy: LAN refused", OUT, U_AMNESIA, UDP, "192.168.1.1", 9, 0,
+	  P_NONE, REJECT, NO_POLICY),
+	C("no policy: established refused", OUT, U_AMNESIA, TCP, "192.0.2.1",
+	  80, F_EST | F_CT_EST, P_NONE, REJECT, NO_POLICY),
+	C("no policy: no socket refused", OUT, 0, TCP, "192.0.2.1", 80,
+	  F_NOUID, P_NONE, REJECT, NO_POLICY),
+	C("no policy: inbound loopback", IN, 0, TCP, LO4, 80, F_LO, P_NONE,
+	  ACCEPT, INBOUND_LOOPBACK),
+	C("no policy: inbound dropped", IN, 0, TCP, "192.0.2.2", 22, F_SOCK,
+	  P_NONE, DROP, NO_POLICY),
+	C("no policy: forward dropped", FORWARD, 0, TCP, "192.0.2.1", 80,
+	  F_CT_NEW, P_NONE, DROP, NO_POLICY),
+	/* Inbound. */
+	C("in: loopback", IN, 0, UDP, LO4, 5353, F_LO, P_REF, ACCEPT,
+	  INBOUND_LOOPBACK),
+	C("in: reply to a local socket", IN, 0, TCP, "192.0.2.2", 40000,
+	  F_SOCK, P_REF, ACCEPT, ESTABLISHED),
+	C("in: conntrack established", IN, 0, TCP, "10.200.1.1", 8080,
+	  F_CT_EST, P_REF, ACCEPT, ESTABLISHED),
+	C("in: new connection from the Internet", IN, 0, TCP, "192.0.2.2", 22,
+	  0, P_REF, DROP, INBOUND),
+	C("in: RELATED icmp dropped", IN, 0, ICMP, "192.0.2.2", 0,
+	  F_NOPORTS | F_CT_REL, P_REF, DROP, RELATED),
+	C("in: INVALID dropped", IN, 0, TCP, "192.0.2.2", 40000,
+	  F_CT_INV | F_SOCK, P_REF, DROP, INVALID),
+	{ .name = "in: granted netns to its listed service", .hook =
+	  TORFW_HOOK_IN, .proto = IPPROTO_TCP, .daddr = "10.200.1.1",
+	  .dport = 8080, .flags = F_CT_NEW, FROM(NS_CLEARNET),
+	  .verdict = TORFW_ACCEPT, .reason = TORFW_R_GRANT_SERVICE },
+	{ .name = "in: granted netns to an unlisted port", .hook =
+	  TORFW_HOOK_IN, .proto = IPPROTO_TCP, .daddr = "10.200.1.1",
+	  .dport = 9050, .flags = F_CT_NEW, FROM(NS_CLEARNET),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_INBOUND },
+	{ .name = "in: granted netns to the host's loopback service", .hook =
+	  TORFW_HOOK_IN, .proto = IPPROTO_TCP, .daddr = LO4,
+	  .dport = 9050, .flags = F_CT_NEW, FROM(NS_CLEARNET),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_INBOUND },
+	{ .name = "in: other netns to the listed service", .hook =
+	  TORFW_HOOK_IN, .proto = IPPROTO_TCP, .daddr = "10.200.1.1",
+	  .dport = 8080, FROM(NS_OTHER),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_INBOUND },
+	/* Forward. */
+	{ .name = "fwd: granted netns tcp to the Internet", .hook =
+	  TORFW_HOOK_FORWARD, .proto = IPPROTO_TCP, .daddr = "192.0.2.1",
+	  .dport = 443, .flags = F_CT_NEW, FROM(NS_CLEARNET),
+	  .verdict = TORFW_ACCEPT, .reason = TORFW_R_GRANT_FORWARD },
+	{ .name = "fwd: granted netns udp to the Internet", .hook =
+	  TORFW_HOOK_FORWARD, .proto = IPPROTO_UDP, .daddr = "192.0.2.1",
+	  .dport = 53, .flags = F_CT_NEW, FROM(NS_CLEARNET),
+	  .verdict = TORFW_ACCEPT, .reason = TORFW_R_GRANT_FORWARD },
+	{ .name = "fwd: granted netns icmp dropped", .hook =
+	  TORFW_HOOK_FORWARD, .proto = IPPROTO_ICMP, .daddr = "192.0.2.1",
+	  .flags = F_CT_NEW | F_NOPORTS, FROM(NS_CLEARNET),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_FORWARD },
+	{ .name = "fwd: granted netns untracked dropped", .hook =
+	  TORFW_HOOK_FORWARD, .proto = IPPROTO_TCP, .daddr = "192.0.2.1",
+	  .dport = 443, FROM(NS_CLEARNET),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_FORWARD },
+	{ .name = "fwd: granted netns to loopback dropped", .hook =
+	  TORFW_HOOK_FORWARD, .proto = IPPROTO_TCP, .daddr = LO4,
+	  .dport = 9050, .flags = F_CT_NEW, FROM(NS_CLEARNET),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_FORWARD },
+	{ .name = "fwd: granted netns IPv6 dropped", .hook =
+	  TORFW_HOOK_FORWARD, .proto = IPPROTO_TCP, .daddr = "2001:db8::1",
+	  .dport = 443, .flags = F_CT_NEW, FROM(NS_CLEARNET),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_FORWARD },
+	{ .name = "fwd: other netns dropped", .hook = TORFW_HOOK_FORWARD,
+	  .proto = IPPROTO_TCP, .daddr = "192.0.2.1", .dport = 443,
+	  .flags = F_CT_NEW, FROM(NS_OTHER),
+	  .verdict = TORFW_DROP, .reason = TORFW_R_FORWARD },
+	C("fwd: from the uplink dropped", FORWARD, 0, TCP, "10.200.1.2", 22,
+	  F_CT_NEW, P_REF, DROP, FORWARD),
+	C("fwd: replies of granted flows", FORWARD, 0, TCP, "10.200.1.2",
+	  40000, F_CT_EST, P_REF, ACCEPT, ESTABLISHED),
+	C("fwd: RELATED dropped", FORWARD, 0, ICMP, "10.200.1.2", 0,
+	  F_CT_REL | F_NOPORTS, P_REF, DROP, RELATED),
+	/* Other namespaces. */
+	C("netns: veth or loopback passes", OUT, U_STRANGER, TCP, "192.0.2.1",
+	  80, F_NS | F_LINK, P_REF, ACCEPT, NETNS_LINK),
+	C("netns: a moved device refuses", OUT, U_TOR, TCP, "192.0.2.1", 443,
+	  F_NS, P_REF, DROP, NETNS_DEVICE),
+	C("netns: inbound on a moved device", IN, 0, TCP, "192.0.2.9", 22,
+	  F_NS, P_REF, DROP, NETNS_DEVICE),
+	C("netns: moved device without a policy", OUT, U_ROOT, UDP,
+	  "192.0.2.1", 53, F_NS, P_NONE, DROP, NETNS_DEVICE),
+};
+
+static void case_desc(const struct dcase *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(decide, cases, case_desc);
+
+static struct torfw_policy *test_policies[__P_MAX];
+
+static void facts_of(const struct dcase *c, struct torfw_facts *f)
+{
+	u32 fl = c->flags;
+
+	memset(f, 0, sizeof(*f));
+	f->hook = c->hook;
+	f->daddr = addr_of(c->daddr, &f->family);
+	f->saddr = addr_of(f->family == AF_INET ? "192.0.2.2" : "2001:db8::2",
+			   &f->family);
+	f->proto = c->proto;
+	f->init_net = !(fl & F_NS);
+	f->has_uid = c->hook == TORFW_HOOK_OUT && !(fl & F_NOUID);
+	f->uid = c->uid;
+	f->stream = c->proto == IPPROTO_TCP && !(fl & F_RAWTCP);
+	f->ports = (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP) &&
+		   !(fl & F_NOPORTS);
+	f->sport = 40001;
+	f->dport = c->dport;
+	f->tcp_syn = c->proto == IPPROTO_TCP && !(fl & (F_EST | F_RAWTCP));
+	f->fragment = fl & F_FRAG;
+	f->lo = fl & F_LO;
+	f->link_ok = fl & F_LINK;
+	f->sock_match = fl & F_SOCK;
+	f->from_ns = c->from_ns;
+	if (fl & F_CT_NEW)
+		f->ct = TORFW_CT_NEW;
+	else if (fl & F_CT_EST)
+		f->ct = TORFW_CT_ESTABLISHED;
+	else if (fl & F_CT_REL)
+		f->ct = TORFW_CT_RELATED;
+	else if (fl & F_CT_INV)
+		f->ct = TORFW_CT_INVALID;
+}
+
+static void decide_test(struct kunit *test)
+{
+	const struct dcase *c = test->param_value;
+	struct torfw_decision d;
+	struct torfw_facts f;
+
+	facts_of(c, &f);
+	torfw_decide(test_policies[c->policy], &f, &d);
+	KUNIT_EXPECT_STREQ(test, torfw_reason_names[d.reason],
+			   torfw_reason_names[c->reason]);
+	KUNIT_EXPECT_EQ(test, d.verdict, c->verdict);
+	if (c->reason == TORFW_R_SERVICE || c->reason == TORFW_R_GRANT_SERVICE)
+		KUNIT_EXPECT_GE(test, d.service, 0);
+}
+
+/* 10,000 extra entries: every lookup still lands on its own entry. */
+static void large_policy_test(struct kunit *test)
+{
+	struct torfw_policy *p = reference_policy(TORFW_NOSOCK_LOOPBACK, 10000);
+	static const u32 probes[] = { 0, 1, 4999, 5000, 9998, 9999 };
+	struct torfw_decision d;
+	struct torfw_facts f = {
+		.hook = TORFW_HOOK_OUT, .family = AF_INET,
+		.proto = IPPROTO_TCP, .init_net = true, .has_uid = true,
+		.stream = true, .ports = true, .tcp_syn = true, .lo = true,
+	};
+	u32 i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_EQ(test, p->n_svc, 10000U + 13U);
+	f.daddr.ip = ip4("127.0.0.2");
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		f.dport = 20000 + probes[i];
+		f.uid = 100000 + probes[i];
+		torfw_decide(p, &f, &d);
+		KUNIT_EXPECT_EQ(test, d.reason, TORFW_R_SERVICE);
+		KUNIT_EXPECT_EQ(test, p->svc[d.service].port_lo, f.dport);
+		f.uid++;
+		torfw_decide(p, &f, &d);
+		KUNIT_EXPECT_EQ(test, d.reason, TORFW_R_LOOPBACK);
+	}
+	f.dport = 19999;
+	f.uid = 100000;
+	torfw_decide(p, &f, &d);
+	KUNIT_EXPECT_EQ(test, d.reason, TORFW_R_LOOPBACK);
+	KUNIT_EXPECT_EQ(test, d.service, -1);
+	f.dport = 30000;
+	torfw_decide(p, &f, &d);
+	KUNIT_EXPECT_EQ(test, d.service, -1);
+	/* The reference entries are still found among the extra ones. */
+	f.daddr.ip = ip4(LO4);
+	f.dport = 9050;
+	f.uid = U_AMNESIA;
+	torfw_decide(p, &f, &d);
+	KUNIT_EXPECT_EQ(test, d.reason, TORFW_R_SERVICE);
+	torfw_policy_free(p);
+}
+
+static void redirect_test(struct kunit *test)
+{
+	const struct torfw_policy *p = test_policies[P_REF];
+	const struct torfw_redir *r;
+
+	r = torfw_redir_match(p, IPPROTO_TCP, ip4("127.192.0.0"), 80);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->to_port, 9040);
+	KUNIT_EXPECT_NOT_NULL(test, torfw_redir_match(p, IPPROTO_TCP,
+						      ip4("127.255.255.255"), 1));
+	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_TCP,
+						  ip4("127.191.255.255"), 80));
+	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_UDP,
+						  ip4("127.192.0.1"), 80));
+	r = torfw_redir_match(p, IPPROTO_UDP, ip4(LO4), 53);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->to_port, 5353);
+	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_UDP, ip4(LO4),
+						  54));
+	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_UDP,
+						  ip4("127.0.0.2"), 53));
+	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_TCP, ip4(LO4),
+						  53));
+	/* Both directions of a redirected flow are tracked. */
+	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP, ip4(LO4),
+						     ip4("127.200.1.2"), 40000,
+						     80));
+	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP, ip4(LO4),
+						     ip4(LO4), 9040, 40000));
+	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP,
+						     ip4("127.200.1.2"),
+						     ip4(LO4), 80, 40000));
+	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_UDP, ip4(LO4),
+						     ip4(LO4), 5353, 40000));
+	KUNIT_EXPECT_FALSE(test, torfw_redir_involves(p, IPPROTO_TCP, ip4(LO4),
+						      ip4(LO4), 40000, 9050));
+	KUNIT_EXPECT_FALSE(test, torfw_redir_involves(p, IPPROTO_UDP, ip4(LO4),
+						      ip4(LO4), 40000, 9050));
+}
+
+/* Each builder error: the expected errno, nothing else accepted. */
+static void builder_test(struct kunit *test)
+{
+	static const u32 one[] = { 1000 };
+	static const u32 two[] = { 1000, 1000 };
+	struct torfw_redir r = {
+		.kind = TORFW_REDIR_AUTOMAP, .addr = ip4("10.192.0.0"),
+		.prefixlen = 10, .to_port = 9040,
+	};
+	struct torfw_options opt = { .log_rate = 10001 };
+	struct torfw_ns ns = { .cookie = init_net.net_cookie };
+	struct torfw_builder *b = torfw_builder_new();
+	struct torfw_policy *p;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 0, 0, one, 1, NULL,
+				      0, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 9, one, 1, NULL,
+				      0, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_ICMP, 10, 10, one, 1,
+				      NULL, 0, NULL, 0), -EPROTONOSUPPORT);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 10, NULL, 0,
+				      NULL, 0, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, add_svc(b, "::ffff:127.0.0.1", IPPROTO_TCP, 10,
+				      10, one, 1, NULL, 0, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan(b, AF_INET,
+						    ip4("10.0.0.1"), 8, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan(b, AF_INET,
+						    ip4("10.0.0.0"), 33, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan(b, AF_INET6, 0, 8, NULL),
+			-EAFNOSUPPORT);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 0,
+							   0, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role(b, 0, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role(b, TORFW_ROLE_TOR,
+						     (u32)-1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_redirect(b, &r, NULL),
+			-EINVAL);
+	r.addr = ip4("127.192.0.1");
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_redirect(b, &r, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_set_options(b, &opt, NULL),
+			-ERANGE);
+	opt.log_rate = 1;
+	opt.flags = 1U << 31;
+	KUNIT_EXPECT_EQ(test, torfw_builder_set_options(b, &opt, NULL),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_grant(b, &ns, NULL), -EINVAL);
+	/* None of the refused elements made it in: an empty policy builds. */
+	p = torfw_policy_build(b, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_EQ(test, p->n_svc, 0U);
+	KUNIT_EXPECT_EQ(test, p->n_lan, 0U);
+	torfw_policy_free(p);
+	torfw_builder_free(b);
+
+	/* Conflicts are found when the whole policy is compiled. */
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 20, one, 1, NULL,
+				      0, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 20, 30, one, 1, NULL,
+				      0, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(torfw_policy_build(b, NULL)), -EEXIST);
+	torfw_builder_free(b);
+
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 20, one, 1, NULL,
+				      0, NULL, 0), 0);
+	/* Same ports, other protocol or address: no conflict. */
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_UDP, 10, 20, one, 1, NULL,
+				      0, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, add_svc(b, "127.0.0.2", IPPROTO_TCP, 10, 20, one,
+				      1, NULL, 0, NULL, 0), 0);
+	p = torfw_policy_build(b, NULL);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(p));
+	if (!IS_ERR(p))
+		torfw_policy_free(p);
+	torfw_builder_free(b);
+
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 10, two, 2, NULL,
+				      0, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(torfw_policy_build(b, NULL)), -EEXIST);
+	torfw_builder_free(b);
+
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 10, one, 1, one,
+				      1, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(torfw_policy_build(b, NULL)), -EEXIST);
+	torfw_builder_free(b);
+
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role(b, TORFW_ROLE_TOR, 7,
+						     NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role(b, TORFW_ROLE_CLEARNET, 7,
+						     NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role(b, TORFW_ROLE_TOR, 7,
+						     NULL), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(torfw_policy_build(b, NULL)), -EEXIST);
+	torfw_builder_free(b);
+
+	/* Limits: the (MAX + 1)th element is refused with E2BIG. */
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < TORFW_MAX_LAN; i++)
+		KUNIT_ASSERT_EQ(test, torfw_builder_add_lan(b, AF_INET,
+							    htonl(i << 8), 24,
+							    NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan(b, AF_INET,
+						    htonl(i << 8), 24, NULL),
+			-E2BIG);
+	for (i = 0; i < TORFW_MAX_SERVICES; i++)
+		KUNIT_ASSERT_EQ(test, add_svc(b, LO4, IPPROTO_UDP, i + 1, i + 1,
+					      one, 1, NULL, 0, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 1, 1, one, 1, NULL,
+				      0, NULL, 0), -E2BIG);
+	p = torfw_policy_build(b, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_EQ(test, p->n_svc, (u32)TORFW_MAX_SERVICES);
+	/* Adjacent /24s merge into one range for lookups. */
+	KUNIT_EXPECT_EQ(test, p->n_lan, 1U);
+	KUNIT_EXPECT_EQ(test, p->n_lan_in, (u32)TORFW_MAX_LAN);
+	torfw_policy_free(p);
+	torfw_builder_free(b);
+}
+
+/* Not a test of speed: prints ns per decision, asserts nothing timed. */
+static void decide_bench(struct kunit *test)
+{
+	static const u32 sizes[] = { 10, 10000 };
+	struct torfw_decision d;
+	struct torfw_facts f = {
+		.hook = TORFW_HOOK_OUT, .family = AF_INET,
+		.proto = IPPROTO_TCP, .init_net = true, .has_uid = true,
+		.stream = true, .ports = true, .tcp_syn = true, .lo = true,
+		.uid = U_AMNESIA, .dport = 9040,
+	};
+	u32 i, j, n = 200000;
+
+	f.daddr.ip = ip4(LO4);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct torfw_policy *p =
+			reference_policy(TORFW_NOSOCK_LOOPBACK, sizes[i]);
+		u64 t0, t1;
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+		t0 = ktime_get_ns();
+		for (j = 0; j < n; j++)
+			torfw_decide(p, &f, &d);
+		t1 = ktime_get_ns();
+		KUNIT_EXPECT_EQ(test, d.reason, TORFW_R_SERVICE);
+		kunit_info(test, "decide: %u extra entries: %llu ns/decision\n",
+			   sizes[i], div_u64(t1 - t0, n));
+		torfw_policy_free(p);
+	}
+}
+
+static int policy_suite_init(struct kunit_suite *suite)
+{
+	test_policies[P_NONE] = NULL;
+	test_policies[P_REF] = reference_policy(TORFW_NOSOCK_LOOPBACK, 0);
+	test_policies[P_NOSOCK_ACCEPT] = reference_policy(TORFW_NOSOCK_ACCEPT,
+							  0);
+	if (IS_ERR(test_policies[P_REF]) ||
+	    IS_ERR(test_policies[P_NOSOCK_ACCEPT]))
+		return -EINVAL;
+	return 0;
+}
+
+static void policy_suite_exit(struct kunit_suite *suite)
+{
+	torfw_policy_free(test_policies[P_REF]);
+	torfw_policy_free(test_policies[P_NOSOCK_ACCEPT]);
+}
+
+static struct kunit_case policy_cases[] = {
+	KUNIT_CASE_PARAM(decide_test, decide_gen_params),
+	KUNIT_CASE(large_policy_test),
+	KUNIT_CASE(redirect_test),
+	KUNIT_CASE(builder_test),
+	KUNIT_CASE(decide_bench),
+	{}
+};
+
+static struct kunit_suite policy_suite = {
+	.name = "torfw-policy",
+	.suite_init = policy_suite_init,
+	.suite_exit = policy_suite_exit,
+	.test_cases = policy_cases,
+};
+
+kunit_test_suite(policy_suite);
