@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals of the config parser, shared by its files. */
+#ifndef TORFWCTL_CONFIG_INT_H
+#define TORFWCTL_CONFIG_INT_H
+
+#include <stdarg.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* A word of a line: NUL-terminated inside the line buffer, 1-based column. */
+struct tok {
+	char *s;
+	unsigned int col;
+};
+
+struct tokens {
+	struct tok *v;
+	size_t n, cap;
+	unsigned int eol;	/* column just after the last word */
+};
+
+struct parser {
+	struct tf_policy *pol;
+	const struct tf_parse_opts *opts;
+	struct tf_cfg_error *err;
+	const char *file;	/* interned in pol->files */
+	unsigned int line;
+	unsigned int depth;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} stack[TF_INCLUDE_DEPTH + 1];	/* files being read, for loops */
+};
+
+/* Sets err->col and err->msg; returns false for "return fail(...)". */
+bool fail(struct tf_cfg_error *err, unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* lex.c: splits line (modified in place) into words, # starts a comment. */
+bool lex_line(char *line, size_t len, struct tokens *t,
+	      struct tf_cfg_error *err);
+
+/* values.c: one value each, false with a message quoting it. */
+bool parse_ulong(const char *s, unsigned long max, unsigned long *out,
+		 bool *range_error);
+bool parse_proto(struct tf_cfg_error *err, const struct tok *t,
+		 uint8_t *proto);
+bool parse_ports(struct tf_cfg_error *err, const char *s, unsigned int col,
+		 uint16_t *lo, uint16_t *hi);
+bool parse_endpoint(struct tf_cfg_error *err, const struct tok *t,
+		    uint8_t *family, uint8_t *addr, uint16_t *lo,
+		    uint16_t *hi);
+bool parse_lan_prefix(struct tf_cfg_error *err, const struct tok *t,
+		      uint8_t *addr, uint8_t *len);
+bool parse_redirect_match(struct tf_cfg_error *err, const struct tok *t,
+			  uint8_t *addr, uint8_t *plen, uint16_t *port);
+bool parse_netns_name(struct tf_cfg_error *err, const struct tok *t,
+		      char *name);
+bool prefix_overlaps(const uint8_t *a, uint8_t alen, const uint8_t *b,
+		     uint8_t blen);
+
+/* statements.c */
+typedef bool (*stmt_fn)(struct parser *p, const struct tok *t, size_t n,
+			unsigned int eol);
+stmt_fn statement_lookup(const char *keyword);
+
+/* config.c: the include statement needs the file reader. */
+bool parse_include(struct parser *p, const struct tok *t, size_t n,
+		   unsigned int eol);
+
+#endif

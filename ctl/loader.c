@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The load path: config -> policy -> namespaces opened -> messages ->
+ * kernel, stopping at the first failure. Nothing reaches the kernel unless
+ * the whole config parsed, and the kernel publishes nothing unless every
+ * message of the transaction was accepted.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "encode.h"
+#include "loader.h"
+#include "netns.h"
+#include "nl.h"
+#include "torfwctl.h"
+
+static void print_cfg_error(const struct tf_cfg_error *err)
+{
+	char buf[1200];
+
+	config_error_format(err, buf, sizeof(buf));
+	fprintf(stderr, "%s\n", buf);
+}
+
+int read_config(const char *path, struct tf_policy **out)
+{
+	struct tf_parse_opts opts = { .resolver = &tf_resolver_nss };
+	struct tf_cfg_error err;
+	struct tf_policy *pol;
+	int ret = TF_EXIT_OK;
+
+	*out = NULL;
+	pol = policy_new();
+	if (!pol) {
+		fprintf(stderr, "torfwctl: out of memory\n");
+		return TF_EXIT_USAGE;
+	}
+	if (!config_parse_file(pol, path, &opts, &err)) {
+		print_cfg_error(&err);
+		policy_free(pol);
+		ret = TF_EXIT_USAGE;
+		goto out;
+	}
+	*out = pol;
+out:
+	return ret;
+}
+
+static int generation_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct tf_status st;
+	const char *why;
+
+	/* Only the reply to COMMIT has a payload: the new generation. */
+	if (!decode_status(nlh, &st, &why))
+		*(uint64_t *)data = st.generation;
+	return MNL_CB_OK;
+}
+
+/* The kernel's extack offset, mapped back to the config line if it can. */
+static void report(const struct tf_nl *nl, const struct tf_batch *b,
+		   size_t msg, int err)
+{
+	const struct tf_loc *loc = NULL;
+	const char *name = strerrorname_np(-err);
+
+	if (nl->err.has_offs)
+		loc = batch_find(b, msg, nl->err.offs);
+	if (loc && loc->file)
+		fprintf(stderr, "%s:%u:%u: refused by the kernel: %s (%s)%s%s\n",
+			loc->file, loc->line, loc->col, strerror(-err),
+			name ? name : "?", nl->err.msg[0] ? ": " : "",
+			nl->err.msg);
+	else
+		nl_perror(nl, "load", err);
+}
+
+int send_policy(struct tf_policy *pol, uint32_t extra_flags,
+		uint64_t *generation)
+{
+	struct tf_netns_fds fds = { 0 };
+	struct tf_cfg_error err;
+	struct tf_batch batch = { 0 };
+	struct tf_nl nl = { 0 };
+	size_t i;
+	int ret, r;
+
+	*generation = 0;
+	if (!netns_open_all(pol, &fds, &err)) {
+		print_cfg_error(&err);
+		return TF_EXIT_USAGE;
+	}
+	ret = nl_connect(&nl);
+	if (ret)
+		goto out;
+	policy_sort(pol);
+	r = encode_load(pol, nl.fam.id, 0, extra_flags, TF_MSG_MAX, netns_fd,
+			&fds, &batch);
+	if (r) {
+		fprintf(stderr, "torfwctl: cannot encode the policy: %s\n",
+			strerror(-r));
+		ret = TF_EXIT_KERNEL;
+		goto out;
+	}
+	for (i = 0; i < batch.nmsgs; i++) {
+		r = nl_transact(&nl, (struct nlmsghdr *)batch.msgs[i].buf,
+				generation_cb, generation);
+		if (r) {
+			report(&nl, &batch, i, r);
+			ret = TF_EXIT_KERNEL;
+			goto out;
+		}
+	}
+out:
+	batch_free(&batch);
+	nl_close(&nl);
+	netns_close_all(&fds);
+	return ret;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The namespaces a policy names, opened for TORFW_NS_FD. */
+#ifndef TORFWCTL_NETNS_H
+#define TORFWCTL_NETNS_H
+
+#include "config.h"
+#include "policy.h"
+
+struct tf_netns_fds {
+	struct tf_netns_fd {
+		char name[TORFW_NS_NAME_MAX];
+		int fd;
+	} *v;
+	size_t n;
+};
+
+/*
+ * Opens /run/netns/NAME (read-only, close-on-exec) once per name. On
+ * failure err locates the first mention of the namespace.
+ */
+bool netns_open_all(const struct tf_policy *pol, struct tf_netns_fds *fds,
+		    struct tf_cfg_error *err);
+void netns_close_all(struct tf_netns_fds *fds);
+/* tf_netns_fd_fn for encode_load; ctx is the tf_netns_fds. */
+int netns_fd(void *ctx, const char *name);
+
+#endif

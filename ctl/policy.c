@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The policy object: allocation, canonical ordering and the small text
+ * helpers every printer shares.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "policy.h"
+
+static void defaults(struct tf_policy *pol)
+{
+	memset(&pol->opt, 0, sizeof(pol->opt));
+	pol->opt.nosock = TORFW_NOSOCK_LOOPBACK;
+	pol->opt.log_rate = TF_DEFAULT_LOG_RATE;
+	pol->opt.log_burst = TF_DEFAULT_LOG_BURST;
+}
+
+struct tf_policy *policy_new(void)
+{
+	struct tf_policy *pol = calloc(1, sizeof(*pol));
+
+	if (pol)
+		defaults(pol);
+	return pol;
+}
+
+void policy_clear(struct tf_policy *pol)
+{
+	defaults(pol);
+	pol->nroles = 0;
+	pol->nservices = 0;
+	pol->nlan = 0;
+	pol->nlan_refuse = 0;
+	pol->ngrants = 0;
+	pol->nredirects = 0;
+	pol->generation = 0;
+}
+
+void policy_free(struct tf_policy *pol)
+{
+	size_t i;
+
+	if (!pol)
+		return;
+	for (i = 0; i < pol->nfiles; i++)
+		free(pol->files[i]);
+	free(pol->files);
+	free(pol->services);
+	free(pol);
+}
+
+const char *policy_add_file(struct tf_policy *pol, const char *name)
+{
+	char **files;
+	char *copy;
+
+	files = realloc(pol->files, (pol->nfiles + 1) * sizeof(*files));
+	if (!files)
+		return NULL;
+	pol->files = files;
+	copy = strdup(name);
+	if (!copy)
+		return NULL;
+	pol->files[pol->nfiles++] = copy;
+	return copy;
+}
+
+struct tf_service *policy_add_service(struct tf_policy *pol)
+{
+	struct tf_service *svc;
+
+	if (pol->nservices >= TORFW_MAX_SERVICES)
+		return NULL;
+	if (pol->nservices == pol->services_cap) {
+		size_t cap = pol->services_cap ? pol->services_cap * 2 : 16;
+
+		svc = realloc(pol->services, cap * sizeof(*svc));
+		if (!svc)
+			return NULL;
+		pol->services = svc;
+		pol->services_cap = cap;
+	}
+	svc = &pol->services[pol->nservices++];
+	memset(svc, 0, sizeof(*svc));
+	return svc;
+}
+
+bool uid_list_has(const uint32_t *uids, unsigned int n, uint32_t uid)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (uids[i] == uid)
+			return true;
+	return false;
+}
+
+/* Three-way comparison without the overflow of a subtraction. */
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+static int cmp_u32(const void *a, const void *b)
+{
+	return CMP(*(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+static int cmp_netns(const void *a, const void *b)
+{
+	return strcmp(((const struct tf_netns *)a)->name,
+		      ((const struct tf_netns *)b)->name);
+}
+
+static int cmp_role(const void *a, const void *b)
+{
+	const struct tf_role *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return CMP(x->kind, y->kind);
+	return CMP(x->uid, y->uid);
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+	const struct tf_service *x = a, *y = b;
+	int r;
+
+	if (x->family != y->family)
+		return CMP(x->family, y->family);
+	if (x->proto != y->proto)
+		return CMP(x->proto, y->proto);
+	r = memcmp(x->addr, y->addr, sizeof(x->addr));
+	if (r)
+		return r;
+	if (x->lo != y->lo)
+		return CMP(x->lo, y->lo);
+	return CMP(x->hi, y->hi);
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+	const struct tf_prefix *x = a, *y = b;
+	int r = memcmp(x->addr, y->addr, sizeof(x->addr));
+
+	return r ? r : CMP(x->len, y->len);
+}
+
+static int cmp_portrange(const void *a, const void *b)
+{
+	const struct tf_portrange *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return CMP(x->proto, y->proto);
+	if (x->lo != y->lo)
+		return CMP(x->lo, y->lo);
+	return CMP(x->hi, y->hi);
+}
+
+static int cmp_redirect(const void *a, const void *b)
+{
+	const struct tf_redirect *x = a, *y = b;
+	int r;
+
+	if (x->kind != y->kind)
+		return CMP(x->kind, y->kind);
+	r = memcmp(x->addr, y->addr, sizeof(x->addr));
+	if (r)
+		return r;
+	if (x->plen != y->plen)
+		return CMP(x->plen, y->plen);
+	return CMP(x->port, y->port);
+}
+
+void policy_sort(struct tf_policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->nservices; i++) {
+		struct tf_service *svc = &pol->services[i];
+
+		qsort(svc->uids, svc->nuids, sizeof(svc->uids[0]), cmp_u32);
+		qsort(svc->drops, svc->ndrops, sizeof(svc->drops[0]), cmp_u32);
+		qsort(svc->netns, svc->nnetns, sizeof(svc->netns[0]),
+		      cmp_netns);
+	}
+	qsort(pol->roles, pol->nroles, sizeof(pol->roles[0]), cmp_role);
+	if (pol->nservices)
+		qsort(pol->services, pol->nservices, sizeof(pol->services[0]),
+		      cmp_service);
+	qsort(pol->lan, pol->nlan, sizeof(pol->lan[0]), cmp_prefix);
+	qsort(pol->lan_refuse, pol->nlan_refuse, sizeof(pol->lan_refuse[0]),
+	      cmp_portrange);
+	qsort(pol->grants, pol->ngrants, sizeof(pol->grants[0]), cmp_netns);
+	qsort(pol->redirects, pol->nredirects, sizeof(pol->redirects[0]),
+	      cmp_redirect);
+}
+
+const char *proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	default:
+		return NULL;
+	}
+}
+
+void addr_format(char *buf, size_t size, uint8_t family, const uint8_t *addr)
+{
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf,
+		       (socklen_t)size))
+		snprintf(buf, size, "?");
+}
+
+void ports_format(char *buf, size_t size, uint16_t lo, uint16_t hi)
+{
+	if (lo == hi)
+		snprintf(buf, size, "%u", lo);
+	else
+		snprintf(buf, size, "%u-%u", lo, hi);
+}
+
+void endpoint_format(char *buf, size_t size, uint8_t family,
+		     const uint8_t *addr, uint16_t lo, uint16_t hi)
+{
+	char a[INET6_ADDRSTRLEN], p[16];
+
+	addr_format(a, sizeof(a), family, addr);
+	ports_format(p, sizeof(p), lo, hi);
+	if (family == AF_INET6)
+		snprintf(buf, size, "[%s]:%s", a, p);
+	else
+		snprintf(buf, size, "%s:%s", a, p);
+}
+
+const char *role_kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case TORFW_ROLE_TOR:
+		return "tor";
+	case TORFW_ROLE_CLEARNET:
+		return "clearnet";
+	case TORFW_ROLE_PACKET:
+		return "packet";
+	default:
+		return NULL;
+	}
+}
+
+const char *redirect_kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case TORFW_REDIR_AUTOMAP:
+		return "automap";
+	case TORFW_REDIR_DNS:
+		return "dns";
+	default:
+		return NULL;
+	}
+}
+
+const char *nosock_name(uint8_t nosock)
+{
+	switch (nosock) {
+	case TORFW_NOSOCK_LOOPBACK:
+		return "loopback";
+	case TORFW_NOSOCK_ACCEPT:
+		return "accept";
+	default:
+		return NULL;
+	}
+}
+
+#define REASON_ENTRY(e, name, kind) [TORFW_R_##e] = { name, TORFW_RK_##kind },
+static const struct {
+	const char *name;
+	enum torfw_reason_kind kind;
+} reasons[] = {
+	TORFW_REASONS(REASON_ENTRY)
+};
+#undef REASON_ENTRY
+
+const char *reason_name(unsigned int reason)
+{
+	return reason < sizeof(reasons) / sizeof(reasons[0]) ?
+	       reasons[reason].name : NULL;
+}
+
+int reason_kind(unsigned int reason)
+{
+	return reason < sizeof(reasons) / sizeof(reasons[0]) ?
+	       (int)reasons[reason].kind : -1;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-memory policy: what the config parser produces, what the netlink
+ * encoder sends, what the dump decoder rebuilds and what the printer writes
+ * back in the config language. One struct, no hidden state.
+ */
+#ifndef TORFWCTL_POLICY_H
+#define TORFWCTL_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "torfw.h"
+
+/* Where an element was written; file is NULL for decoded policies. */
+struct tf_loc {
+	const char *file;	/* owned by tf_policy.files */
+	unsigned int line;
+	unsigned int col;
+};
+
+enum tf_opt_index {
+	TF_OPT_NOSOCK,
+	TF_OPT_LOG_RATE,
+	TF_OPT_LOG_BURST,
+	TF_OPT_MTU_PROBING,
+	TF_OPT_COUNT
+};
+
+struct tf_options {
+	uint8_t nosock;		/* enum torfw_nosock */
+	uint32_t log_rate;
+	uint32_t log_burst;
+	uint32_t flags;		/* TORFW_OPT_F_* */
+	struct tf_loc set[TF_OPT_COUNT];	/* line 0: default */
+};
+
+#define TF_DEFAULT_LOG_RATE	10
+#define TF_DEFAULT_LOG_BURST	20
+#define TF_MAX_LOG		10000
+
+struct tf_role {
+	uint8_t kind;		/* enum torfw_role_kind */
+	uint32_t uid;
+	struct tf_loc loc;
+};
+
+struct tf_netns {
+	char name[TORFW_NS_NAME_MAX];
+	struct tf_loc loc;
+};
+
+struct tf_service {
+	uint8_t family;		/* AF_INET, AF_INET6 */
+	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP */
+	uint8_t addr[16];	/* 4 bytes used for AF_INET */
+	uint16_t lo, hi;
+	unsigned int nuids, ndrops, nnetns;
+	uint32_t uids[TORFW_MAX_SERVICE_UIDS];
+	uint32_t drops[TORFW_MAX_SERVICE_UIDS];
+	struct tf_netns netns[TORFW_MAX_SERVICE_NS];
+	uint32_t kidx;		/* index in the kernel's dump order */
+	struct tf_loc loc;
+};
+
+struct tf_prefix {
+	uint8_t addr[4];
+	uint8_t len;
+	struct tf_loc loc;
+};
+
+struct tf_portrange {
+	uint8_t proto;
+	uint16_t lo, hi;
+	struct tf_loc loc;
+};
+
+struct tf_redirect {
+	uint8_t kind;		/* enum torfw_redir_kind */
+	uint8_t addr[4];
+	uint8_t plen;
+	uint16_t port;		/* 0: any */
+	uint16_t to_port;
+	struct tf_loc loc;
+};
+
+struct tf_policy {
+	struct tf_options opt;
+	size_t nroles, nservices, services_cap, nlan, nlan_refuse, ngrants,
+	       nredirects, nfiles;
+	struct tf_role roles[TORFW_MAX_ROLES];
+	struct tf_service *services;
+	struct tf_prefix lan[TORFW_MAX_LAN];
+	struct tf_portrange lan_refuse[TORFW_MAX_LAN_REFUSE];
+	struct tf_netns grants[TORFW_MAX_GRANTS];
+	struct tf_redirect redirects[TORFW_MAX_REDIRECTS];
+	char **files;		/* names the tf_loc.file pointers point to */
+	uint64_t generation;	/* decoded policies only */
+};
+
+struct tf_policy *policy_new(void);
+void policy_free(struct tf_policy *pol);
+/* Back to an empty policy with default options (file names are kept). */
+void policy_clear(struct tf_policy *pol);
+
+/* Interns a file name for tf_loc.file; NULL on allocation failure. */
+const char *policy_add_file(struct tf_policy *pol, const char *name);
+
+/* Appends a zeroed service; NULL when full (TORFW_MAX_SERVICES) or OOM. */
+struct tf_service *policy_add_service(struct tf_policy *pol);
+
+/* Canonical order of every list, the order show prints and load sends. */
+void policy_sort(struct tf_policy *pol);
+
+bool uid_list_has(const uint32_t *uids, unsigned int n, uint32_t uid);
+
+/* Text helpers shared by the printer, stats and monitor. */
+const char *proto_name(uint8_t proto);	/* "tcp", "udp", NULL otherwise */
+/* "127.0.0.1" or "::1" (no brackets) */
+void addr_format(char *buf, size_t size, uint8_t family, const uint8_t *addr);
+/* "127.0.0.1:9050", "[::1]:4101-4102" */
+void endpoint_format(char *buf, size_t size, uint8_t family,
+		     const uint8_t *addr, uint16_t lo, uint16_t hi);
+/* "53" or "17600-17650" */
+void ports_format(char *buf, size_t size, uint16_t lo, uint16_t hi);
+
+const char *role_kind_name(uint8_t kind);
+const char *redirect_kind_name(uint8_t kind);
+const char *nosock_name(uint8_t nosock);
+
+/* The reason names of TORFW_REASONS; NULL for an unknown number. */
+const char *reason_name(unsigned int reason);
+/* TORFW_RK_ACCEPT, _REFUSE or _DROP; -1 for an unknown number. */
+int reason_kind(unsigned int reason);
+
+#endif

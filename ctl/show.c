@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * torfwctl show: the active policy in the config language, in canonical
+ * order, so that its output loads back as the same policy.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "print.h"
+#include "query.h"
+#include "torfwctl.h"
+
+int show_main(int argc, char *argv[])
+{
+	struct tf_policy *pol = NULL;
+	struct tf_status st;
+	struct tf_nl nl;
+	const char *why = NULL;
+	int i, ret;
+
+	i = parse_common(argc, argv, "show", "[-j]");
+	if (i < 0)
+		return i == -2 ? TF_EXIT_OK : TF_EXIT_USAGE;
+	if (i < argc) {
+		fprintf(stderr, "torfwctl: show: too many arguments\n");
+		return TF_EXIT_USAGE;
+	}
+	ret = nl_connect(&nl);
+	if (ret)
+		return ret;
+	pol = policy_new();
+	if (!pol) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = query_status(&nl, &st, &why);
+	if (ret)
+		goto fail;
+	if (!(st.flags & TORFW_STATUS_F_LOADED)) {
+		if (tf_cli.json)
+			printf("{\"policy\":\"none\",\"generation\":%" PRIu64 "}\n",
+			       st.generation);
+		else
+			printf("# no policy loaded: only loopback passes\n");
+		goto out;
+	}
+	ret = query_policy(&nl, pol, &why);
+	if (ret)
+		goto fail;
+	policy_sort(pol);
+	if (tf_cli.json)
+		policy_print_json(stdout, pol, &tf_resolver_nss);
+	else
+		policy_print(stdout, pol, &tf_resolver_nss);
+	goto out;
+fail:
+	query_perror(&nl, "show", ret, why);
+	ret = TF_EXIT_KERNEL;
+out:
+	policy_free(pol);
+	nl_close(&nl);
+	return ret;
+}
