@@ -855,3 +855,7 @@ void torfw_netlink_exit(void)
 }
 
 MODULE_ALIAS_GENL_FAMILY(TORFW_GENL_NAME);
+
+#if IS_ENABLED(CONFIG_TORFW_KUNIT_TEST)
+#include "tests/netlink_test.c"
+#endif
