@@ -11,8 +11,8 @@
 # the guest finished and its kernel log is clean.
 #
 #   --demo   also print a table of the cases (case, user, expected, seen)
-#   --keep   after the scenarios, give a root shell on the console (exit it
-#            to finish); no time limit
+#   --keep   after the scenarios, give a root shell on the console, read
+#            from this script's stdin (exit it to finish); no time limit
 #
 # Environment:
 #   TORFW_VM_DIR       work dir (cache, logs)    default /var/tmp/torfw-vm
@@ -118,7 +118,7 @@ run_qemu() {
 	local limit=(timeout -k 10 "$TIMEOUT") input=/dev/null
 	if [ "$KEEP" = 1 ]; then
 		limit=()
-		input=/dev/tty
+		input=/dev/stdin
 	fi
 	"${limit[@]}" qemu-system-x86_64 -accel tcg -smp 2 -m 1024 \
 		-nographic -no-reboot -nodefaults -serial stdio \
@@ -157,7 +157,7 @@ parse_console() {
 }
 
 boot() {
-	local rc=0
+	local rc=0 t0=$SECONDS
 	echo "# booting $KERNEL: $(kernel_cmdline)"
 	if [ "$KEEP" = 1 ]; then
 		run_qemu | tee "$WORK/console.log" /dev/stderr | parse_console || rc=$?
@@ -166,6 +166,7 @@ boot() {
 	fi
 	QEMU_RC=${PIPESTATUS[0]}
 	[ $rc -eq 0 ] || die "console parser failed ($rc)"
+	echo "# qemu ran $((SECONDS - t0)) s, exit status $QEMU_RC"
 }
 
 # A case of this script's own, after the guest's.
@@ -244,9 +245,13 @@ summary() {
 
 main() {
 	parse_args "$@"
+	[ "$(id -u)" = 0 ] || die "must run as root (mknod, chown, depmod in the initramfs tree)"
 	mkdir -p "$WORK"
 	exec 9>"$WORK/lock"
-	flock -n 9 || die "another run.sh uses $WORK (set TORFW_VM_DIR)"
+	if ! flock -n 9; then
+		echo "# waiting for another run.sh using $WORK" >&2
+		flock -w $((TIMEOUT + 120)) 9 || die "$WORK stays locked (set TORFW_VM_DIR)"
+	fi
 	pick_kernel
 	check_module
 	if [ -x "$REPO/ctl/torfwctl" ]; then

@@ -41,17 +41,21 @@ scenario_epilogue() {
 }
 
 run_scenario() {
-	local name=$1 from rc
+	local name=$1 from rc t0
 	from=$(($(klog_lines) + 1))
+	t0=$(now_cs)
 	marker "scenario $name"
 	rc=0
 	TORFW_SCENARIO=$name timeout -s KILL "$SCENARIO_TIMEOUT" \
 		/bin/sh "/tests/vm/scenarios/$name.sh" || rc=$?
+	note "$name took $(cs_fmt $(($(now_cs) - t0)))"
 	CASE_N=0
 	scenario_epilogue "$name" "$rc" "$from"
 }
 
-marker "begin kernel $(uname -r)"
+# The firmware leaves escape sequences on the console's current line.
+echo
+marker "begin kernel $(uname -r), up $(cs_fmt "$(now_cs)")"
 for name in $(echo "${TORFW_VM_SCENARIOS:-}" | tr ',' ' '); do
 	run_scenario "$name"
 done
@@ -59,7 +63,9 @@ marker end
 
 if [ "${TORFW_VM_KEEP:-0}" = 1 ]; then
 	echo "torfw-vm: --keep: root shell; exit it to dump the kernel log and power off"
-	setsid -c /bin/sh -l </dev/console >/dev/console 2>&1 || true
+	# ENV: the interactive shell gets lib/common.sh (wrappers, n_lan, ...).
+	ENV=/tests/vm/lib/common.sh setsid -c /bin/sh -i \
+		</dev/console >/dev/console 2>&1 || true
 fi
 
 marker dmesg-begin

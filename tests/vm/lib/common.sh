@@ -9,6 +9,8 @@
 #   check "desc" CMD...     CMD must succeed (within CHECK_LIMIT s)
 #   refused "desc" CMD...   CMD must fail, and fast: within REFUSE_LIMIT s,
 #                           measured; a hang is a failure, not a refusal
+#   blocked "desc" CMD...   CMD must not succeed (a hang is fine), and
+#                           nothing may be sent meanwhile (WATCH_DEVS)
 #   ok "desc" / fail "desc" [detail...]   for anything else
 # CMD may be a program or a shell function, prefixed by 'as USER' (then
 # only functions of lib/, since it runs in a fresh shell as that user).
@@ -17,7 +19,7 @@
 # 'run.sh --demo' and any later report (fields separated by one TAB; no TAB
 # or newline inside a field):
 #   #case  DESC  USER(UID)  EXPECTED  SEEN  ok|FAIL
-# EXPECTED is "pass" or "refused"; SEEN is what happened: "pass" or the
+# EXPECTED is "pass", "refused" or "blocked"; SEEN is what happened: "pass" or the
 # error class (ECONNREFUSED, EPERM, timeout, ...), the time it took and
 # how many packets each device of WATCH_DEVS sent meanwhile.
 
@@ -94,15 +96,17 @@ as() {
 		/bin/sh -c '. /tests/vm/lib/common.sh; "$@"' as "$@"
 }
 
-# "amnesia(1000)" for 'as amnesia ...', else the caller ("root(0)").
+# "amnesia(1000)" for 'as amnesia ...', "root(0)@lan" for 'n_lan ...',
+# else the caller ("root(0)").
 case_user() {
-	local name
-	if [ "$1" = as ]; then
-		name=$2
-	else
+	local name where=
+	case $1 in
+	as) name=$2 ;;
+	n_*) where=@${1#n_} ;;
+	esac
+	[ -n "${name:-}" ] ||
 		name=$(awk -F: -v u="$(id -u)" '$3 == u { print $1; exit }' /etc/passwd)
-	fi
-	echo "$name($(user_field "$name" 3))"
+	echo "$name($(user_field "$name" 3))$where"
 }
 
 # ---- timing and counters ---------------------------------------------------
@@ -168,22 +172,33 @@ descendants() {
 # kill_tree PID: PID and everything it started.
 kill_tree() { kill -KILL $(descendants "$1") "$1" 2>/dev/null || true; }
 
+# watch_over PID LIMIT: kills PID's tree if it still runs after LIMIT
+# seconds; returns as soon as PID is gone (so it never lingers).
+watch_over() {
+	local pid=$1 left=$(($2 * 10))
+	while [ $left -gt 0 ]; do
+		sleep 0.1
+		kill -0 "$pid" 2>/dev/null || return 0
+		left=$((left - 1))
+	done
+	kill_tree "$pid"
+}
+
 # run_limited LIMIT CMD...: runs CMD in a background subshell (so it may
 # be a function of the scenario), output to $PROBE_OUT; after LIMIT
 # seconds it is killed with everything it started (a client stuck in
 # connect()). Sets PROBE_RC and PROBE_CS (elapsed, 1/100 s).
 run_limited() {
-	local limit=$1 pid watcher t0
+	local limit=$1 pid t0
 	shift
 	t0=$(now_cs)
 	("$@") </dev/null >"$PROBE_OUT" 2>&1 &
 	pid=$!
-	(sleep "$limit" && kill_tree "$pid") &
-	watcher=$!
+	# Its own output elsewhere: a caller's $(...) waits for every writer.
+	watch_over "$pid" "$limit" </dev/null >/dev/null 2>&1 &
 	PROBE_RC=0
 	wait "$pid" || PROBE_RC=$?
 	PROBE_CS=$(($(now_cs) - t0))
-	kill "$watcher" 2>/dev/null || true
 }
 
 # What a failing client said, as an errno-like class; else its last line.
@@ -259,6 +274,30 @@ refused() {
 	else
 		record "$desc" "$user" refused "$SEEN" FAIL
 		fail "$desc" "expected a fast refusal: $why; seen: $SEEN" \
+			"command: $*" "$(probe_tail)"
+	fi
+}
+
+# blocked DESC CMD...: CMD must not succeed, quietly: it may fail or hang
+# (it is killed after REFUSE_LIMIT s), but no device of WATCH_DEVS may send
+# anything meanwhile. For what the design drops instead of rejecting:
+# forwarded and inbound packets, whose sender is not ours to tell.
+blocked() {
+	local desc=$1 user why=
+	shift
+	user=$(case_user "$@")
+	run_case "$REFUSE_LIMIT" "$@"
+	if [ "$PROBE_RC" -eq 0 ] && [ "$PROBE_CS" -lt $((REFUSE_LIMIT * 100)) ]; then
+		why="it succeeded"
+	elif [ "$WATCH_SENT" -ne 0 ]; then
+		why="packets left: $WATCH_DELTAS"
+	fi
+	if [ -z "$why" ]; then
+		record "$desc" "$user" blocked "$SEEN" ok
+		ok "$desc"
+	else
+		record "$desc" "$user" blocked "$SEEN" FAIL
+		fail "$desc" "expected no answer and nothing sent: $why; seen: $SEEN" \
 			"command: $*" "$(probe_tail)"
 	fi
 }

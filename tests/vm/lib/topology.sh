@@ -44,9 +44,16 @@ MAC_LAN1=02:00:00:00:02:01
 MAC_CN0=02:00:00:00:03:01
 MAC_CN1=02:00:00:00:03:02
 
-n_internet() { /sbin/ip netns exec internet "$@"; }
-n_lan() { /sbin/ip netns exec lan "$@"; }
-n_clearnet() { /sbin/ip netns exec clearnet "$@"; }
+# in_ns NS CMD...: CMD (a program, or a function of lib/) in namespace NS.
+in_ns() {
+	local ns=$1
+	shift
+	/sbin/ip netns exec "$ns" /bin/sh -c '. /tests/vm/lib/common.sh; "$@"' "$ns" "$@"
+}
+
+n_internet() { in_ns internet "$@"; }
+n_lan() { in_ns lan "$@"; }
+n_clearnet() { in_ns clearnet "$@"; }
 
 # 'sysctl -w' would do, but writing the file needs no parsing of names
 # that contain dots or dashes.
@@ -85,7 +92,7 @@ topo_neigh() {
 topo_uplink() {
 	topo_veth up0 $MAC_UP0 internet up1 $MAC_UP1
 	topo_v6_quiet up0
-	n_internet sh -c ". /tests/vm/lib/topology.sh; topo_v6_quiet up1"
+	n_internet topo_v6_quiet up1
 	/sbin/ip addr add 192.0.2.2/24 dev up0
 	/sbin/ip addr add 2001:db8::2/64 dev up0 nodad
 	/sbin/ip -n internet addr add 192.0.2.1/24 dev up1
@@ -108,7 +115,7 @@ topo_uplink() {
 topo_lan() {
 	topo_veth lan0 $MAC_LAN0 lan lan1 $MAC_LAN1
 	topo_v6_off lan0
-	n_lan sh -c ". /tests/vm/lib/topology.sh; topo_v6_off lan1"
+	n_lan topo_v6_off lan1
 	/sbin/ip addr add 192.168.50.2/24 dev lan0
 	/sbin/ip -n lan addr add 192.168.50.1/24 dev lan1
 	topo_neigh lan0 192.168.50.1 $MAC_LAN1
@@ -120,7 +127,7 @@ topo_lan() {
 topo_clearnet() {
 	topo_veth cn0 $MAC_CN0 clearnet cn1 $MAC_CN1
 	topo_v6_off cn0
-	n_clearnet sh -c ". /tests/vm/lib/topology.sh; topo_v6_off cn1"
+	n_clearnet topo_v6_off cn1
 	/sbin/ip addr add 10.200.1.1/24 dev cn0
 	/sbin/ip -n clearnet addr add 10.200.1.2/24 dev cn1
 	topo_neigh cn0 10.200.1.2 $MAC_CN1
@@ -235,14 +242,22 @@ topo_up() {
 	touch "$TOPO_STAMP"
 }
 
+# Everything in the namespaces is ours (responders and their children):
+# they die first, so that deleting the names frees the namespaces and,
+# with them, the veth pairs.
 topo_down() {
-	local pid ns
-	[ -e "$TOPO_PIDS" ] && for pid in $(cat "$TOPO_PIDS"); do
-		kill "$pid" 2>/dev/null || true
-	done
+	local ns pids i=0
 	for ns in internet lan clearnet; do
-		/sbin/ip netns del $ns 2>/dev/null || true
+		[ -e "/run/netns/$ns" ] || continue
+		pids=$(/sbin/ip netns pids $ns)
+		[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+		/sbin/ip netns del $ns
 	done
-	# Deleting a namespace deletes its veth end and so the pair.
 	rm -f "$TOPO_STAMP" "$TOPO_PIDS"
+	while [ -e /sys/class/net/up0 ] || [ -e /sys/class/net/lan0 ] ||
+		[ -e /sys/class/net/cn0 ]; do
+		i=$((i + 1))
+		[ $i -le 50 ] || { echo "topo_down: veths stay" >&2; return 1; }
+		sleep 0.1
+	done
 }

@@ -16,7 +16,11 @@ set -eu
 KV=$(uname -r)
 KO=/lib/modules/$KV/extra/torfw.ko
 
+INBOUND_PORT=7777
+INBOUND_PID=
+
 cleanup() {
+	[ -n "$INBOUND_PID" ] && kill "$INBOUND_PID" 2>/dev/null
 	[ -e "$KO.hidden" ] && mv "$KO.hidden" "$KO"
 	module_loaded torfw && rmmod torfw
 	return 0
@@ -63,9 +67,23 @@ else
 		"$(uplink_tx_delta) packets: per-case counting would be wrong"
 fi
 check "harness: a ping to 192.0.2.1 is counted on up0" leaves_uplink icmp_echo 192.0.2.1
+check "harness: the internet answers any address (tcp 198.51.100.7:443)" \
+	http_get 198.51.100.7 443
+check "harness: the internet answers any address (tcp [2001:db8:ffff::7]:80)" \
+	http_get 2001:db8:ffff::7 80
 
 each_probe check "no module"
 each_loopback check "no module"
+
+# Beyond loopback-only for local programs: forwarded and inbound traffic,
+# which the design drops silently rather than rejects.
+socat TCP4-LISTEN:$INBOUND_PORT,fork,reuseaddr PIPE &
+INBOUND_PID=$!
+wait_listen $INBOUND_PORT
+check "no module: clearnet ns reaches tcp 192.0.2.1:80 via the host" \
+	n_clearnet http_get 192.0.2.1 80
+check "no module: internet ns reaches a host service tcp 192.0.2.2:$INBOUND_PORT" \
+	n_internet tcp_echo 192.0.2.2 $INBOUND_PORT
 
 # ---- module loaded, no policy: closed --------------------------------------
 
@@ -93,6 +111,10 @@ fi
 
 each_probe refused "no policy"
 each_loopback check "no policy"
+blocked "no policy: clearnet ns -> tcp 192.0.2.1:80 is not forwarded" \
+	n_clearnet http_get 192.0.2.1 80
+blocked "no policy: internet ns -> host tcp 192.0.2.2:$INBOUND_PORT gets no answer" \
+	n_internet tcp_echo 192.0.2.2 $INBOUND_PORT
 
 # ---- torfwctl against the loaded module -----------------------------------
 
@@ -133,7 +155,7 @@ else
 fi
 check "torfwctl status: 'no policy', generation 0" ctl_status_no_policy
 check "torfwctl bogus: one line naming it, non-zero exit" ctl_rejects_bogus
-note "torfwctl bogus:" "$(torfwctl bogus 2>&1 || true)"
+note "torfwctl bogus (first lines):" "$(torfwctl bogus 2>&1 | head -n 3)"
 
 # ---- unloaded: open again ----------------------------------------------------
 

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The harness tests itself, without torfw: the assertions must fail when
+# they should (a helper that cannot fail proves nothing), users must be
+# who they claim, and the topology must come and go on request.
+#
+# The helpers under test run in command substitutions, so their TAP lines
+# are captured here and never reach the host's stream.
+set -eu
+. /tests/vm/lib/common.sh
+
+# verdict CMD...: "ok" or "not ok", what the helper call CMD printed.
+verdict() {
+	"$@" | sed -n 's/^\(not ok\|ok\) [0-9]* - .*/\1/p'
+}
+
+# expect WANT DESC CMD...: a case passing if helper call CMD says WANT.
+expect() {
+	local want=$1 desc=$2 got
+	shift 2
+	got=$(verdict "$@")
+	if [ "$got" = "$want" ]; then
+		ok "$desc"
+	else
+		fail "$desc" "the helper said '$got', expected '$want'"
+	fi
+}
+
+ping_then_fail() {
+	icmp_echo 192.0.2.1 >/dev/null
+	return 1
+}
+
+topo_up
+
+expect ok "check passes a command that succeeds" check x true
+expect "not ok" "check fails a command that fails" check x false
+expect ok "refused passes a command that fails at once" refused x false
+expect "not ok" "refused fails a command that succeeds" refused x true
+expect "not ok" "refused fails a command that sent a packet first" \
+	refused x ping_then_fail
+
+t0=$(now_cs)
+expect "not ok" "refused fails a command that hangs" refused x sleep 30
+elapsed=$(($(now_cs) - t0))
+if [ $elapsed -ge $((REFUSE_LIMIT * 100)) ] && [ $elapsed -lt $((REFUSE_LIMIT * 100 + 150)) ]; then
+	ok "refused gives up on a hang after REFUSE_LIMIT ($(cs_fmt $elapsed))"
+else
+	fail "refused gives up on a hang after REFUSE_LIMIT ($(cs_fmt $elapsed))"
+fi
+if ps -o args | grep -q '^sleep 30'; then
+	fail "the hung command was killed with its children" "$(ps -o pid,ppid,args | grep 'sleep 30')"
+else
+	ok "the hung command was killed with its children"
+fi
+
+expect ok "blocked passes a command that hangs quietly" blocked x sleep 30
+expect "not ok" "blocked fails a command that succeeds" blocked x true
+expect "not ok" "blocked fails a command that sent a packet" blocked x ping_then_fail
+
+# as: uid, gid, no supplementary groups; and glibc's NSS sees the users
+# (setpriv resolves the name itself).
+is_uid() { [ "$(as "$1" id -u)" = "$2" ]; }
+only_gid() { [ "$(as "$1" id -G)" = "$2" ]; }
+nss_uid() {
+	[ "$(setpriv --reuid="$1" --regid="$1" --clear-groups id -u)" = "$2" ]
+}
+check "as amnesia runs with uid 1000" is_uid amnesia 1000
+check "as amnesia runs with gid 1000 and no other group" only_gid amnesia 1000
+check "as stranger runs with uid 1500" is_uid stranger 1500
+check "glibc resolves debian-tor by name (nsswitch)" nss_uid debian-tor 107
+refused "as fails for an unknown user" as no-such-user true
+
+netns_names() { ip netns list | cut -d' ' -f1 | sort | tr '\n' ' '; }
+names_are() { [ "$(netns_names)" = "$1" ]; }
+
+check "topo_up is idempotent" topo_up
+check "ip netns names internet, lan and clearnet" names_are "clearnet internet lan "
+topo_down
+if [ -z "$(netns_names)" ] && ! ip link show up0 >/dev/null 2>&1; then
+	ok "topo_down removes namespaces and veths"
+else
+	fail "topo_down removes namespaces and veths" "$(ip netns list; ip -br link)"
+fi
+topo_up
+check "after topo_down, topo_up works again (tcp 192.0.2.1:80)" http_get 192.0.2.1 80
