@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC3057 # busybox ash has ${var:offset:length}
 #
 # dns-responder.sh udp|tcp: answers one DNS query on stdin/stdout (socat
 # EXEC per datagram or connection) with an empty NOERROR response: the

@@ -49,6 +49,7 @@ run_scenario() {
 	TORFW_SCENARIO=$name timeout -s KILL "$SCENARIO_TIMEOUT" \
 		/bin/sh "/tests/vm/scenarios/$name.sh" || rc=$?
 	note "$name took $(cs_fmt $(($(now_cs) - t0)))"
+	# shellcheck disable=SC2034 # ok/fail (common.sh) number from it
 	CASE_N=0
 	scenario_epilogue "$name" "$rc" "$from"
 }

@@ -88,10 +88,10 @@ user_field() {
 as() {
 	local user=$1 uid gid
 	shift
-	uid=$(user_field "$user" 3) && gid=$(user_field "$user" 4) || {
+	if ! uid=$(user_field "$user" 3) || ! gid=$(user_field "$user" 4); then
 		echo "as: no user $user" >&2
 		return 127
-	}
+	fi
 	/usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups -- \
 		/bin/sh -c '. /tests/vm/lib/common.sh; "$@"' as "$@"
 }
@@ -170,6 +170,7 @@ descendants() {
 }
 
 # kill_tree PID: PID and everything it started.
+# shellcheck disable=SC2046 # one word per pid
 kill_tree() { kill -KILL $(descendants "$1") "$1" 2>/dev/null || true; }
 
 # watch_over PID LIMIT: kills PID's tree if it still runs after LIMIT
@@ -204,7 +205,7 @@ run_limited() {
 # What a failing client said, as an errno-like class; else its last line.
 error_class() {
 	local out
-	out=$(tr 'A-Z' 'a-z' <"$PROBE_OUT")
+	out=$(tr '[:upper:]' '[:lower:]' <"$PROBE_OUT")
 	case $out in
 	*port\ unreachable*) echo ICMP-port-unreachable ;;
 	*prohibited* | *packet\ filtered*) echo ICMP-prohibited ;;
@@ -327,17 +328,17 @@ http_get() {
 	[ "$body" = torfw-ok ] || { echo "http_get: unexpected body '$body'"; return 1; }
 }
 
-# -t: after its stdin ends, how long socat waits for the reply (default
-# 0.5 s, short under TCG). readbytes: the 12 bytes of "torfw-probe\n" end
-# the reply direction, so socat exits as soon as the echo is back.
-PROBE_SOCAT_OPTS='-T3 -t3'
+# The echo probes below: socat -t3, after its stdin ends, waits 3 s for
+# the reply (default 0.5 s, short under TCG); readbytes=12, the length of
+# "torfw-probe\n", ends the reply direction, so socat exits as soon as the
+# echo is back.
 
 # tcp_echo HOST PORT: one line there and back (TCP 9001, loopback tests).
 tcp_echo() {
 	local proto=TCP4 reply
 	case $1 in *:*) proto=TCP6 ;; esac
 	reply=$(echo torfw-probe |
-		socat $PROBE_SOCAT_OPTS - "$proto:$(sock_addr "$1" "$2"),readbytes=12") ||
+		socat -T3 -t3 - "$proto:$(sock_addr "$1" "$2"),readbytes=12") ||
 		return 1
 	[ "$reply" = torfw-probe ] || { echo "tcp_echo: reply '$reply'"; return 1; }
 }
@@ -348,7 +349,7 @@ udp_echo() {
 	local proto=UDP4 reply
 	case $1 in *:*) proto=UDP6 ;; esac
 	reply=$(echo torfw-probe |
-		socat $PROBE_SOCAT_OPTS - "$proto:$(sock_addr "$1" "$2"),readbytes=12") ||
+		socat -T3 -t3 - "$proto:$(sock_addr "$1" "$2"),readbytes=12") ||
 		return 1
 	[ "$reply" = torfw-probe ] || { echo "udp_echo: no reply"; return 1; }
 }
@@ -356,7 +357,7 @@ udp_echo() {
 # dns_query SERVER [tcp]: one query, no retry; the responders answer
 # NOERROR.
 dns_query() {
-	local out tcp= rc=0
+	local out tcp='' rc=0
 	[ "${2:-}" = tcp ] && tcp=+tcp
 	out=$(dig @"$1" $tcp +tries=1 +time=3 +noidnin +noidnout torfw.test A 2>&1) ||
 		rc=$?

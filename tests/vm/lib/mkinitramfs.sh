@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Host side, sourced by run.sh: builds the guest's initramfs from this
 # machine's own binaries and Debian's kernel modules.

@@ -196,7 +196,7 @@ topo_wait_responders() {
 	while [ -n "$(topo_missing)" ]; do
 		i=$((i + 1))
 		if [ $i -gt 50 ]; then
-			echo "topo_up: not listening:" $(topo_missing) >&2
+			echo "topo_up: not listening: $(topo_missing | tr '\n' ' ')" >&2
 			return 1
 		fi
 		sleep 0.1
@@ -250,6 +250,7 @@ topo_down() {
 	for ns in internet lan clearnet; do
 		[ -e "/run/netns/$ns" ] || continue
 		pids=$(/sbin/ip netns pids $ns)
+		# shellcheck disable=SC2086 # one word per pid
 		[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 		/sbin/ip netns del $ns
 	done
