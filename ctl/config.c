@@ -172,7 +172,7 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 	if (!strpbrk(pat, "*?["))
 		return read_file(p, path, &t[1]);
 
-	r = glob(path, GLOB_NOSORT | GLOB_ERR, glob_error, &g);
+	r = glob(path, GLOB_NOSORT, glob_error, &g);
 	if (r == GLOB_NOMATCH) {
 		ok = true;
 		goto out;

@@ -78,7 +78,7 @@ static void comm_print(FILE *f, const char *comm)
 
 void event_print(FILE *f, const struct tf_event *ev)
 {
-	char addr[INET6_ADDRSTRLEN], proto[16], reason[16];
+	char addr[INET6_ADDRSTRLEN], proto[16], reason[32];
 
 	addr_format(addr, sizeof(addr), ev->family, ev->daddr);
 	ip_proto(proto, sizeof(proto), ev->proto);
@@ -106,7 +106,7 @@ void event_print(FILE *f, const struct tf_event *ev)
 
 void event_print_json(FILE *f, const struct tf_event *ev)
 {
-	char addr[INET6_ADDRSTRLEN], proto[16], reason[16];
+	char addr[INET6_ADDRSTRLEN], proto[16], reason[32];
 
 	addr_format(addr, sizeof(addr), ev->family, ev->daddr);
 	ip_proto(proto, sizeof(proto), ev->proto);

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Runs every cmocka group and sums them up in one last line. */
+#include <stdio.h>
+
+#include "tests.h"
+
+static const struct {
+	int (*run)(unsigned int *count);
+} groups[] = {
+	{ test_config_run },
+	{ test_include_run },
+	{ test_print_run },
+	{ test_encode_run },
+	{ test_decode_run },
+	{ test_refconf_run },
+};
+
+int main(void)
+{
+	unsigned int total = 0, failed = 0, n;
+	size_t i;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		n = 0;
+		failed += (unsigned int)groups[i].run(&n);
+		total += n;
+	}
+	printf("torfwctl unit tests: %u passed, %u failed, %u total\n",
+	       total - failed, failed, total);
+	return failed ? 1 : 0;
+}

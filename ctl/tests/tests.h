@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Each test file runs one cmocka group: returns failures, sets *count. */
+#ifndef TORFWCTL_TESTS_H
+#define TORFWCTL_TESTS_H
+
+int test_config_run(unsigned int *count);
+int test_include_run(unsigned int *count);
+int test_print_run(unsigned int *count);
+int test_encode_run(unsigned int *count);
+int test_decode_run(unsigned int *count);
+int test_refconf_run(unsigned int *count);
+
+#define RUN_GROUP(name, tests, count)					\
+	(*(count) = sizeof(tests) / sizeof((tests)[0]),			\
+	 _cmocka_run_group_tests(name, tests, *(count), NULL, NULL))
+
+#endif
