@@ -137,8 +137,8 @@ static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
 }
 
 /* The owner of a locally generated packet, as xt_owner sees it. */
-static void facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
-			const struct net *net)
+void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
+		       const struct net *net)
 {
 	struct sock *sk = skb_to_full_sk(skb);
 	const struct socket *sock;
@@ -210,6 +210,31 @@ static void reject(const struct torfw_facts *f, struct sk_buff *skb,
 				 state->hook);
 }
 
+/* Decides, counts, reports and turns the decision into a verdict. */
+unsigned int torfw_apply(const struct torfw_policy *p,
+			 const struct torfw_facts *f, struct sk_buff *skb,
+			 const struct nf_hook_state *state)
+{
+	struct torfw_decision d;
+
+	torfw_decide(p, f, &d);
+	torfw_count(d.reason);
+	if (p)
+		torfw_policy_hit(p, d.service);
+	if (d.verdict == TORFW_ACCEPT)
+		return NF_ACCEPT;
+	torfw_report(f, &d);
+	if (d.verdict == TORFW_DROP)
+		return NF_DROP;
+	reject(f, skb, state);
+	/*
+	 * The error also reaches the sender synchronously: connect() would
+	 * otherwise see the ICMP only as a soft error while it holds the
+	 * socket lock, and retry its SYN instead of failing at once.
+	 */
+	return NF_DROP_ERR(-ECONNREFUSED);
+}
+
 static unsigned int torfw_filter(struct sk_buff *skb,
 				 const struct nf_hook_state *state, u8 hook)
 {
@@ -218,7 +243,6 @@ static unsigned int torfw_filter(struct sk_buff *skb,
 		.hook = hook,
 		.init_net = net_eq(state->net, &init_net),
 	};
-	struct torfw_decision d;
 
 	if (state->pf == NFPROTO_IPV4)
 		facts_ip4(&f, skb);
@@ -240,7 +264,7 @@ static unsigned int torfw_filter(struct sk_buff *skb,
 	if (f.init_net) {
 		facts_ct(&f, skb);
 		if (hook == TORFW_HOOK_OUT) {
-			facts_owner(&f, skb, state->net);
+			torfw_facts_owner(&f, skb, state->net);
 		} else if (!f.lo) {
 			f.from_ns = torfw_nslink_peer(state->in->ifindex);
 			if (hook == TORFW_HOOK_IN && p &&
@@ -250,22 +274,7 @@ static unsigned int torfw_filter(struct sk_buff *skb,
 		}
 	}
 
-	torfw_decide(p, &f, &d);
-	torfw_count(d.reason);
-	if (p)
-		torfw_policy_hit(p, d.service);
-	if (d.verdict == TORFW_ACCEPT)
-		return NF_ACCEPT;
-	torfw_report(&f, &d);
-	if (d.verdict == TORFW_DROP)
-		return NF_DROP;
-	reject(&f, skb, state);
-	/*
-	 * The error also reaches the sender synchronously: connect() would
-	 * otherwise see the ICMP only as a soft error while it holds the
-	 * socket lock, and retry its SYN instead of failing at once.
-	 */
-	return NF_DROP_ERR(-ECONNREFUSED);
+	return torfw_apply(p, &f, skb, state);
 }
 
 static unsigned int torfw_out(void *priv, struct sk_buff *skb,

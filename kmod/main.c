@@ -24,6 +24,9 @@ static int __init torfw_init(void)
 	ret = torfw_nat_init();
 	if (ret)
 		goto err_nat;
+	ret = torfw_egress_init();
+	if (ret)
+		goto err_egress;
 	ret = torfw_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -31,6 +34,8 @@ static int __init torfw_init(void)
 	return 0;
 
 err_netlink:
+	torfw_egress_exit();
+err_egress:
 	torfw_nat_exit();
 err_nat:
 	torfw_hooks_exit();
@@ -43,6 +48,7 @@ err_nslink:
 static void __exit torfw_exit(void)
 {
 	torfw_netlink_exit();
+	torfw_egress_exit();
 	torfw_nat_exit();
 	torfw_hooks_exit();
 	torfw_nslink_exit();

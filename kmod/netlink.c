@@ -447,12 +447,20 @@ static int torfw_nl_load(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (flags & TORFW_LOAD_F_CHECK) {
+		if (torfw_state_is_locked())
+			ret = torfw_policy_no_looser(p, torfw_active_locked(),
+						     extack);
 		torfw_policy_free(p);
 	} else {
-		torfw_state_publish(p);
-		pr_info("policy loaded, generation %llu, %u services\n",
-			p->generation, p->n_svc);
+		ret = torfw_state_replace(p, extack);
+		if (ret)
+			torfw_policy_free(p);
+		else
+			pr_info("policy loaded, generation %llu, %u services\n",
+				p->generation, p->n_svc);
 	}
+	if (ret)
+		goto out;
 	ret = reply_generation(info, TORFW_CMD_LOAD, torfw_state_generation());
 out:
 	if (ret)
@@ -479,6 +487,8 @@ static int torfw_nl_status(struct sk_buff *skb, struct genl_info *info)
 	p = torfw_active_locked();
 	if (p)
 		flags |= TORFW_STATUS_F_LOADED;
+	if (torfw_state_is_locked())
+		flags |= TORFW_STATUS_F_LOCKED;
 	if (nla_put_u64_64bit(msg, TORFW_A_GENERATION, p ? p->generation : 0,
 			      TORFW_A_PAD) ||
 	    nla_put_u32(msg, TORFW_A_FLAGS, flags) ||
@@ -497,18 +507,26 @@ err:
 
 static int torfw_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
+	int ret;
+
 	torfw_state_lock();
-	torfw_state_publish(NULL);
-	txn_discard();
+	ret = torfw_state_replace(NULL, info->extack);
+	if (!ret)
+		txn_discard();
 	torfw_state_unlock();
-	pr_info("policy flushed: only loopback passes\n");
-	return 0;
+	if (!ret)
+		pr_info("policy flushed: only loopback passes\n");
+	return ret;
 }
 
 static int torfw_nl_lock(struct sk_buff *skb, struct genl_info *info)
 {
-	NL_SET_ERR_MSG(info->extack, "lock is not implemented yet");
-	return -EOPNOTSUPP;
+	int ret;
+
+	torfw_state_lock();
+	ret = torfw_state_lock_policy(info->extack);
+	torfw_state_unlock();
+	return ret;
 }
 
 /* Dumps */

@@ -48,6 +48,8 @@ struct torfw_facts {
 	bool lo;		/* out device (in device for IN) is loopback */
 	bool link_ok;		/* devices are loopback or veth (other netns) */
 	bool sock_match;	/* IN: an established local socket wants it */
+	bool packet_sock;	/* FRAME: sent by a packet (AF_PACKET) socket */
+	bool frame_ip;		/* FRAME: made by the IP stack or ARP */
 };
 
 struct torfw_decision {
@@ -174,6 +176,9 @@ void torfw_policy_free(struct torfw_policy *p);
 
 void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
 		  struct torfw_decision *d);
+int torfw_policy_no_looser(const struct torfw_policy *new,
+			   const struct torfw_policy *old,
+			   struct netlink_ext_ack *extack);
 
 bool torfw_uid_in(const u32 *set, u32 n, u32 uid);
 bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid);

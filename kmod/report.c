@@ -85,12 +85,18 @@ static void report_log(const struct torfw_facts *f,
 		[TORFW_HOOK_OUT] = "",
 		[TORFW_HOOK_IN] = " in",
 		[TORFW_HOOK_FORWARD] = " forward",
+		[TORFW_HOOK_FRAME] = " frame",
 	};
 	char uid[16] = "-", pbuf[16], dst[64];
 	const char *proto = proto_name(f->proto, pbuf, sizeof(pbuf));
 
 	if (f->has_uid)
 		snprintf(uid, sizeof(uid), "%u", f->uid);
+	if (f->hook == TORFW_HOOK_FRAME) {
+		pr_info("refused frame uid=%s reason=%s\n", uid,
+			torfw_reason_names[d->reason]);
+		return;
+	}
 	if (f->family == AF_INET)
 		snprintf(dst, sizeof(dst), "%pI4", &f->daddr.ip);
 	else
@@ -123,16 +129,18 @@ static void report_event(const struct torfw_facts *f,
 	    nla_put_u16(msg, TORFW_EV_REASON, d->reason) ||
 	    nla_put_u8(msg, TORFW_EV_HOOK, f->hook) ||
 	    nla_put_u8(msg, TORFW_EV_FAMILY, f->family) ||
-	    nla_put_u8(msg, TORFW_EV_PROTO, f->proto) ||
-	    nla_put(msg, TORFW_EV_DADDR, f->family == AF_INET ? 4 : 16,
-		    &f->daddr))
+	    nla_put_u8(msg, TORFW_EV_PROTO, f->proto))
+		goto err;
+	if (f->family && nla_put(msg, TORFW_EV_DADDR,
+				 f->family == AF_INET ? 4 : 16, &f->daddr))
 		goto err;
 	if (f->ports && nla_put_u16(msg, TORFW_EV_DPORT, f->dport))
 		goto err;
 	if (f->has_uid && nla_put_u32(msg, TORFW_EV_UID, f->uid))
 		goto err;
 	/* Only in process context is current the sender of the packet. */
-	if (f->hook == TORFW_HOOK_OUT && in_task() &&
+	if (f->hook != TORFW_HOOK_IN && f->hook != TORFW_HOOK_FORWARD &&
+	    in_task() &&
 	    (nla_put_u32(msg, TORFW_EV_PID, task_tgid_nr(current)) ||
 	     nla_put_string(msg, TORFW_EV_COMM, current->comm)))
 		goto err;

@@ -6,15 +6,19 @@
  * fail-closed default.
  */
 
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <net/net_namespace.h>
+
+#include <linux/netlink.h>
 
 #include "torfw.h"
 
 struct torfw_policy __rcu *torfw_active;
 static DEFINE_MUTEX(torfw_mutex);
 static u64 torfw_last_generation;
+static bool torfw_is_locked;
 
 void torfw_state_lock(void)
 {
@@ -59,6 +63,50 @@ void torfw_state_publish(struct torfw_policy *p)
 	rcu_assign_pointer(torfw_active, p);
 	if (old)
 		call_rcu(&old->rcu, torfw_policy_free_rcu);
+}
+
+bool torfw_state_is_locked(void)
+{
+	lockdep_assert_held(&torfw_mutex);
+	return torfw_is_locked;
+}
+
+/*
+ * Replaces the active policy with p (NULL: flush), unless locked and p is
+ * looser than the active one. On error p is untouched and still the
+ * caller's; on success it is consumed.
+ */
+int torfw_state_replace(struct torfw_policy *p, struct netlink_ext_ack *extack)
+{
+	struct torfw_policy *old = torfw_active_locked();
+	int ret;
+
+	if (torfw_is_locked) {
+		if (!p) {
+			NL_SET_ERR_MSG(extack, "locked: the policy cannot be flushed until reboot");
+			return -EPERM;
+		}
+		ret = torfw_policy_no_looser(p, old, extack);
+		if (ret)
+			return ret;
+	}
+	torfw_state_publish(p);
+	return 0;
+}
+
+/* Until reboot: no unload, no flush, no looser policy. */
+int torfw_state_lock_policy(struct netlink_ext_ack *extack)
+{
+	if (!torfw_active_locked()) {
+		NL_SET_ERR_MSG(extack, "no policy loaded: nothing to lock");
+		return -ENOENT;
+	}
+	if (!torfw_is_locked) {
+		__module_get(THIS_MODULE);
+		torfw_is_locked = true;
+		pr_info("policy locked until reboot\n");
+	}
+	return 0;
 }
 
 void torfw_state_exit(void)

@@ -5,6 +5,7 @@
 
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
+#include <linux/netfilter.h>
 #include <net/genetlink.h>
 #include "policy.h"
 
@@ -17,6 +18,10 @@ void torfw_state_unlock(void);
 struct torfw_policy *torfw_active_locked(void);
 u64 torfw_state_generation(void);
 void torfw_state_publish(struct torfw_policy *p);
+bool torfw_state_is_locked(void);
+int torfw_state_replace(struct torfw_policy *p,
+			struct netlink_ext_ack *extack);
+int torfw_state_lock_policy(struct netlink_ext_ack *extack);
 void torfw_state_exit(void);
 
 /* nslink.c: which namespace sits behind each veth of the initial netns. */
@@ -25,9 +30,18 @@ void torfw_nslink_exit(void);
 u64 torfw_nslink_peer(int ifindex);
 bool torfw_dev_is_veth(const struct net_device *dev);
 
+/* egress.c: raw frames on every non-loopback device. */
+int torfw_egress_init(void);
+void torfw_egress_exit(void);
+
 /* hooks.c: the filter hooks in every namespace. */
 int torfw_hooks_init(void);
 void torfw_hooks_exit(void);
+void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
+		       const struct net *net);
+unsigned int torfw_apply(const struct torfw_policy *p,
+			 const struct torfw_facts *f, struct sk_buff *skb,
+			 const struct nf_hook_state *state);
 
 /* nat.c: conntrack selection and the redirects, initial netns only. */
 int torfw_nat_init(void);
@@ -35,6 +49,7 @@ void torfw_nat_exit(void);
 
 /* report.c: counters, kernel log and multicast events of refusals. */
 void torfw_count(u8 reason);
+
 u64 torfw_count_read(u8 reason);
 void torfw_report_configure(const struct torfw_options *opt);
 void torfw_report(const struct torfw_facts *f,

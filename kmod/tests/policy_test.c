@@ -75,8 +75,27 @@ static __be32 ip4(const char *s)
 	return addr_of(s, &family).ip;
 }
 
+/* Variants of the reference policy, for comparisons under the lock. */
+enum {
+	V_NO_CUPS = 1 << 0,	/* without tcp/631 */
+	V_STRANGER_SOCKS = 1 << 1,	/* stranger may use tcp/9050 */
+	V_STRANGER_TOR = 1 << 2,	/* stranger has the Tor role */
+	V_MORE_LAN = 1 << 3,	/* 100.64.0.0/10 is LAN too */
+	V_LESS_LAN = 1 << 4,	/* without 10.0.0.0/8 */
+	V_LAN_DNS = 1 << 5,	/* udp/53 to the LAN not refused */
+	V_OTHER_GRANT = 1 << 6,	/* a second namespace granted */
+	V_WILDCARD = 1 << 7,	/* tcp/7000 on any address for amnesia */
+	V_NO_DNS_REDIR = 1 << 8,	/* no system DNS redirect */
+	V_TOR_SVC = 1 << 9,	/* debian-tor on 127.0.0.1:45000 */
+	V_PACKET_ROOT = 1 << 10,	/* root may send raw frames */
+};
+
+static const struct torfw_ns ns_other = {
+	.cookie = NS_OTHER, .name = "other",
+};
+
 /* The reference policy of DESIGN.md section 2, plus extra entries. */
-static struct torfw_policy *reference_policy(u8 nosock, u32 extra)
+static struct torfw_policy *reference_policy_v(u32 v, u8 nosock, u32 extra)
 {
 	static const u32 dns_allow[] = { U_AMNESIA, U_HTP };
 	static const u32 dns_drop[] = { U_APT };
@@ -103,8 +122,22 @@ static struct torfw_policy *reference_policy(u8 nosock, u32 extra)
 	ret |= torfw_builder_set_options(b, &opt, NULL);
 	ret |= torfw_builder_add_role(b, TORFW_ROLE_TOR, U_TOR, NULL);
 	ret |= torfw_builder_add_role(b, TORFW_ROLE_CLEARNET, U_CLEARNET, NULL);
-	ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
-		   U_NOBODY, U_UPGRADE);
+	if (v & V_STRANGER_SOCKS)
+		ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
+			   U_NOBODY, U_UPGRADE, U_STRANGER);
+	else
+		ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
+			   U_NOBODY, U_UPGRADE);
+	if (v & V_STRANGER_TOR)
+		ret |= torfw_builder_add_role(b, TORFW_ROLE_TOR, U_STRANGER,
+					      NULL);
+	if (v & V_PACKET_ROOT)
+		ret |= torfw_builder_add_role(b, TORFW_ROLE_PACKET, U_ROOT,
+					      NULL);
+	if (v & V_WILDCARD)
+		ret |= SVC(b, "0.0.0.0", TCP, 7000, 7000, U_AMNESIA);
+	if (v & V_TOR_SVC)
+		ret |= SVC(b, LO4, TCP, 45000, 45000, U_TOR);
 	ret |= SVC(b, LO4, TCP, 9062, 9062, U_AMNESIA, U_HTP, U_UPGRADE);
 	ret |= SVC(b, LO4, TCP, 9063, 9063, U_IUK);
 	ret |= SVC(b, LO4, TCP, 9052, 9052, U_ROOT);
@@ -115,21 +148,32 @@ static struct torfw_policy *reference_policy(u8 nosock, u32 extra)
 	ret |= add_svc(b, LO4, IPPROTO_UDP, 5353, 5353, dns_allow, 2,
 		       dns_drop, 1, NULL, 0);
 	ret |= SVC(b, LO4, TCP, 4101, 4101, U_AMNESIA, U_GDM);
-	ret |= SVC(b, LO4, TCP, 631, 631, U_AMNESIA);
+	if (!(v & V_NO_CUPS))
+		ret |= SVC(b, LO4, TCP, 631, 631, U_AMNESIA);
 	ret |= SVC(b, LO4, TCP, 17600, 17650, U_AMNESIA);
 	ret |= SVC(b, "::1", TCP, 4101, 4101, U_AMNESIA, U_GDM);
 	/* A host service reachable from the clearnet namespace's veth. */
 	ret |= add_svc(b, "10.200.1.1", IPPROTO_TCP, 8080, 8080, gw_allow, 1,
 		       NULL, 0, &ns_clearnet, 1);
-	ret |= torfw_builder_add_lan(b, AF_INET, ip4("10.0.0.0"), 8, NULL);
+	if (!(v & V_LESS_LAN))
+		ret |= torfw_builder_add_lan(b, AF_INET, ip4("10.0.0.0"), 8,
+					     NULL);
+	if (v & V_MORE_LAN)
+		ret |= torfw_builder_add_lan(b, AF_INET, ip4("100.64.0.0"), 10,
+					     NULL);
 	ret |= torfw_builder_add_lan(b, AF_INET, ip4("172.16.0.0"), 12, NULL);
 	ret |= torfw_builder_add_lan(b, AF_INET, ip4("192.168.0.0"), 16, NULL);
 	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_TCP, 53, 53, NULL);
-	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 53, 53, NULL);
+	if (!(v & V_LAN_DNS))
+		ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 53, 53,
+						    NULL);
 	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 137, 137, NULL);
 	ret |= torfw_builder_add_grant(b, &ns_clearnet, NULL);
+	if (v & V_OTHER_GRANT)
+		ret |= torfw_builder_add_grant(b, &ns_other, NULL);
 	ret |= torfw_builder_add_redirect(b, &automap, NULL);
-	ret |= torfw_builder_add_redirect(b, &dns, NULL);
+	if (!(v & V_NO_DNS_REDIR))
+		ret |= torfw_builder_add_redirect(b, &dns, NULL);
 	/* Extra entries on 127.0.0.2, each for its own uid 100000 + i. */
 	for (i = 0; i < extra && !ret; i++) {
 		u32 uid = 100000 + i;
@@ -146,6 +190,11 @@ static struct torfw_policy *reference_policy(u8 nosock, u32 extra)
 	return p;
 }
 
+static struct torfw_policy *reference_policy(u8 nosock, u32 extra)
+{
+	return reference_policy_v(0, nosock, extra);
+}
+
 enum case_flags {
 	F_LO = 1 << 0,		/* out (in) device is loopback */
 	F_NOUID = 1 << 1,	/* no owning socket */
@@ -160,9 +209,12 @@ enum case_flags {
 	F_CT_EST = 1 << 10,
 	F_CT_REL = 1 << 11,
 	F_CT_INV = 1 << 12,
+	F_PACKET = 1 << 13,	/* frame from a packet socket */
+	F_FRAME_IP = 1 << 14,	/* frame of the IP stack or ARP */
 };
 
-enum { P_REF, P_NONE, P_NOSOCK_ACCEPT, __P_MAX };
+/* P_LOOSE: accepts packets without socket, root sends raw frames. */
+enum { P_REF, P_NONE, P_LOOSE, __P_MAX };
 
 struct dcase {
 	const char *name;
@@ -318,7 +370,7 @@ static const struct dcase cases[] = {
 	C("no socket icmpv6 off loopback dropped", OUT, 0, ICMPV6,
 	  "ff02::2", 0, F_NOUID | F_NOPORTS, P_REF, DROP, NOSOCK),
 	C("no socket allowed by the policy", OUT, 0, UDP, "192.0.2.1", 123,
-	  F_NOUID, P_NOSOCK_ACCEPT, ACCEPT, NOSOCK_ACCEPT),
+	  F_NOUID, P_LOOSE, ACCEPT, NOSOCK_ACCEPT),
 	/* Rule 3: clearnet uid. */
 	NET("clearnet tcp to the Internet", U_CLEARNET, TCP, "192.0.2.1", 443,
 	    ACCEPT, CLEARNET),
@@ -494,6 +546,25 @@ static const struct dcase cases[] = {
 	  40000, F_CT_EST, P_REF, ACCEPT, ESTABLISHED),
 	C("fwd: RELATED dropped", FORWARD, 0, ICMP, "10.200.1.2", 0,
 	  F_CT_REL | F_NOPORTS, P_REF, DROP, RELATED),
+	/* Raw frames on a device. */
+	C("frame: packet socket of amnesia", FRAME, U_AMNESIA, RAW, LO4, 0,
+	  F_PACKET, P_REF, DROP, PACKET),
+	C("frame: packet socket of root", FRAME, U_ROOT, RAW, LO4, 0,
+	  F_PACKET, P_REF, DROP, PACKET),
+	C("frame: packet socket of root, packet role", FRAME, U_ROOT, RAW,
+	  LO4, 0, F_PACKET, P_LOOSE, ACCEPT, PACKET_ROLE),
+	C("frame: packet socket of amnesia, root has the role", FRAME,
+	  U_AMNESIA, RAW, LO4, 0, F_PACKET, P_LOOSE, DROP, PACKET),
+	C("frame: packet socket, no policy", FRAME, U_ROOT, RAW, LO4, 0,
+	  F_PACKET, P_NONE, DROP, PACKET),
+	C("frame: ARP or IP without socket", FRAME, 0, RAW, LO4, 0,
+	  F_FRAME_IP, P_REF, ACCEPT, FRAME_IP),
+	C("frame: other ethertype without socket", FRAME, 0, RAW, LO4, 0, 0,
+	  P_REF, DROP, PACKET),
+	C("frame: packet socket on a veth of another netns", FRAME, U_AMNESIA,
+	  RAW, LO4, 0, F_PACKET | F_NS | F_LINK, P_REF, ACCEPT, NETNS_LINK),
+	C("frame: packet socket on a moved device", FRAME, U_ROOT, RAW, LO4, 0,
+	  F_PACKET | F_NS, P_LOOSE, DROP, NETNS_DEVICE),
 	/* Other namespaces. */
 	C("netns: veth or loopback passes", OUT, U_STRANGER, TCP, "192.0.2.1",
 	  80, F_NS | F_LINK, P_REF, ACCEPT, NETNS_LINK),
@@ -537,6 +608,12 @@ static void facts_of(const struct dcase *c, struct torfw_facts *f)
 	f->lo = fl & F_LO;
 	f->link_ok = fl & F_LINK;
 	f->sock_match = fl & F_SOCK;
+	f->packet_sock = fl & F_PACKET;
+	f->frame_ip = fl & F_FRAME_IP;
+	if (c->hook == TORFW_HOOK_FRAME) {
+		f->has_uid = (fl & F_PACKET) && !(fl & F_NOUID);
+		f->family = 0;
+	}
 	f->from_ns = c->from_ns;
 	if (fl & F_CT_NEW)
 		f->ct = TORFW_CT_NEW;
@@ -780,6 +857,54 @@ static void builder_test(struct kunit *test)
 	torfw_builder_free(b);
 }
 
+struct lcase {
+	const char *name;
+	u32 variant;
+	u8 nosock;
+	int expect;
+};
+
+static const struct lcase lock_cases[] = {
+	{ "the same policy", 0, TORFW_NOSOCK_LOOPBACK, 0 },
+	{ "one service less", V_NO_CUPS, TORFW_NOSOCK_LOOPBACK, 0 },
+	{ "a smaller LAN", V_LESS_LAN, TORFW_NOSOCK_LOOPBACK, 0 },
+	{ "Tor on a loopback port it may already reach", V_TOR_SVC,
+	  TORFW_NOSOCK_LOOPBACK, 0 },
+	{ "a uid more on a service", V_STRANGER_SOCKS, TORFW_NOSOCK_LOOPBACK,
+	  -EPERM },
+	{ "a uid more with the Tor role", V_STRANGER_TOR,
+	  TORFW_NOSOCK_LOOPBACK, -EPERM },
+	{ "a bigger LAN", V_MORE_LAN, TORFW_NOSOCK_LOOPBACK, -EPERM },
+	{ "LAN DNS no longer refused", V_LAN_DNS, TORFW_NOSOCK_LOOPBACK,
+	  -EPERM },
+	{ "another namespace granted", V_OTHER_GRANT, TORFW_NOSOCK_LOOPBACK,
+	  -EPERM },
+	{ "a service on any address", V_WILDCARD, TORFW_NOSOCK_LOOPBACK,
+	  -EPERM },
+	{ "a redirect less", V_NO_DNS_REDIR, TORFW_NOSOCK_LOOPBACK, -EPERM },
+	{ "no-socket packets accepted", 0, TORFW_NOSOCK_ACCEPT, -EPERM },
+	{ "raw frames for root", V_PACKET_ROOT, TORFW_NOSOCK_LOOPBACK,
+	  -EPERM },
+};
+
+static void lock_case_desc(const struct lcase *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(lock, lock_cases, lock_case_desc);
+
+static void no_looser_test(struct kunit *test)
+{
+	const struct lcase *c = test->param_value;
+	struct torfw_policy *p = reference_policy_v(c->variant, c->nosock, 0);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_EQ(test, torfw_policy_no_looser(p, test_policies[P_REF],
+						     NULL), c->expect);
+	torfw_policy_free(p);
+}
+
 /* Not a test of speed: prints ns per decision, asserts nothing timed. */
 static void decide_bench(struct kunit *test)
 {
@@ -815,10 +940,10 @@ static int policy_suite_init(struct kunit_suite *suite)
 {
 	test_policies[P_NONE] = NULL;
 	test_policies[P_REF] = reference_policy(TORFW_NOSOCK_LOOPBACK, 0);
-	test_policies[P_NOSOCK_ACCEPT] = reference_policy(TORFW_NOSOCK_ACCEPT,
-							  0);
+	test_policies[P_LOOSE] = reference_policy_v(V_PACKET_ROOT,
+						    TORFW_NOSOCK_ACCEPT, 0);
 	if (IS_ERR(test_policies[P_REF]) ||
-	    IS_ERR(test_policies[P_NOSOCK_ACCEPT]))
+	    IS_ERR(test_policies[P_LOOSE]))
 		return -EINVAL;
 	return 0;
 }
@@ -826,11 +951,12 @@ static int policy_suite_init(struct kunit_suite *suite)
 static void policy_suite_exit(struct kunit_suite *suite)
 {
 	torfw_policy_free(test_policies[P_REF]);
-	torfw_policy_free(test_policies[P_NOSOCK_ACCEPT]);
+	torfw_policy_free(test_policies[P_LOOSE]);
 }
 
 static struct kunit_case policy_cases[] = {
 	KUNIT_CASE_PARAM(decide_test, decide_gen_params),
+	KUNIT_CASE_PARAM(no_looser_test, lock_gen_params),
 	KUNIT_CASE(large_policy_test),
 	KUNIT_CASE(redirect_test),
 	KUNIT_CASE(builder_test),

@@ -69,9 +69,14 @@
  * TORFW_CMD_FLUSH (doit): back to the fail-closed default (loopback only).
  *   -EPERM when locked.
  *
- * TORFW_CMD_LOCK (doit): lock until reboot (module unremovable; flush
- *   refused; loads allowed only if not looser). Reserved: -EOPNOTSUPP until
- *   implemented.
+ * TORFW_CMD_LOCK (doit): lock until reboot. The module takes a reference
+ *   on itself (it cannot be unloaded), TORFW_CMD_FLUSH fails with -EPERM,
+ *   and a load succeeds only if the new policy grants nothing that the
+ *   active one does not (no new role uid, no loopback or namespace access
+ *   the active policy refuses, no new LAN range, no LAN refusal dropped,
+ *   no new namespace grant, the same redirects, no looser no-socket rule);
+ *   otherwise -EPERM. Locking with no policy loaded fails with -ENOENT.
+ *   Locking twice is not an error.
  *
  * TORFW_CMD_EVENT (multicast group TORFW_MCGRP_EVENTS, kernel -> user): one
  *   message per refused packet, rate limited like the kernel log; carries
@@ -294,6 +299,7 @@ enum torfw_hook {
 	TORFW_HOOK_OUT,
 	TORFW_HOOK_IN,
 	TORFW_HOOK_FORWARD,
+	TORFW_HOOK_FRAME,	/* netdev egress: frames not from the IP stack */
 	__TORFW_HOOK_MAX
 };
 
@@ -320,6 +326,8 @@ enum torfw_hook {
 	X(NETNS_LINK,		"netns-link",		ACCEPT)		\
 	X(GRANT_FORWARD,	"grant-forward",	ACCEPT)		\
 	X(GRANT_SERVICE,	"grant-service",	ACCEPT)		\
+	X(FRAME_IP,		"frame-ip",		ACCEPT)		\
+	X(PACKET_ROLE,		"packet-role",		ACCEPT)		\
 	X(NO_POLICY,		"no-policy",		REFUSE)		\
 	X(INVALID,		"invalid",		DROP)		\
 	X(RELATED,		"related",		DROP)		\
