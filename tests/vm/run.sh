@@ -17,6 +17,7 @@
 # Environment:
 #   TORFW_VM_DIR       work dir (cache, logs)    default /var/tmp/torfw-vm
 #   TORFW_VM_TIMEOUT   seconds for the whole VM  default 600
+#   TORFW_VM_SCENARIO_TIMEOUT  seconds per scenario (guest side)  default 300
 #   TORFW_VM_PANIC_ON_WARN=1  make a WARN or Oops panic the guest at once
 #
 # Kernel log policy: by default a WARN does not stop the guest, so every
@@ -110,6 +111,7 @@ kernel_cmdline() {
 		echo "${SCENARIOS[*]}"
 	)"
 	c="$c TORFW_VM_DEMO=$DEMO TORFW_VM_KEEP=$KEEP"
+	c="$c TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-300}"
 	echo "$c"
 }
 
@@ -169,6 +171,9 @@ boot() {
 	echo "# qemu ran $((SECONDS - t0)) s, exit status $QEMU_RC"
 }
 
+# The console without CRs and the firmware's escape sequences.
+printable() { sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | LC_ALL=C tr -cd '\11\12\40-\176'; }
+
 # A case of this script's own, after the guest's.
 host_case() {
 	local n
@@ -193,7 +198,7 @@ check_finished() {
 		why="qemu exited ($QEMU_RC) before the end marker"
 	fi
 	host_case "not ok" "guest ran every scenario and dumped its kernel log" "$why" \
-		"last console lines:" "$(tail -n 15 "$WORK/console.log" | tr -d '\r')"
+		"last console lines:" "$(tail -n 15 "$WORK/console.log" | printable)"
 }
 
 # The dumped kernel log, or the whole console if the guest never got there.

@@ -85,3 +85,28 @@ else
 fi
 topo_up
 check "after topo_down, topo_up works again (tcp 192.0.2.1:80)" http_get 192.0.2.1 80
+
+# The initramfs carries what later suites run: each tool starts, and the
+# netfilter front-ends get their modules through request_module, which
+# proves /proc/sys/kernel/modprobe and depmod's output.
+check "tor runs (--version)" tor --version
+check "nft loads nf_tables and lists the ruleset" nft list ruleset
+check "iptables-legacy loads ip_tables and lists" iptables-legacy -n -L OUTPUT
+check "iptables-nft lists" iptables-nft -n -L OUTPUT
+check "ip6tables-legacy lists" ip6tables-legacy -n -L OUTPUT
+check "iperf3 runs (--version)" iperf3 --version
+check "ncat runs (--version)" ncat --version
+
+# tcpdump drops to a 'tcpdump' user by default; the guest has none, so
+# captures run with -Z root.
+capture_one_ping() {
+	local pid n
+	tcpdump -Z root -n -i up0 -c 1 -w /tmp/one.pcap icmp 2>/dev/null &
+	pid=$!
+	sleep 1
+	icmp_echo 192.0.2.1 >/dev/null
+	wait $pid
+	n=$(tcpdump -Z root -n -r /tmp/one.pcap 2>/dev/null | grep -c 'ICMP echo request')
+	[ "$n" = 1 ]
+}
+check "tcpdump -Z root captures a ping on up0" capture_one_ping
