@@ -53,3 +53,18 @@ style:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	-$(MAKE) -C ctl clean
+
+# Packaging and boot integration (dkms/, tests/boot/). dkms-install
+# registers kmod/ with DKMS as /usr/src/torfw-VERSION; deb builds
+# torfw-dkms and torfwctl into build/deb/ and runs lintian; check-boot
+# boots a Debian root file system with both packages installed
+# (tests/boot/run.sh, cached in $(TORFW_CACHE)/boot-rootfs).
+.PHONY: dkms-install deb check-boot
+dkms-install:
+	dkms/dkms-install.sh
+
+deb: deps
+	dkms/build-deb.sh
+
+check-boot: deb
+	TORFW_CACHE=$(TORFW_CACHE) tests/boot/run.sh

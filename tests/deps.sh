@@ -20,6 +20,8 @@ PKGS=(
 	# scenario clients and servers
 	tor curl socat ncat bind9-dnsutils tcpdump iperf3 nftables iptables
 	iputils-ping
+	# packaging (make deb, dkms-install) and the boot test (check-boot)
+	debhelper dh-dkms dkms lintian debootstrap systemd e2fsprogs
 )
 
 missing=()

@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make dkms-install: registers this tree's module source with DKMS.
+#
+# Copies kmod/ into /usr/src/torfw-VERSION (VERSION from dkms/version.sh)
+# with a dkms.conf, and runs "dkms add". The same version registered
+# before (a dirty tree installed twice) is removed first, so the source is
+# always the current one. Building and installing are DKMS's own steps:
+#
+#   dkms build   -m torfw -v VERSION -k 6.1.0-NN-amd64
+#   dkms install -m torfw -v VERSION -k 6.1.0-NN-amd64
+#
+# (-k is needed where the running kernel is not a Debian one.) With
+# AUTOINSTALL=yes every kernel installed later gets the module too.
+#
+# Environment: DKMS_SRC (default /usr/src), DKMS (default dkms).
+set -eu
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+src_root=${DKMS_SRC:-/usr/src}
+dkms=${DKMS:-dkms}
+command -v "$dkms" >/dev/null || { echo "dkms-install: no dkms: run 'make deps'" >&2; exit 1; }
+
+version=$("$repo/dkms/version.sh" "$repo")
+dest=$src_root/torfw-$version
+
+if "$dkms" status -m torfw -v "$version" | grep -q .; then
+	echo "dkms-install: torfw/$version is registered already: removing it first"
+	"$dkms" remove -m torfw -v "$version" --all
+fi
+rm -rf "$dest"
+"$repo/dkms/install-source.sh" "$repo" "$dest" "$version"
+"$dkms" add -m torfw -v "$version"
+
+kv=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+kv=${kv#/usr/src/linux-headers-}
+echo "dkms-install: torfw/$version registered (source: $dest)"
+echo "  next: dkms install -m torfw -v $version -k ${kv:-KERNELVERSION}"
