@@ -15,13 +15,13 @@
 # CMD may be a program or a shell function, prefixed by 'as USER' (then
 # only functions of lib/, since it runs in a fresh shell as that user).
 #
-# Each check/refused case also prints one machine-readable record, for
-# 'run.sh --demo' and any later report (fields separated by one TAB; no TAB
-# or newline inside a field):
-#   #case  DESC  USER(UID)  EXPECTED  SEEN  ok|FAIL
-# EXPECTED is "pass", "refused" or "blocked"; SEEN is what happened: "pass" or the
-# error class (ECONNREFUSED, EPERM, timeout, ...), the time it took and
-# how many packets each device of WATCH_DEVS sent meanwhile.
+# Each check/refused/blocked case also prints one machine-readable record,
+# for 'run.sh --demo' and any later report (fields separated by one TAB; no
+# TAB or newline inside a field):
+#   #case  DESC  USER(UID)[@NETNS]  EXPECTED  SEEN  ok|FAIL
+# EXPECTED is "pass", "refused" or "blocked"; SEEN is what happened: "pass"
+# or the error class (ECONNREFUSED, EPERM, timeout, ...), the time it took
+# and how many packets each device of WATCH_DEVS sent meanwhile.
 
 . /tests/vm/lib/topology.sh
 
@@ -371,9 +371,9 @@ icmp_echo() { ping -n -c 1 -i 0.2 -W 3 "$1"; }
 # loopback_echo ADDR PORT: a one-shot echo server started here, then a
 # client (the caller may run this whole function 'as' some user).
 loopback_echo() {
-	local proto=TCP4 pid rc=0
-	case $1 in *:*) proto=TCP6 ;; esac
-	socat "$proto-LISTEN:$2,bind=$1,reuseaddr" PIPE &
+	local proto=TCP4 bind=$1 pid rc=0
+	case $1 in *:*) proto=TCP6 bind="[$1]" ;; esac
+	socat "$proto-LISTEN:$2,bind=$bind,reuseaddr" PIPE &
 	pid=$!
 	wait_listen "$2" || { kill $pid; return 1; }
 	tcp_echo "$1" "$2" || rc=$?
