@@ -87,8 +87,8 @@ static bool read_file(struct parser *p, const char *path, const struct tok *from
 	f = is_stdin ? stdin : fopen(path, "re");
 	if (!f) {
 		if (from)
-			fail(p->err, from->col, "cannot open '%s': %s", path,
-			     strerror(errno));
+			set_error(p->err, from->col, "cannot open '%s': %s", path,
+				  strerror(errno));
 		else
 			file_error(p->err, path, errno);
 		return false;
@@ -100,15 +100,15 @@ static bool read_file(struct parser *p, const char *path, const struct tok *from
 	for (i = 0; i < p->depth; i++) {
 		if (p->stack[i].dev == st.st_dev &&
 		    p->stack[i].ino == st.st_ino) {
-			fail(p->err, from ? from->col : 0,
-			     "include loop: '%s' is already being read", path);
+			set_error(p->err, from ? from->col : 0,
+				  "include loop: '%s' is already being read", path);
 			goto out;
 		}
 	}
 	p->file = policy_add_file(p->pol, is_stdin ? "<stdin>" : path);
 	if (!p->file) {
 		p->file = saved_file;
-		fail(p->err, from ? from->col : 0, "out of memory");
+		set_error(p->err, from ? from->col : 0, "out of memory");
 		goto out;
 	}
 	p->stack[p->depth].dev = st.st_dev;
@@ -178,12 +178,12 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 		goto out;
 	}
 	if (r == GLOB_NOSPACE) {
-		fail(p->err, t[1].col, "out of memory");
+		set_error(p->err, t[1].col, "out of memory");
 		goto out;
 	}
 	if (r) {
-		fail(p->err, t[1].col, "cannot read the directory of '%s'",
-		     pat);
+		set_error(p->err, t[1].col, "cannot read the directory of '%s'",
+			  pat);
 		goto out;
 	}
 	/* glob sorts by the locale's collation; the order must not depend
@@ -244,14 +244,4 @@ bool config_parse_string(struct tf_policy *pol, const char *name,
 	ok = parse_lines(&p, f);
 	fclose(f);
 	return ok;
-}
-
-void config_error_format(const struct tf_cfg_error *err, char *buf,
-			 size_t size)
-{
-	if (err->line)
-		snprintf(buf, size, "%s:%u:%u: %s", err->file, err->line,
-			 err->col, err->msg);
-	else
-		snprintf(buf, size, "%s: %s", err->file, err->msg);
 }

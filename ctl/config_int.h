@@ -33,9 +33,14 @@ struct parser {
 	} stack[TF_INCLUDE_DEPTH + 1];	/* files being read, for loops */
 };
 
-/* Sets err->col and err->msg; returns false for "return fail(...)". */
-bool fail(struct tf_cfg_error *err, unsigned int col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Sets err->col and err->msg. */
+void set_error(struct tf_cfg_error *err, unsigned int col, const char *fmt,
+	       ...) __attribute__((format(printf, 3, 4)));
+/*
+ * "return fail(...);" in a parser: false, visibly so to the compiler and
+ * the static analyzers, which then know no output was set.
+ */
+#define fail(err, col, ...) (set_error((err), (col), __VA_ARGS__), false)
 
 /* lex.c: splits line (modified in place) into words, # starts a comment. */
 bool lex_line(char *line, size_t len, struct tokens *t,

@@ -241,9 +241,11 @@ static int dec_netns(const struct nlattr *nest, struct tf_netns *ns,
 		if (r && mnl_attr_get_type(a) == TORFW_NS_NAME) {
 			const char *s = mnl_attr_get_str(a);
 
-			if (!s[0] || strlen(s) >= sizeof(ns->name))
+			size_t n = strlen(s);
+
+			if (!n || n >= sizeof(ns->name))
 				return bad(why, "bad namespace name");
-			strcpy(ns->name, s);
+			memcpy(ns->name, s, n + 1);
 		}
 	}
 	return ns->name[0] ? 0 : bad(why, "namespace without name");

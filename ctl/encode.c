@@ -87,9 +87,10 @@ static int put_elem(struct enc *e, put_fn put, const void *elem,
 		    const struct tf_loc *loc)
 {
 	uint32_t start = e->nlh->nlmsg_len;
-	int ret;
 
 	if (!put(e, elem)) {
+		int ret;
+
 		e->nlh->nlmsg_len = start;	/* drop the partial nest */
 		ret = new_msg(e);
 		if (ret)

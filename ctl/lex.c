@@ -4,21 +4,9 @@
  * starts a comment. There is no quoting because nothing in the language
  * (user, group and namespace names, addresses, numbers) contains blanks.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "config_int.h"
-
-bool fail(struct tf_cfg_error *err, unsigned int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->col = col;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 static bool is_blank(char c)
 {

@@ -18,7 +18,7 @@
 #include "torfwctl.h"
 
 /* A dump message is at most 32 KiB; an unCAPped error echoes a request. */
-#define NL_BUFSIZE	(64 * 1024)
+#define NL_BUFSIZE	((size_t)64 * 1024)
 #define DUMP_RETRIES	8
 
 struct run {
@@ -170,7 +170,7 @@ static bool run_modprobe(void)
 {
 	char *const argv[] = { "modprobe", "torfw", NULL };
 	extern char **environ;
-	int status, fd;
+	int status;
 	pid_t pid;
 
 	pid = fork();
@@ -178,7 +178,8 @@ static bool run_modprobe(void)
 		return false;
 	if (pid == 0) {
 		/* Our one line says what failed; modprobe's would repeat it. */
-		fd = open("/dev/null", O_RDWR);
+		int fd = open("/dev/null", O_RDWR);
+
 		if (fd >= 0) {
 			dup2(fd, STDIN_FILENO);
 			dup2(fd, STDOUT_FILENO);
@@ -242,10 +243,11 @@ void nl_close(struct tf_nl *nl)
 int nl_dump(struct tf_nl *nl, uint8_t cmd, mnl_cb_t cb, void (*reset)(void *),
 	    void *data)
 {
-	struct nlmsghdr *nlh;
 	int ret = 0, tries;
 
 	for (tries = 0; tries < DUMP_RETRIES; tries++) {
+		struct nlmsghdr *nlh;
+
 		if (tries) {
 			/*
 			 * The rest of an interrupted dump may still be queued:
@@ -273,7 +275,6 @@ int nl_monitor(struct tf_nl *nl, mnl_cb_t cb, void *data)
 {
 	struct run r = { .nl = nl, .cb = cb, .data = data };
 	uint32_t group = nl->fam.events_group;
-	ssize_t n;
 	int ret;
 
 	if (!group)
@@ -282,7 +283,9 @@ int nl_monitor(struct tf_nl *nl, mnl_cb_t cb, void *data)
 				  sizeof(group)) < 0)
 		return -errno;
 	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->bufsize);
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf,
+						nl->bufsize);
+
 		if (n < 0 && errno == ENOBUFS) {
 			/* The socket overflowed: say so, keep listening. */
 			fprintf(stderr, "torfwctl: monitor: events lost (receive buffer overrun)\n");

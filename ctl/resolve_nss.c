@@ -78,7 +78,7 @@ static bool nss_user_name(void *ctx, uint32_t uid, char *out, size_t outsize)
 	}
 	if (ret || !res || strlen(res->pw_name) >= outsize)
 		goto out;
-	strcpy(out, res->pw_name);
+	memcpy(out, res->pw_name, strlen(res->pw_name) + 1);
 	ok = true;
 out:
 	free(buf);
@@ -118,7 +118,7 @@ static int nss_group_members(void *ctx, const char *name, uint32_t gid,
 	}
 	/* A stale member name (user deleted, group file not) is skipped. */
 	for (mem = res->gr_mem; *mem; mem++) {
-		uint32_t uid;
+		uint32_t uid = 0;
 
 		ret = nss_user_uid(ctx, *mem, &uid);
 		if (ret == -ENOENT)

@@ -127,8 +127,8 @@ static int add_role(struct sink *s, uint32_t uid)
 			return 0;
 	if (pol->nroles >= TORFW_MAX_ROLES) {
 		s->failed = true;
-		fail(s->p->err, s->t->col, "too many roles (at most %d)",
-		     TORFW_MAX_ROLES);
+		set_error(s->p->err, s->t->col, "too many roles (at most %d)",
+			  TORFW_MAX_ROLES);
 		return -E2BIG;
 	}
 	pol->roles[pol->nroles].kind = s->kind;
@@ -176,16 +176,16 @@ static int add_service_uid(struct sink *s, uint32_t uid)
 		return 0;
 	if (uid_list_has(other, nother, uid)) {
 		s->failed = true;
-		fail(s->p->err, s->t->col,
-		     "'%s' (uid %u) is both allowed and dropped", s->t->s,
-		     uid);
+		set_error(s->p->err, s->t->col,
+			  "'%s' (uid %u) is both allowed and dropped", s->t->s,
+			  uid);
 		return -EEXIST;
 	}
 	if (svc->nuids + svc->ndrops >= TORFW_MAX_SERVICE_UIDS) {
 		s->failed = true;
-		fail(s->p->err, s->t->col,
-		     "too many users in one entry (at most %d allowed and dropped)",
-		     TORFW_MAX_SERVICE_UIDS);
+		set_error(s->p->err, s->t->col,
+			  "too many users in one entry (at most %d allowed and dropped)",
+			  TORFW_MAX_SERVICE_UIDS);
 		return -E2BIG;
 	}
 	mine[(*n)++] = uid;
@@ -224,7 +224,7 @@ static bool service_conflict(struct parser *p, const struct tok *t,
 		const struct tf_service *e = &p->pol->services[i];
 
 		if (e->family != svc->family || e->proto != svc->proto ||
-		    memcmp(e->addr, svc->addr, sizeof(e->addr)) ||
+		    memcmp(e->addr, svc->addr, sizeof(e->addr)) != 0 ||
 		    svc->lo > e->hi || e->lo > svc->hi)
 			continue;
 		endpoint_format(other, sizeof(other), e->family, e->addr,
@@ -393,7 +393,7 @@ static bool st_grant(struct parser *p, const struct tok *t, size_t n,
 
 	if (!need(p, t, n, 1, eol, "'netns'"))
 		return false;
-	if (strcmp(t[1].s, "netns"))
+	if (strcmp(t[1].s, "netns") != 0)
 		return fail(p->err, t[1].col,
 			    "expected 'netns' after 'grant', got '%s'",
 			    t[1].s);
@@ -473,7 +473,7 @@ static bool st_redirect(struct parser *p, const struct tok *t, size_t n,
 	    !redirect_conflict(p, t, &r) ||
 	    !need(p, t, n, 3, eol, "'to'"))
 		return false;
-	if (strcmp(t[3].s, "to"))
+	if (strcmp(t[3].s, "to") != 0)
 		return fail(p->err, t[3].col, "expected 'to', got '%s'",
 			    t[3].s);
 	if (!need(p, t, n, 4, eol, "port") ||
@@ -494,11 +494,13 @@ static bool option_once(struct parser *p, const struct tok *t,
 			enum tf_opt_index idx)
 {
 	struct tf_loc *set = &p->pol->opt.set[idx];
-	char at[600];
 
-	if (set->line)
+	if (set->line) {
+		char at[600];
+
 		return fail(p->err, t[0].col, "'%s' already set (at %s)",
 			    t[0].s, where(at, sizeof(at), set));
+	}
 	*set = loc_at(p, t[0].col);
 	return true;
 }
@@ -543,7 +545,7 @@ static bool log_number(struct parser *p, const struct tok *t, size_t n,
 static bool st_log_rate(struct parser *p, const struct tok *t, size_t n,
 			unsigned int eol)
 {
-	uint32_t v;
+	uint32_t v = 0;
 
 	if (!log_number(p, t, n, eol, &v) ||
 	    !option_once(p, t, TF_OPT_LOG_RATE))
@@ -555,7 +557,7 @@ static bool st_log_rate(struct parser *p, const struct tok *t, size_t n,
 static bool st_log_burst(struct parser *p, const struct tok *t, size_t n,
 			 unsigned int eol)
 {
-	uint32_t v;
+	uint32_t v = 0;
 
 	if (!log_number(p, t, n, eol, &v) ||
 	    !option_once(p, t, TF_OPT_LOG_BURST))

@@ -179,7 +179,7 @@ static bool parse_prefix4(struct tf_cfg_error *err, const char *s,
 			  unsigned int col, bool need_len, uint8_t minlen,
 			  uint8_t *addr, uint8_t *plen)
 {
-	char a[INET_ADDRSTRLEN + 8], fixed[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN + 8];
 	const char *slash = strchr(s, '/');
 	size_t n = slash ? (size_t)(slash - s) : strlen(s);
 	uint8_t masked[4];
@@ -209,7 +209,9 @@ static bool parse_prefix4(struct tf_cfg_error *err, const char *s,
 				    slash + 1, minlen);
 	}
 	mask4(masked, addr, (uint8_t)len);
-	if (memcmp(masked, addr, sizeof(masked))) {
+	if (memcmp(masked, addr, sizeof(masked)) != 0) {
+		char fixed[INET_ADDRSTRLEN];
+
 		inet_ntop(AF_INET, masked, fixed, sizeof(fixed));
 		return fail(err, col,
 			    "host bits set in '%s' (did you mean %s/%lu?)", s,

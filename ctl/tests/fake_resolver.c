@@ -95,7 +95,8 @@ static int fake_group_members(void *ctx, const char *name, uint32_t gid,
 	if (name && !strcmp(name, "broken"))
 		return -EIO;
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		if (name ? strcmp(groups[i].name, name) : groups[i].gid != gid)
+		if (name ? strcmp(groups[i].name, name) != 0 :
+			   groups[i].gid != gid)
 			continue;
 		for (j = 0; groups[i].members[j]; j++) {
 			if (fake_user_uid(ctx, groups[i].members[j], &uid))
@@ -128,10 +129,11 @@ struct tf_policy *parse_ok(const char *text)
 {
 	struct tf_policy *pol = policy_new();
 	struct tf_cfg_error err;
-	char msg[1200];
 
 	assert_non_null(pol);
 	if (!config_parse_string(pol, "t.conf", text, &fake_opts, &err)) {
+		char msg[1200];
+
 		config_error_format(&err, msg, sizeof(msg));
 		fail_msg("unexpected parse error: %s", msg);
 	}

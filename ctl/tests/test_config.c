@@ -537,7 +537,7 @@ static void expect_error(const char *text, unsigned int line,
 
 static void test_limit_roles(void **state)
 {
-	char *text = malloc(16 * 1100);
+	char *text = malloc((size_t)16 * 1100);
 	size_t off;
 	unsigned int i;
 
@@ -569,7 +569,7 @@ static void test_limit_service_uids(void **state)
 
 static void test_limit_services(void **state)
 {
-	size_t size = 40 * (TORFW_MAX_SERVICES + 2), off = 0;
+	size_t size = (size_t)40 * (TORFW_MAX_SERVICES + 2), off = 0;
 	char *text = malloc(size);
 	unsigned int i;
 
@@ -585,7 +585,7 @@ static void test_limit_services(void **state)
 
 static void test_limit_lan(void **state)
 {
-	size_t size = 32 * (TORFW_MAX_LAN + 2), off = 0;
+	size_t size = (size_t)32 * (TORFW_MAX_LAN + 2), off = 0;
 	char *text = malloc(size);
 	unsigned int i;
 

@@ -58,9 +58,12 @@ static const struct nlattr *nth(const struct nlmsghdr *nlh, uint16_t type,
 				unsigned int i)
 {
 	const struct nlattr *a;
+	unsigned int seen = 0;
 
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
-		if (mnl_attr_get_type(a) == type && !i--)
+		/* cppcheck does not see through libmnl's loop macro */
+		/* cppcheck-suppress unreadVariable */
+		if (mnl_attr_get_type(a) == type && seen++ == i)
 			return a;
 	return NULL;
 }
@@ -69,9 +72,12 @@ static const struct nlattr *child(const struct nlattr *nest, uint16_t type,
 				  unsigned int i)
 {
 	const struct nlattr *a;
+	unsigned int seen = 0;
 
 	mnl_attr_for_each_nested(a, nest)
-		if (mnl_attr_get_type(a) == type && !i--)
+		/* cppcheck does not see through libmnl's loop macro */
+		/* cppcheck-suppress unreadVariable */
+		if (mnl_attr_get_type(a) == type && seen++ == i)
 			return a;
 	return NULL;
 }

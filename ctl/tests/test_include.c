@@ -209,7 +209,7 @@ static void chain(const struct tmpdir *d, unsigned int n, char *top)
 			snprintf(text, sizeof(text), "role tor %u\n", i);
 		tmpdir_write(d, name, text, p, sizeof(p));
 		if (!i)
-			strcpy(top, p);
+			memcpy(top, p, strlen(p) + 1);
 	}
 }
 

@@ -28,10 +28,11 @@ static struct tf_policy *parse_reference(const struct tmpdir *d)
 	};
 	struct tf_policy *pol = policy_new();
 	struct tf_cfg_error err;
-	char msg[1200];
 
 	assert_non_null(pol);
 	if (!config_parse_file(pol, TF_REFCONF, &opts, &err)) {
+		char msg[1200];
+
 		config_error_format(&err, msg, sizeof(msg));
 		fail_msg("%s", msg);
 	}
