@@ -130,7 +130,7 @@ ctl_status_no_policy() {
 	out=$(torfwctl status 2>&1) || rc=$?
 	echo "$out"
 	[ $rc -eq 0 ] || { echo "exit status $rc"; return 1; }
-	echo "$out" | grep -qi 'no policy' || { echo "no 'no policy'"; return 1; }
+	echo "$out" | grep -qx 'policy: none' || { echo "no 'policy: none'"; return 1; }
 	echo "$out" | grep -Eqi 'generation[ :=]+0([^0-9]|$)' ||
 		{ echo "no 'generation 0'"; return 1; }
 }
@@ -153,7 +153,7 @@ if [ -x /usr/sbin/torfwctl ]; then
 else
 	fail "torfwctl is installed" "ctl/torfwctl was not built (make ctl)"
 fi
-check "torfwctl status: 'no policy', generation 0" ctl_status_no_policy
+check "torfwctl status: 'policy: none', generation 0" ctl_status_no_policy
 check "torfwctl bogus: one line naming it, non-zero exit" ctl_rejects_bogus
 note "torfwctl bogus (first lines):" "$(torfwctl bogus 2>&1 | head -n 3)"
 
