@@ -81,6 +81,9 @@ static const struct nla_policy load_policy[TORFW_A_MAX + 1] = {
 	[TORFW_A_REDIRECT] = NLA_POLICY_NESTED(redir_policy),
 };
 
+/* Hooks may multicast events only while the family is registered. */
+bool torfw_netlink_up;
+
 /* The open load transaction, under the state mutex. */
 static struct {
 	struct torfw_builder *b;
@@ -858,13 +861,19 @@ int torfw_netlink_init(void)
 	if (ret)
 		return ret;
 	ret = genl_register_family(&torfw_genl_family);
-	if (ret)
+	if (ret) {
 		netlink_unregister_notifier(&torfw_nl_notifier);
-	return ret;
+		return ret;
+	}
+	WRITE_ONCE(torfw_netlink_up, true);
+	return 0;
 }
 
 void torfw_netlink_exit(void)
 {
+	/* No event may go to a group id that another family could reuse. */
+	WRITE_ONCE(torfw_netlink_up, false);
+	synchronize_rcu();
 	genl_unregister_family(&torfw_genl_family);
 	netlink_unregister_notifier(&torfw_nl_notifier);
 	torfw_state_lock();

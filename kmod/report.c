@@ -164,7 +164,8 @@ void torfw_report(const struct torfw_facts *f, const struct torfw_decision *d)
 		return;
 	if (__ratelimit(&torfw_log_rs))
 		report_log(f, d);
-	if (genl_has_listeners(&torfw_genl_family, &init_net, 0) &&
+	if (READ_ONCE(torfw_netlink_up) &&
+	    genl_has_listeners(&torfw_genl_family, &init_net, 0) &&
 	    __ratelimit(&torfw_event_rs))
 		report_event(f, d);
 }

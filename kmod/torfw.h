@@ -57,6 +57,7 @@ void torfw_report(const struct torfw_facts *f,
 
 /* netlink.c */
 extern struct genl_family torfw_genl_family;
+extern bool torfw_netlink_up;
 int torfw_netlink_init(void);
 void torfw_netlink_exit(void);
 
