@@ -686,6 +686,7 @@ static int dec_event_attr(const struct nlattr *a, struct tf_event *ev,
 		len = mnl_attr_get_payload_len(a);
 		if (len != 4 && len != 16)
 			return bad(why, "bad event address length");
+		ev->daddr_len = (uint8_t)len;
 		memcpy(ev->daddr, mnl_attr_get_payload(a), len);
 		ev->has_daddr = true;
 		break;
@@ -735,10 +736,13 @@ int decode_event(const struct nlmsghdr *nlh, struct tf_event *ev,
 				return ret;
 		}
 	}
-	if (!found || !ev->has_daddr)
+	if (!found)
 		return bad(why, "incomplete event");
-	if (ev->family != AF_INET && ev->family != AF_INET6)
-		return unsupported(why, "unknown event address family");
+	/* A raw frame (packet socket) has no IP family nor address. */
+	if (ev->has_daddr &&
+	    !(ev->family == AF_INET && ev->daddr_len == 4) &&
+	    !(ev->family == AF_INET6 && ev->daddr_len == 16))
+		return bad(why, "event address does not match its family");
 	return 0;
 }
 

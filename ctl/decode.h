@@ -51,6 +51,7 @@ struct tf_event {
 	uint32_t uid, pid;
 	char comm[32];
 	uint8_t daddr[16];
+	uint8_t daddr_len;
 	uint16_t dport;
 	bool has_hook, has_uid, has_pid, has_comm, has_daddr, has_dport;
 };

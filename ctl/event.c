@@ -92,12 +92,15 @@ void event_print(FILE *f, const struct tf_event *ev)
 	}
 	if (ev->has_pid)
 		fprintf(f, " pid=%" PRIu32, ev->pid);
-	fprintf(f, " %s ", proto);
-	if (ev->has_dport)
-		fprintf(f, ev->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-			addr, ev->dport);
-	else
-		fputs(addr, f);
+	/* Raw frames (reason packet) have no IP header to describe. */
+	if (ev->has_daddr) {
+		fprintf(f, " %s ", proto);
+		if (ev->has_dport)
+			fprintf(f, ev->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+				addr, ev->dport);
+		else
+			fputs(addr, f);
+	}
 	fprintf(f, " reason=%s", reason);
 	if (ev->has_hook && ev->hook != TORFW_HOOK_OUT)
 		fprintf(f, " hook=%s", hook_name(ev->hook));
@@ -120,10 +123,12 @@ void event_print_json(FILE *f, const struct tf_event *ev)
 	}
 	if (ev->has_pid)
 		fprintf(f, ",\"pid\":%" PRIu32, ev->pid);
-	fprintf(f, ",\"family\":\"%s\",\"proto\":\"%s\",\"daddr\":\"%s\"",
-		ev->family == AF_INET6 ? "ipv6" : "ipv4", proto, addr);
-	if (ev->has_dport)
-		fprintf(f, ",\"dport\":%u", ev->dport);
+	if (ev->has_daddr) {
+		fprintf(f, ",\"family\":\"%s\",\"proto\":\"%s\",\"daddr\":\"%s\"",
+			ev->family == AF_INET6 ? "ipv6" : "ipv4", proto, addr);
+		if (ev->has_dport)
+			fprintf(f, ",\"dport\":%u", ev->dport);
+	}
 	fprintf(f, ",\"reason\":\"%s\"", reason);
 	if (ev->has_hook)
 		fprintf(f, ",\"hook\":\"%s\"", hook_name(ev->hook));

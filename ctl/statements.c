@@ -290,6 +290,15 @@ static bool st_allow(struct parser *p, const struct tok *t, size_t n,
 				    !principal(p, &t[i], &s))
 			return false;
 	}
+	/* The module refuses an entry that lets nobody in: say it here. */
+	if (!svc.nuids && !svc.ndrops && !svc.nnetns && n == 3)
+		return fail(p->err, eol,
+			    "allow entry '%s %s' names no user and no namespace",
+			    t[1].s, t[2].s);
+	if (!svc.nuids && !svc.ndrops && !svc.nnetns)
+		return fail(p->err, t[3].col,
+			    "allow entry '%s %s' names no user and no namespace (its groups are empty)",
+			    t[1].s, t[2].s);
 	dst = policy_add_service(p->pol);
 	if (!dst)
 		return fail(p->err, t[0].col, "out of memory");
@@ -422,28 +431,23 @@ static bool st_grant(struct parser *p, const struct tok *t, size_t n,
 	return true;
 }
 
-static bool redirect_conflict(struct parser *p, const struct tok *t,
-			      const struct tf_redirect *r)
+/*
+ * The module takes one redirect of each kind (one TransPort, one DNSPort);
+ * a second one is refused here rather than by the kernel at commit time.
+ */
+static bool redirect_once(struct parser *p, const struct tok *t,
+			  uint8_t kind)
 {
 	char at[600];
 	size_t i;
 
-	for (i = 0; i < p->pol->nredirects; i++) {
-		const struct tf_redirect *e = &p->pol->redirects[i];
-
-		if (e->kind != r->kind ||
-		    !prefix_overlaps(e->addr, e->plen, r->addr, r->plen) ||
-		    (e->port && r->port && e->port != r->port))
-			continue;
-		where(at, sizeof(at), &e->loc);
-		if (e->plen == r->plen && e->port == r->port)
-			return fail(p->err, t[2].col,
-				    "duplicate redirect '%s %s' (first at %s)",
-				    t[1].s, t[2].s, at);
-		return fail(p->err, t[2].col,
-			    "redirect '%s %s' overlaps the one at %s", t[1].s,
-			    t[2].s, at);
-	}
+	for (i = 0; i < p->pol->nredirects; i++)
+		if (p->pol->redirects[i].kind == kind)
+			return fail(p->err, t[1].col,
+				    "only one '%s' redirect is supported (the other at %s)",
+				    t[1].s,
+				    where(at, sizeof(at),
+					  &p->pol->redirects[i].loc));
 	return true;
 }
 
@@ -455,9 +459,6 @@ static bool st_redirect(struct parser *p, const struct tok *t, size_t n,
 	struct tf_redirect r = { 0 };
 	uint16_t hi;
 
-	if (pol->nredirects >= TORFW_MAX_REDIRECTS)
-		return fail(p->err, t[0].col, "too many redirects (at most %d)",
-			    TORFW_MAX_REDIRECTS);
 	if (!need(p, t, n, 1, eol, "redirect kind (automap or dns)"))
 		return false;
 	if (!strcmp(t[1].s, "automap"))
@@ -468,9 +469,9 @@ static bool st_redirect(struct parser *p, const struct tok *t, size_t n,
 		return fail(p->err, t[1].col,
 			    "unknown redirect kind '%s' (expected automap or dns)",
 			    t[1].s);
-	if (!need(p, t, n, 2, eol, "address") ||
+	if (!redirect_once(p, t, r.kind) ||
+	    !need(p, t, n, 2, eol, "address") ||
 	    !parse_redirect_match(p->err, &t[2], r.addr, &r.plen, &r.port) ||
-	    !redirect_conflict(p, t, &r) ||
 	    !need(p, t, n, 3, eol, "'to'"))
 		return false;
 	if (strcmp(t[3].s, "to") != 0)

@@ -126,6 +126,11 @@ bool parse_endpoint(struct tf_cfg_error *err, const struct tok *t,
 			return fail(err, t->col,
 				    "missing port in '%s' (expected [ADDRESS]:PORT)",
 				    s);
+		/* The kernel matches IPv4 traffic by IPv4 entries only. */
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)addr))
+			return fail(err, t->col + 1,
+				    "IPv4-mapped address '%s': write it as IPv4",
+				    a);
 		*family = AF_INET6;
 		colon = close + 1;
 	} else {

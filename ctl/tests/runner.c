@@ -20,6 +20,9 @@ int main(void)
 	unsigned int total = 0, failed = 0, n;
 	size_t i;
 
+	/* cmocka mixes stdout and stderr: keep lines in order in a log. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
 		n = 0;
 		failed += (unsigned int)groups[i].run(&n);

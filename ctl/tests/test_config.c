@@ -227,21 +227,18 @@ struct bad_case {
 	  "unexpected 'x' (expected end of line)")			\
 	X(redirect_duplicate,						\
 	  "redirect dns 127.0.0.1:53 to 5353\nredirect dns 127.0.0.1:53 to 5354\n", \
-	  2, 14, "duplicate redirect 'dns 127.0.0.1:53' (first at t.conf:1)") \
-	X(redirect_overlap,						\
-	  "redirect automap 127.192.0.0/10 to 9040\nredirect automap 127.200.0.0/16 to 9041\n", \
-	  2, 18,							\
-	  "redirect 'automap 127.200.0.0/16' overlaps the one at t.conf:1") \
-	X(redirect_any_port_overlap,					\
-	  "redirect dns 127.0.0.1:53 to 5353\nredirect dns 127.0.0.1 to 5354\n", \
-	  2, 14, "redirect 'dns 127.0.0.1' overlaps the one at t.conf:1") \
-	X(redirect_too_many,						\
-	  "redirect dns 127.0.0.1:1 to 9\nredirect dns 127.0.0.1:2 to 9\n" \
-	  "redirect dns 127.0.0.1:3 to 9\nredirect dns 127.0.0.1:4 to 9\n" \
-	  "redirect dns 127.0.0.1:5 to 9\nredirect dns 127.0.0.1:6 to 9\n" \
-	  "redirect dns 127.0.0.1:7 to 9\nredirect dns 127.0.0.1:8 to 9\n" \
-	  "redirect dns 127.0.0.1:9 to 9\n", 9, 1,			\
-	  "too many redirects (at most 8)")				\
+	  2, 10, "only one 'dns' redirect is supported (the other at t.conf:1)") \
+	X(redirect_second_automap,					\
+	  "redirect automap 127.192.0.0/10 to 9040\nredirect dns 127.0.0.1:53 to 53\n" \
+	  "redirect automap 127.1.0.0/16 to 9041\n",			\
+	  3, 10, "only one 'automap' redirect is supported (the other at t.conf:1)") \
+	X(allow_nobody, "allow tcp 127.0.0.1:631\n", 1, 24,		\
+	  "allow entry 'tcp 127.0.0.1:631' names no user and no namespace") \
+	X(allow_empty_group, "allow tcp 127.0.0.1:631 @empty # no members\n", \
+	  1, 25,							\
+	  "allow entry 'tcp 127.0.0.1:631' names no user and no namespace (its groups are empty)") \
+	X(ipv4_mapped, "allow tcp [::ffff:127.0.0.1]:80 root\n", 1, 12,	\
+	  "IPv4-mapped address '::ffff:127.0.0.1': write it as IPv4")	\
 	X(nosocket_missing, "nosocket\n", 1, 9,				\
 	  "missing 'loopback' or 'accept' after 'nosocket'")		\
 	X(nosocket_unknown, "nosocket drop\n", 1, 10,			\
@@ -437,17 +434,6 @@ static void test_allow_group_expansion(void **state)
 	policy_free(pol);
 }
 
-/* An entry naming nobody refuses everyone, and still counts hits. */
-static void test_allow_nobody(void **state)
-{
-	struct tf_policy *pol = parse_ok("allow tcp 127.0.0.1:631\n");
-
-	(void)state;
-	assert_int_equal(pol->nservices, 1);
-	assert_int_equal(pol->services[0].nuids, 0);
-	policy_free(pol);
-}
-
 static void test_numeric_uids(void **state)
 {
 	struct tf_policy *pol = parse_ok(
@@ -484,14 +470,13 @@ static void test_grants_and_redirects(void **state)
 	struct tf_policy *pol = parse_ok(
 		"grant netns clearnet other\n"
 		"redirect automap 127.192.0.0/10 to 9040\n"
-		"redirect dns 127.0.0.1:53 to 5353\n"
-		"redirect dns 127.0.0.2 to 5353\n");
+		"redirect dns 127.0.0.1:53 to 5353\n");
 	uint8_t a[4] = { 127, 192, 0, 0 };
 
 	(void)state;
 	assert_int_equal(pol->ngrants, 2);
 	assert_string_equal(pol->grants[1].name, "other");
-	assert_int_equal(pol->nredirects, 3);
+	assert_int_equal(pol->nredirects, 2);
 	assert_int_equal(pol->redirects[0].kind, TORFW_REDIR_AUTOMAP);
 	assert_memory_equal(pol->redirects[0].addr, a, 4);
 	assert_int_equal(pol->redirects[0].plen, 10);
@@ -500,7 +485,6 @@ static void test_grants_and_redirects(void **state)
 	assert_int_equal(pol->redirects[1].kind, TORFW_REDIR_DNS);
 	assert_int_equal(pol->redirects[1].plen, 32);
 	assert_int_equal(pol->redirects[1].port, 53);
-	assert_int_equal(pol->redirects[2].port, 0);
 	policy_free(pol);
 }
 
@@ -577,7 +561,7 @@ static void test_limit_services(void **state)
 	assert_non_null(text);
 	for (i = 1; i <= TORFW_MAX_SERVICES + 1; i++)
 		off += (size_t)snprintf(text + off, size - off,
-					"allow tcp 127.0.0.1:%u\n", i);
+					"allow tcp 127.0.0.1:%u 0\n", i);
 	expect_error(text, TORFW_MAX_SERVICES + 1, 1,
 		     "too many allow entries (at most 16384)");
 	free(text);
@@ -649,7 +633,6 @@ int test_config_run(unsigned int *count)
 		cmocka_unit_test(test_allow_ipv6_and_range),
 		cmocka_unit_test(test_allow_no_conflict),
 		cmocka_unit_test(test_allow_group_expansion),
-		cmocka_unit_test(test_allow_nobody),
 		cmocka_unit_test(test_numeric_uids),
 		cmocka_unit_test(test_lan_values),
 		cmocka_unit_test(test_grants_and_redirects),

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "decode.h"
+#include "event.h"
 #include "fake_resolver.h"
 #include "tests.h"
 
@@ -291,8 +292,21 @@ static void test_event(void **state)
 	assert_int_equal(ev.dport, 443);
 }
 
-static void test_event_without_destination(void **state)
+static void test_event_without_nest(void **state)
 {
+	struct nlmsghdr *nlh = msg(TORFW_CMD_EVENT);
+	struct tf_event ev;
+	const char *why = NULL;
+
+	(void)state;
+	mnl_attr_put_u32(nlh, TORFW_A_FLAGS, 0);
+	assert_int_equal(decode_event(nlh, &ev, &why), -EBADMSG);
+	assert_string_equal(why, "incomplete event");
+}
+
+static void test_event_family_mismatch(void **state)
+{
+	static const uint8_t dst[4] = { 192, 0, 2, 1 };
 	struct nlmsghdr *nlh = msg(TORFW_CMD_EVENT);
 	struct tf_event ev;
 	struct nlattr *n;
@@ -300,10 +314,46 @@ static void test_event_without_destination(void **state)
 
 	(void)state;
 	n = mnl_attr_nest_start(nlh, TORFW_A_EVENT);
-	mnl_attr_put_u8(nlh, TORFW_EV_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, TORFW_EV_FAMILY, AF_INET6);
+	mnl_attr_put(nlh, TORFW_EV_DADDR, 4, dst);
 	mnl_attr_nest_end(nlh, n);
 	assert_int_equal(decode_event(nlh, &ev, &why), -EBADMSG);
-	assert_string_equal(why, "incomplete event");
+	assert_string_equal(why, "event address does not match its family");
+}
+
+/* A raw frame refused on the egress hook: no IP family, no address. */
+static void test_event_raw_frame(void **state)
+{
+	struct nlmsghdr *nlh = msg(TORFW_CMD_EVENT);
+	struct tf_event ev;
+	struct nlattr *n;
+	const char *why = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	n = mnl_attr_nest_start(nlh, TORFW_A_EVENT);
+	mnl_attr_put_u16(nlh, TORFW_EV_REASON, TORFW_R_PACKET);
+	mnl_attr_put_u8(nlh, TORFW_EV_HOOK, TORFW_HOOK_OUT);
+	mnl_attr_put_u8(nlh, TORFW_EV_FAMILY, 0);
+	mnl_attr_put_u8(nlh, TORFW_EV_PROTO, 0);
+	mnl_attr_put_u32(nlh, TORFW_EV_UID, 0);
+	mnl_attr_put_u32(nlh, TORFW_EV_PID, 5);
+	mnl_attr_put_strz(nlh, TORFW_EV_COMM, "dhclient");
+	mnl_attr_nest_end(nlh, n);
+	assert_int_equal(decode_event(nlh, &ev, &why), 0);
+	assert_false(ev.has_daddr);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	event_print(f, &ev);
+	event_print_json(f, &ev);
+	fclose(f);
+	assert_string_equal(text,
+		"refused uid=0 comm=dhclient pid=5 reason=packet\n"
+		"{\"event\":\"refused\",\"uid\":0,\"comm\":\"dhclient\","
+		"\"pid\":5,\"reason\":\"packet\",\"hook\":\"out\"}\n");
+	free(text);
 }
 
 static void test_family(void **state)
@@ -431,7 +481,9 @@ int test_decode_run(unsigned int *count)
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_counter_incomplete),
 		cmocka_unit_test(test_event),
-		cmocka_unit_test(test_event_without_destination),
+		cmocka_unit_test(test_event_without_nest),
+		cmocka_unit_test(test_event_family_mismatch),
+		cmocka_unit_test(test_event_raw_frame),
 		cmocka_unit_test(test_family),
 		cmocka_unit_test(test_extack_capped),
 		cmocka_unit_test(test_extack_uncapped),
