@@ -65,6 +65,30 @@ bool parse_netns_name(struct tf_cfg_error *err, const struct tok *t,
 bool prefix_overlaps(const uint8_t *a, uint8_t alen, const uint8_t *b,
 		     uint8_t blen);
 
+/* statements.c: helpers of the statement parsers */
+struct tf_loc loc_at(const struct parser *p, unsigned int col);
+/* "file:line" of an earlier element, for conflict messages. */
+const char *where(char *buf, size_t size, const struct tf_loc *loc);
+/* word i exists, or "missing WHAT after 'word i-1'" at column eol */
+bool need(struct parser *p, const struct tok *t, size_t n, size_t i,
+	  unsigned int eol, const char *what);
+/* no word from i on, or "unexpected 'word i'" */
+bool end_here(struct parser *p, const struct tok *t, size_t n, size_t i);
+
+/* stmt_users.c, stmt_net.c: the statements */
+bool st_role(struct parser *p, const struct tok *t, size_t n,
+	     unsigned int eol);
+bool st_allow(struct parser *p, const struct tok *t, size_t n,
+	      unsigned int eol);
+bool st_lan(struct parser *p, const struct tok *t, size_t n,
+	    unsigned int eol);
+bool st_lan_refuse(struct parser *p, const struct tok *t, size_t n,
+		   unsigned int eol);
+bool st_grant(struct parser *p, const struct tok *t, size_t n,
+	      unsigned int eol);
+bool st_redirect(struct parser *p, const struct tok *t, size_t n,
+		 unsigned int eol);
+
 /* statements.c */
 typedef bool (*stmt_fn)(struct parser *p, const struct tok *t, size_t n,
 			unsigned int eol);

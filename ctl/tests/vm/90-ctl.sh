@@ -6,8 +6,11 @@
 # tests/vm itself is untouched). Every subcommand, the chunked load of a
 # large policy, the show/load round trip, counters, events, the mapping of
 # a kernel refusal to its config line, the lock.
+# shellcheck shell=dash
 set -u
+# shellcheck source=/dev/null
 . /tests/vm/lib/common.sh
+# shellcheck source=/dev/null
 . /tests/vm/lib/topology.sh
 
 topo_up
@@ -16,7 +19,7 @@ modprobe torfw
 # t DESC WANT-STATUS PATTERN CMD...: the command's status is WANT-STATUS
 # and its output (stdout and stderr) has a line matching PATTERN (ERE).
 t() {
-	local desc=$1 want=$2 pat=$3 out rc=0
+	local desc="$1" want="$2" pat="$3" out rc=0
 	shift 3
 	out=$("$@" 2>&1) || rc=$?
 	if [ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -Eq -- "$pat"; then
