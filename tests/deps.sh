@@ -11,7 +11,7 @@ PKGS=(
 	build-essential pkg-config libmnl-dev libelf-dev
 	linux-headers-amd64
 	# ctl unit tests and linters
-	libcmocka-dev cppcheck clang-tidy man-db
+	libcmocka-dev cppcheck clang-tidy man-db shellcheck
 	# VM: Debian's kernel, qemu, initramfs material
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 util-linux
