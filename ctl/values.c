@@ -109,6 +109,8 @@ bool parse_endpoint(struct tf_cfg_error *err, const struct tok *t,
 		    uint8_t *family, uint8_t *addr, uint16_t *lo,
 		    uint16_t *hi)
 {
+	/* ::ffff:0:0/96 */
+	static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
 	char a[INET6_ADDRSTRLEN + 8];
 	const char *s = t->s, *colon, *close;
 
@@ -127,7 +129,7 @@ bool parse_endpoint(struct tf_cfg_error *err, const struct tok *t,
 				    "missing port in '%s' (expected [ADDRESS]:PORT)",
 				    s);
 		/* The kernel matches IPv4 traffic by IPv4 entries only. */
-		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)addr))
+		if (!memcmp(addr, v4mapped, sizeof(v4mapped)))
 			return fail(err, t->col + 1,
 				    "IPv4-mapped address '%s': write it as IPv4",
 				    a);
