@@ -1,0 +1,380 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/boot/run.sh: the packages, installed and booted for real.
+#
+# Installs the Debian packages of build/deb/ (make deb) into a copy of a
+# cached Debian root file system (debootstrap: systemd, initramfs-tools,
+# Debian's kernel and headers, dkms), so torfw-dkms's postinst builds the
+# module with DKMS inside the chroot and the torfwctl package's hook puts
+# it into the initramfs. Then boots that system with its own kernel and
+# initramfs in qemu (TCG), its e1000 uplink on qemu's user-mode network
+# with restrict=on (nothing reaches the host or beyond), and every frame
+# on the uplink captured by qemu itself (filter-dump) from before the
+# guest's firmware runs. Three boots:
+#
+#   normal    module loaded from the initramfs before the uplink is up,
+#             policy loaded (torfwctl status: a generation), the capture
+#             holds nothing but the Tor uid's probe
+#   nomodule  module_blacklist=torfw: torfw.service fails, so the network
+#             managers that require it do not start; the guest then leaks
+#             on purpose and the capture must see it (the detector works)
+#   broken    a broken file in /etc/torfw/torfw.d/: torfw.service fails and
+#             says why, the uplink stays down, and even brought up by hand
+#             nothing but loopback passes (capture: no frame at all)
+#
+# Before the boots, on the host: lintian found no error in the packages,
+# DKMS (a private tree) builds the module against the installed Debian
+# headers, and in the chroot: the module is installed by DKMS, is in the
+# initramfs, systemd-analyze verify accepts torfw.service.
+#
+# Prints TAP and a last line "N passed, N failed"; exit 0 only if all pass.
+#
+# Environment:
+#   TORFW_CACHE          the rootfs is cached in $TORFW_CACHE/boot-rootfs
+#                        (default /var/cache/torfw); rebuilt when missing
+#   TORFW_BOOT_DIR       work dir (image, logs, captures)
+#                        default /var/tmp/torfw-boot
+#   TORFW_BOOT_TIMEOUT   seconds for each boot (default 300)
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+CACHE=${TORFW_CACHE:-/var/cache/torfw}
+WORK=${TORFW_BOOT_DIR:-/var/tmp/torfw-boot}
+TIMEOUT=${TORFW_BOOT_TIMEOUT:-300}
+ROOTFS_CACHE=$CACHE/boot-rootfs
+ROOT=$WORK/rootfs
+IMG=$WORK/root.img
+GUEST_MAC=52:54:00:12:34:56
+# The Tor uid's probe (guest/torfw-boottest): the one thing allowed out.
+TOR_PROBE=tcp:198.51.100.9:9001
+KLOG_BAD='Oops|\bBUG\b|WARNING:|general protection|Call Trace|KASAN|UBSAN'
+
+# shellcheck source=lib/rootfs.sh
+. "$HERE/lib/rootfs.sh"
+
+N=0
+FAILED=0
+T_START=$SECONDS
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 2
+}
+
+ok() {
+	N=$((N + 1))
+	echo "ok $N - $1"
+}
+not_ok() {
+	local l
+	N=$((N + 1))
+	FAILED=$((FAILED + 1))
+	echo "not ok $N - $1"
+	shift
+	for l in "$@"; do
+		printf '%s\n' "$l" | sed 's/^/#   /'
+	done
+}
+
+# --- host side --------------------------------------------------------------
+
+find_debs() {
+	DEB_DKMS=$(ls "$REPO"/build/deb/torfw-dkms_*_all.deb 2>/dev/null | tail -n 1)
+	DEB_CTL=$(ls "$REPO"/build/deb/torfwctl_*_amd64.deb 2>/dev/null | tail -n 1)
+	[ -n "$DEB_DKMS" ] && [ -n "$DEB_CTL" ] ||
+		die "no packages in build/deb/: run 'make deb' (or 'make check-boot')"
+	echo "# packages: $(basename "$DEB_DKMS") $(basename "$DEB_CTL")"
+}
+
+case_lintian() {
+	local log=$REPO/build/deb/lintian.log e w
+	if [ ! -f "$log" ]; then
+		not_ok "lintian: no errors" "no $log (make deb)"
+		return
+	fi
+	e=$(grep -c '^E: ' "$log" || true)
+	w=$(grep -c '^W: ' "$log" || true)
+	if [ "$e" -eq 0 ]; then
+		ok "lintian: no errors ($w warnings, $(grep -c '^I: ' "$log" || true) info)"
+	else
+		not_ok "lintian: no errors" "$(grep '^E: ' "$log")"
+	fi
+}
+
+# dkms add/build against the installed Debian headers, in a private DKMS
+# tree: the host's own DKMS state is not touched.
+case_dkms_host() {
+	local kv d src v ko magic
+	kv=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+	kv=${kv#/usr/src/linux-headers-}
+	if [ -z "$kv" ]; then
+		not_ok "dkms build against linux-headers-amd64" "no /usr/src/linux-headers-*-amd64"
+		return
+	fi
+	d=$WORK/dkms-host
+	rm -rf "$d"
+	mkdir -p "$d/tree" "$d/src" "$d/install"
+	v=$("$REPO/dkms/version.sh" "$REPO")
+	src=$d/src/torfw-$v
+	"$REPO/dkms/install-source.sh" "$REPO" "$src" "$v"
+	if dkms add -m torfw -v "$v" --dkmstree "$d/tree" --sourcetree "$d/src" \
+		--installtree "$d/install" >"$d/log" 2>&1 &&
+		dkms build -m torfw -v "$v" -k "$kv" --dkmstree "$d/tree" \
+			--sourcetree "$d/src" --installtree "$d/install" >>"$d/log" 2>&1; then
+		ko=$(find "$d/tree/torfw/$v/$kv" -name torfw.ko | head -n 1)
+		magic=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{ print $1 }')
+		if [ "$magic" = "$kv" ]; then
+			ok "dkms add/build torfw/$v against linux-headers-$kv: $(modinfo -F version "$ko")"
+		else
+			not_ok "dkms build produces a module for $kv" "vermagic: ${magic:-none} ($ko)"
+		fi
+	else
+		not_ok "dkms add/build against linux-headers-$kv" "$(tail -n 20 "$d/log")" \
+			"$(cat "$d"/tree/torfw/"$v"/build/make.log 2>/dev/null | tail -n 20)"
+	fi
+}
+
+# --- the root file system ---------------------------------------------------
+
+mount_chroot() {
+	mount -t proc proc "$ROOT/proc"
+	mount -t sysfs sys "$ROOT/sys"
+	mount --bind /dev "$ROOT/dev"
+	mount -t devpts devpts "$ROOT/dev/pts" -o newinstance,ptmxmode=0666
+	mount -t tmpfs tmpfs "$ROOT/run"
+}
+umount_chroot() {
+	local m
+	for m in run dev/pts dev sys proc; do
+		mountpoint -q "$ROOT/$m" && umount "$ROOT/$m"
+	done
+	return 0
+}
+in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+
+# The test's own additions, none of them from the packages: the uplink's
+# network config, the checker, the users the reference policy names.
+customize() {
+	local u
+	echo torfw-boot >"$ROOT/etc/hostname"
+	echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' >"$ROOT/etc/fstab"
+	install -m 0644 "$HERE/guest/uplink.network" "$ROOT/etc/systemd/network/50-uplink.network"
+	install -m 0755 "$HERE/guest/torfw-boottest" "$ROOT/usr/local/sbin/torfw-boottest"
+	install -m 0644 "$HERE/guest/torfw-boottest.service" "$HERE/guest/torfw-boottest.target" \
+		"$HERE/guest/clearnet-netns.service" "$ROOT/etc/systemd/system/"
+	in_root systemctl -q enable systemd-networkd.service clearnet-netns.service
+	# Quiet, quick boots: no getty on the console, no timers.
+	in_root systemctl -q mask serial-getty@ttyS0.service getty@tty1.service \
+		apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
+		fstrim.timer systemd-networkd-wait-online.service
+	for u in debian-tor clearnet htp tails-upgrade-frontend \
+		tails-iuk-get-target-file Debian-gdm; do
+		in_root useradd --system --no-create-home --shell /usr/sbin/nologin "$u"
+	done
+	in_root useradd --uid 1000 --create-home --shell /bin/bash amnesia
+}
+
+# Copies the cache, installs the two packages, checks what they did.
+prepare_root() {
+	local t0=$SECONDS out kv
+	umount_chroot 2>/dev/null || true
+	rm -rf "$ROOT"
+	cp -a "$ROOTFS_CACHE" "$ROOT"
+	mount_chroot
+	trap 'umount_chroot' EXIT
+	customize
+	cp "$DEB_DKMS" "$DEB_CTL" "$ROOT/tmp/"
+	if out=$(in_root dpkg -i "/tmp/$(basename "$DEB_DKMS")" "/tmp/$(basename "$DEB_CTL")" 2>&1); then
+		ok "dpkg -i torfw-dkms torfwctl in the chroot"
+	else
+		not_ok "dpkg -i torfw-dkms torfwctl in the chroot" "$(tail -n 30 <<<"$out")"
+	fi
+	echo "$out" >"$WORK/dpkg.log"
+	kv=$(ls "$ROOT/lib/modules" | sort -V | tail -n 1)
+	KV=$kv
+	if [ -f "$ROOT/lib/modules/$kv/updates/dkms/torfw.ko" ] &&
+		in_root dkms status torfw | grep -q "$kv.*installed"; then
+		ok "DKMS built and installed torfw for $kv in the chroot ($(in_root dkms status torfw))"
+	else
+		not_ok "DKMS built and installed torfw for $kv" "$(in_root dkms status 2>&1)" \
+			"$(grep -iA3 'error\|building' "$WORK/dpkg.log" | head -n 20)"
+	fi
+	out=$(in_root lsinitramfs "/boot/initrd.img-$kv" 2>&1)
+	if grep -q 'updates/dkms/torfw.ko' <<<"$out" && grep -q 'scripts/init-top/torfw$' <<<"$out"; then
+		ok "initramfs of $kv holds torfw.ko and scripts/init-top/torfw"
+	else
+		not_ok "initramfs of $kv holds torfw.ko and scripts/init-top/torfw" \
+			"$(grep torfw <<<"$out")"
+	fi
+	if [ -L "$ROOT/etc/systemd/system/sysinit.target.wants/torfw.service" ] &&
+		[ -L "$ROOT/etc/systemd/system/systemd-networkd.service.requires/torfw.service" ]; then
+		ok "torfw.service enabled (sysinit.target wants it, systemd-networkd requires it)"
+	else
+		not_ok "torfw.service enabled" "$(find "$ROOT/etc/systemd/system" -name 'torfw*')"
+	fi
+	if out=$(in_root systemd-analyze verify --man=no /lib/systemd/system/torfw.service 2>&1) &&
+		[ -z "$out" ]; then
+		ok "systemd-analyze verify torfw.service: clean"
+	else
+		not_ok "systemd-analyze verify torfw.service" "$out"
+	fi
+	rm -f "$ROOT"/tmp/*.deb
+	umount_chroot
+	trap - EXIT
+	echo "# chroot prepared in $((SECONDS - t0)) s"
+}
+
+make_image() {
+	local t0=$SECONDS
+	rm -f "$IMG"
+	mkfs.ext4 -q -F -L torfwroot -d "$ROOT" "$IMG" 4G
+	echo "# image: $IMG ($((SECONDS - t0)) s)"
+}
+
+# --- boots ------------------------------------------------------------------
+
+# boot MODE [CMDLINE...]: one boot; relays the guest's TAP lines, checks
+# the capture. Leaves $WORK/MODE.{console,tap,journal,pcap}.
+boot() {
+	local mode=$1 t0=$SECONDS rc=0 line re='^(not ok|ok) [0-9]+ - (.*)$'
+	shift
+	local base=$WORK/$mode
+	rm -f "$base".*
+	echo "# boot $mode: $*"
+	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -smp 2 -m 1024 \
+		-nographic -no-reboot -nodefaults \
+		-kernel "$ROOT/boot/vmlinuz-$KV" -initrd "$ROOT/boot/initrd.img-$KV" \
+		-append "root=/dev/vda rw console=ttyS0 panic=-1 systemd.unit=torfw-boottest.target torfw_boottest=$mode $*" \
+		-drive file="$IMG",if=virtio,format=raw \
+		-netdev user,id=up,restrict=on \
+		-device e1000,netdev=up,mac=$GUEST_MAC \
+		-object filter-dump,id=cap,netdev=up,file="$base.pcap" \
+		-serial file:"$base.console" -serial file:"$base.tap" \
+		-serial file:"$base.journal" </dev/null >"$base.qemu" 2>&1 || rc=$?
+	echo "# boot $mode: qemu ran $((SECONDS - t0)) s, exit $rc"
+	local seen=0
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ $line =~ $re ]]; then
+			if [ "${BASH_REMATCH[1]}" = ok ]; then
+				ok "${BASH_REMATCH[2]}"
+			else
+				N=$((N + 1))
+				FAILED=$((FAILED + 1))
+				echo "not ok $N - ${BASH_REMATCH[2]}"
+			fi
+		elif [[ $line == '#'* ]]; then
+			echo "$line"
+		elif [[ $line == '@@boottest: end '* ]]; then
+			seen=1
+		fi
+	done <"$base.tap"
+	if [ "$seen" = 1 ] && grep -q '@@boottest: journal-end' "$base.journal"; then
+		ok "$mode: guest ran its checks and powered off"
+	else
+		not_ok "$mode: guest ran its checks and powered off" "qemu exit $rc" \
+			"last console lines:" "$(tr -d '\r' <"$base.console" | tail -n 20)"
+	fi
+	local bad
+	bad=$(tr -d '\r' <"$base.journal" | grep -E "kernel: .*($KLOG_BAD)" | head -n 20 || true)
+	if [ -z "$bad" ]; then
+		ok "$mode: kernel log free of Oops/BUG/WARNING/GPF/Call Trace"
+	else
+		not_ok "$mode: kernel log free of Oops/BUG/WARNING/GPF/Call Trace" "$bad"
+	fi
+}
+
+# capture MODE WANT: WANT is "tor-only" (nothing but the Tor probe and its
+# ARP), "nothing" (no frame at all from the guest) or "leaks" (the
+# detector must find IPv4 TCP, UDP, ICMP and IPv6 frames).
+capture() {
+	local mode=$1 want=$2 pcap=$WORK/$1.pcap out
+	if [ ! -s "$pcap" ]; then
+		not_ok "$mode: capture $pcap exists"
+		return
+	fi
+	if [ "$want" = tor-only ]; then
+		out=$(python3 "$HERE/lib/pcap-classify.py" "$pcap" "$GUEST_MAC" "$TOR_PROBE")
+	else
+		out=$(python3 "$HERE/lib/pcap-classify.py" "$pcap" "$GUEST_MAC")
+	fi
+	echo "$out" >"$WORK/$mode.capture"
+	local get
+	get() { awk -v k="$1" '$1 == k { print $2 }' <<<"$out"; }
+	local leaks=$(($(get ipv4-tcp) + $(get ipv4-udp) + $(get ipv4-icmp) + $(get ipv4-other) + $(get ipv6) + $(get non-ip)))
+	local summary="$(get frames) frames on the uplink, from the guest: $(get expected) expected, $(get ipv4-tcp) IPv4 TCP, $(get ipv4-udp) UDP, $(get ipv4-icmp) ICMP, $(get ipv4-other) other IPv4, $(get ipv6) IPv6, $(get non-ip) non-IP"
+	case $want in
+	tor-only)
+		if [ "$leaks" -eq 0 ] && [ "$(get expected)" -gt 0 ]; then
+			ok "$mode: capture from qemu start: only the Tor uid's SYN left ($summary)"
+		else
+			not_ok "$mode: capture from qemu start: only the Tor uid's SYN left" "$summary" \
+				"$(grep '^leak:' <<<"$out")"
+		fi
+		;;
+	nothing)
+		if [ "$leaks" -eq 0 ] && [ "$(get expected)" -eq 0 ]; then
+			ok "$mode: capture from qemu start: not one frame left the guest ($summary)"
+		else
+			not_ok "$mode: capture from qemu start: not one frame left the guest" "$summary" \
+				"$(grep '^leak:' <<<"$out")"
+		fi
+		;;
+	leaks)
+		if [ "$(get ipv4-tcp)" -gt 0 ] && [ "$(get ipv4-udp)" -gt 0 ] &&
+			[ "$(get ipv4-icmp)" -gt 0 ] && [ "$(get ipv6)" -gt 0 ]; then
+			ok "$mode: the same detector finds the leaks without the module ($summary)"
+		else
+			not_ok "$mode: the detector finds the leaks without the module" "$summary"
+		fi
+		;;
+	esac
+}
+
+# A broken local addition, written into the (powered off) image.
+break_config() {
+	local f=$WORK/50-broken.conf
+	cat >"$f" <<'CONF'
+# A local addition with a typo: the whole load must fail, closed.
+allow tcp 127.0.0.1:99999 root
+CONF
+	debugfs -w -R "write $f /etc/torfw/torfw.d/50-broken.conf" "$IMG" >/dev/null 2>&1
+	if debugfs -R "cat /etc/torfw/torfw.d/50-broken.conf" "$IMG" 2>/dev/null | grep -q 99999; then
+		ok "broken: /etc/torfw/torfw.d/50-broken.conf written into the image"
+	else
+		not_ok "broken: /etc/torfw/torfw.d/50-broken.conf written into the image"
+	fi
+}
+
+main() {
+	[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
+	mkdir -p "$WORK"
+	exec 9>"$WORK/lock"
+	flock -w $((4 * TIMEOUT)) 9 || die "$WORK stays locked (another run.sh?)"
+	find_debs
+	case_lintian
+	case_dkms_host
+	rootfs_ensure "$ROOTFS_CACHE" || { not_ok "rootfs in $ROOTFS_CACHE"; exit 1; }
+	prepare_root
+	make_image
+	boot normal
+	capture normal tor-only
+	boot nomodule module_blacklist=torfw
+	if grep -q 'torfw: cannot load the torfw module' "$WORK/nomodule.console"; then
+		ok "nomodule: the initramfs said so on the console: $(grep -o 'torfw: cannot load the torfw module.*' "$WORK/nomodule.console" | tr -d '\r' | head -n 1)"
+	else
+		not_ok "nomodule: the initramfs said it could not load the module"
+	fi
+	capture nomodule leaks
+	break_config
+	boot broken
+	capture broken nothing
+	echo "# total $((SECONDS - T_START)) s; logs in $WORK"
+	echo "1..$N"
+	echo "$((N - FAILED)) passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+main "$@"
