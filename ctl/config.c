@@ -75,7 +75,8 @@ out:
 }
 
 /* Reads one file; from is the include word naming it (NULL: top level). */
-static bool read_file(struct parser *p, const char *path, const struct tok *from)
+static bool read_file(struct parser *p, const char *path,
+		      const struct tok *from)
 {
 	const char *saved_file = p->file;
 	unsigned int saved_line = p->line, i;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Kernel messages -> structs, strictly validated, unknown attributes skipped. */
+/* Replies -> structs: strictly validated, unknown attributes skipped. */
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>

@@ -16,14 +16,20 @@ static const struct {
 	int (*fn)(int argc, char *argv[]);
 	const char *description;
 } subcommands[] = {
-	{ "load", load_main, "Parses a configuration and makes it the active policy" },
-	{ "check", check_main, "Parses and validates a configuration, loads nothing" },
-	{ "show", show_main, "Prints the active policy in the configuration language" },
-	{ "stats", stats_main, "Prints the counters of each reason and allow-list entry" },
-	{ "monitor", monitor_main, "Prints one line per refused packet as it happens" },
+	{ "load", load_main,
+	  "Parses a configuration and makes it the active policy" },
+	{ "check", check_main,
+	  "Parses and validates a configuration, loads nothing" },
+	{ "show", show_main,
+	  "Prints the active policy in the configuration language" },
+	{ "stats", stats_main,
+	  "Prints the counters of each reason and allow-list entry" },
+	{ "monitor", monitor_main,
+	  "Prints one line per refused packet as it happens" },
 	{ "flush", flush_main, "Removes the policy: back to loopback only" },
 	{ "lock", lock_main, "Locks the policy until reboot" },
-	{ "status", status_main, "Prints whether a policy is loaded, its generation, the lock" },
+	{ "status", status_main,
+	  "Prints whether a policy is loaded, its generation, the lock" },
 	{ "help", help_main, "Shows this help" },
 };
 
