@@ -68,3 +68,10 @@ deb: deps
 
 check-boot: deb
 	TORFW_CACHE=$(TORFW_CACHE) tests/boot/run.sh
+
+# Benchmarks (tests/bench/README.md): one VM boot under qemu -icount, every
+# contender (no filter, conntrack only, iptables nft/legacy, nftables,
+# torfw) interleaved over 5 rounds; writes bench/results.{json,md,png}.
+.PHONY: bench
+bench: deps all
+	tests/bench/run.sh

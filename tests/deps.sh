@@ -22,6 +22,8 @@ PKGS=(
 	iputils-ping
 	# packaging (make deb, dkms-install) and the boot test (check-boot)
 	debhelper dh-dkms dkms lintian debootstrap systemd e2fsprogs
+	# benchmarks (make bench): the plot, and conntrack -F in the guest
+	gnuplot-nox conntrack
 )
 
 missing=()

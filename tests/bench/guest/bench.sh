@@ -1,0 +1,269 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark, inside the VM (busybox sh, one vCPU, qemu -icount: the
+# guest's clock counts instructions). Reads /bench/plan (one line per
+# round: "ROUND CONTENDER..." in the order to run) and /bench/params
+# (iteration counts), and prints everything the host needs as lines:
+#
+#   @@bench: progress TEXT
+#   @@bench: result round=R contender=C workload=W value=V unit=U [k=v...]
+#   @@bench: probe contender=C probe=P expected=E seen=S
+#   @@bench: residue round=R after=C modules=M hooks=H
+#   @@bench: error round=R contender=C workload=W TEXT
+#   @@bench: end
+#
+# For each round and contender: a clean start (teardown of everything),
+# the reference policy, two policy probes, the workloads, then for the
+# contenders with a policy the allow-list sizes of the scaling workload
+# (each load timed: the control-plane figures), then the teardown again.
+# Workloads run as amnesia (uid 1000), the user the policy allows.
+
+. /tests/vm/lib/common.sh
+. /bench/params
+
+B=/bench/bin
+P=/bench/policy
+LAN_SINK=192.168.50.1:9
+AMNESIA=1000
+STRANGER=1500
+ROUND=0
+CONTENDER=
+
+say() { echo "@@bench: $*"; }
+
+as_uid() {
+	local u=$1
+	shift
+	/usr/bin/setpriv --reuid="$u" --regid="$u" --clear-groups -- "$@"
+}
+
+# ---- contenders --------------------------------------------------------------
+
+# The netfilter modules a contender may leave behind; teardown unloads
+# every unused one (never veth, which would delete the topology).
+NF_MODS='^(torfw|nf_.*|nft_.*|nfnetlink.*|xt_.*|ipt_.*|ip6t_.*|iptable_.*|ip6table_.*|ip_tables|ip6_tables|x_tables|nf_tables)$'
+
+nf_modules() {
+	awk '{ print $1 }' /proc/modules | grep -E "$NF_MODS" | sort | tr '\n' ' '
+}
+
+ct_loaded() { [ -e /proc/sys/net/netfilter/nf_conntrack_count ]; }
+
+ct_flush() {
+	ct_loaded || return 0
+	/usr/sbin/conntrack -F >/dev/null 2>&1 || true
+}
+
+legacy_flush() {
+	local ipt=$1 names=$2 t
+	[ -e "$names" ] || return 0
+	for t in $(cat "$names"); do
+		"$ipt" -t "$t" -F
+		"$ipt" -t "$t" -X
+		"$ipt" -t "$t" -Z
+	done
+}
+
+# Everything any contender sets up goes, then every netfilter module that
+# nothing uses (in dependency order: a few passes).
+teardown() {
+	local i m
+	if [ -e /sys/module/torfw ]; then
+		torfwctl flush >/dev/null 2>&1
+		rmmod torfw 2>/dev/null
+	fi
+	nft flush ruleset 2>/dev/null
+	legacy_flush iptables-legacy /proc/net/ip_tables_names
+	legacy_flush ip6tables-legacy /proc/net/ip6_tables_names
+	ct_flush
+	for i in 1 2 3 4 5 6; do
+		for m in $(awk '$3 == 0 { print $1 }' /proc/modules |
+			grep -E "$NF_MODS"); do
+			rmmod "$m" 2>/dev/null
+		done
+	done
+}
+
+# The hooks registered in this namespace (nft list hooks), less the
+# header lines: empty after a clean teardown.
+hooks() {
+	nft list hooks 2>/dev/null | grep -E '^[[:space:]]+[-+]?[0-9]' |
+		sed 's/^[[:space:]]*//' | tr -s ' \t' ' ' | tr '\n' ';'
+}
+
+# policy_cmd SIZE: the one command that loads the contender's policy, the
+# reference one (SIZE "ref") or with SIZE extra allow-list entries, as
+# CMD (program and arguments) and IN (its standard input). Run again, it
+# replaces the policy atomically, as an administrator would: that run is
+# the timed part, the control-plane figure.
+policy_cmd() {
+	IN=/dev/null
+	case $CONTENDER in
+	none) CMD=true ;;
+	conntrack) CMD="nft -f $P/ctonly.nft" ;;
+	iptables-nft | iptables-legacy)
+		CMD=iptables-${CONTENDER#iptables-}-restore
+		IN=$P/ipt-$1.rules
+		;;
+	nftables) CMD="nft -f $P/nft-$1.nft" ;;
+	torfw) CMD="torfwctl load $P/torfw-$1.conf" ;;
+	esac
+}
+
+# What goes with the first load, untimed: the module, the IPv6 part.
+pre_load() {
+	case $CONTENDER in
+	torfw) [ -e /sys/module/torfw ] || modprobe torfw ;;
+	esac
+}
+
+post_load() {
+	case $CONTENDER in
+	iptables-nft | iptables-legacy)
+		ip6tables-${CONTENDER#iptables-}-restore <$P/ip6t.rules ;;
+	esac
+}
+
+# Whether the contender has a policy (probes refused, scaling, NAT path).
+has_policy() {
+	case $1 in none | conntrack) return 1 ;; esac
+	return 0
+}
+
+# ---- measuring ----------------------------------------------------------------
+
+# timed_load SIZE: loads (or replaces) the policy; records the guest
+# seconds its command took as workload "load-SIZE".
+timed_load() {
+	local size=$1 out rc=0
+	ct_flush
+	[ "$size" != ref ] || pre_load || return 1
+	policy_cmd "$size"
+	# shellcheck disable=SC2086 # CMD is words
+	out=$($B/bench-timeit $CMD <"$IN" 2>&1 >/dev/null) || rc=$?
+	if [ $rc -ne 0 ]; then
+		say "error round=$ROUND contender=$CONTENDER workload=load-$size" \
+			"$(echo "$out" | tr '\n' ' ' | cut -c 1-300)"
+		return 1
+	fi
+	[ "$size" != ref ] || post_load || return 1
+	out=$(echo "$out" | tail -n 1)
+	out=${out#secs=}
+	say "result round=$ROUND contender=$CONTENDER workload=load-$size" \
+		"value=${out% rc=*}" "unit=s"
+}
+
+# run WORKLOAD UNIT CMD...: CMD as amnesia after a conntrack flush;
+# records its rate.
+run() {
+	local w=$1 unit=$2 out rc=0
+	shift 2
+	ct_flush
+	out=$(as_uid $AMNESIA "$@" 2>&1) || rc=$?
+	case $rc:$out in
+	0:rate=*)
+		say "result round=$ROUND contender=$CONTENDER workload=$w" \
+			"value=${out#rate=}" "unit=$unit"
+		;;
+	*)
+		say "error round=$ROUND contender=$CONTENDER workload=$w" \
+			"rc=$rc $(echo "$out" | tr '\n' ' ' | cut -c 1-300)"
+		;;
+	esac
+}
+
+# probe NAME CMD...: a request the policy refuses (CMD runs as given);
+# the first round only.
+probe() {
+	local name=$1 expected=refused seen=refused
+	shift
+	[ "$ROUND" = 1 ] || return 0
+	has_policy "$CONTENDER" || expected=passes
+	"$@" >/dev/null 2>&1 && seen=passes
+	say "probe contender=$CONTENDER probe=$name expected=$expected seen=$seen"
+}
+
+conn_nat_target() {
+	if has_policy "$CONTENDER"; then
+		echo 127.200.1.2:80	# automap: redirected to 9040
+	else
+		echo 127.0.0.1:9040	# nothing redirects: the same listener
+	fi
+}
+
+workloads() {
+	run conn conn/s $B/bench-conn 127.0.0.1:9050 127.0.0.1:9050 \
+		"$N_CONN" "$W_CONN"
+	run conn-nat conn/s $B/bench-conn 127.0.0.1:9040 "$(conn_nat_target)" \
+		"$N_CONN" "$W_CONN"
+	run rr trans/s $B/bench-rr 127.0.0.1:9050 "$N_RR" "$W_RR"
+	run bulk MiB/s $B/bench-bulk 127.0.0.1:9050 "$MB_BULK" "$W_BULK"
+	run udp pkt/s $B/bench-udp $LAN_SINK "$N_UDP" 1 "$W_UDP"
+}
+
+scaling() {
+	local n
+	for n in $SIZES; do
+		timed_load "$n" || continue
+		run "conn-$n" conn/s $B/bench-conn 127.0.0.1:9050 \
+			127.0.0.1:9050 "$N_CONN" "$W_CONN"
+	done
+}
+
+one_contender() {
+	CONTENDER=$1
+	say "progress round $ROUND/$ROUNDS: $CONTENDER"
+	teardown
+	timed_load ref || { teardown; return 0; }
+	probe stranger-tcp-9050 as_uid $STRANGER \
+		$B/bench-conn 127.0.0.1:9050 127.0.0.1:9050 1
+	probe amnesia-udp-lan-53 as_uid $AMNESIA \
+		$B/bench-udp 192.168.50.1:53 1
+	workloads
+	if has_policy "$CONTENDER"; then
+		scaling
+	fi
+	teardown
+	say "residue round=$ROUND after=$CONTENDER modules=$(nf_modules | tr ' ' ',')" \
+		"hooks=$(hooks)"
+}
+
+# ---- the run ------------------------------------------------------------------
+
+setup_vm() {
+	local ns
+	# No late timers from the boot: the first measurement starts quiet.
+	setsys kernel/printk "3 4 1 3"
+	for ns in internet lan clearnet; do
+		/sbin/ip netns add $ns
+		/sbin/ip -n $ns link set lo up
+	done
+	topo_uplink
+	topo_lan
+	topo_clearnet
+	/sbin/ip netns exec lan $B/bench-sink 9 </dev/null >/dev/null 2>&1 &
+	say "progress guest ready: kernel $(uname -r), $(nproc) cpu," \
+		"$(awk '/MemTotal/ { print $2 " kB" }' /proc/meminfo)," \
+		"clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+}
+
+main() {
+	local line c t0
+	setup_vm
+	while read -r line; do
+		set -- $line
+		ROUND=$1
+		shift
+		t0=$(now_cs)
+		for c in "$@"; do
+			one_contender "$c"
+		done
+		say "progress round $ROUND/$ROUNDS done in $(cs_fmt $(($(now_cs) - t0))) guest time"
+	done </bench/plan
+	say "residue round=end after=all modules=$(nf_modules | tr ' ' ',')" \
+		"hooks=$(hooks)"
+	say end
+}
+
+main
