@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* torfwctl load [FILE]: make FILE the active policy. */
+/* torfwctl load [--skip-missing-netns] [FILE]: make FILE the active policy. */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -9,21 +9,17 @@
 int load_main(int argc, char *argv[])
 {
 	struct tf_policy *pol = NULL;
+	struct load_args a;
 	uint64_t gen = 0;
-	int i, ret;
+	int ret;
 
-	i = parse_common(argc, argv, "load", "[FILE]");
-	if (i < 0)
-		return i == -2 ? TF_EXIT_OK : TF_EXIT_USAGE;
-	if (argc - i > 1) {
-		fprintf(stderr, "torfwctl: load: too many arguments\n"
-			"Usage: torfwctl load [FILE]\n");
-		return TF_EXIT_USAGE;
-	}
-	ret = read_config(i < argc ? argv[i] : TORFW_CONF, &pol);
+	ret = load_args_parse(argc, argv, "load", false, &a);
+	if (ret >= 0)
+		return ret;
+	ret = read_config(a.path, &pol);
 	if (ret)
 		goto out;
-	ret = send_policy(pol, 0, &gen);
+	ret = send_policy(pol, 0, a.skip_missing_netns, &gen);
 	if (ret)
 		goto out;
 	printf("loaded generation %" PRIu64 "\n", gen);

@@ -16,6 +16,49 @@
 #include "nl.h"
 #include "torfwctl.h"
 
+/* main's argv: C has no implicit char ** -> const char *const *. */
+// cppcheck-suppress constParameter
+int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
+		    struct load_args *a)
+{
+	char usage[128];
+	bool path_set = false;
+	int i, ret = -1;
+
+	snprintf(usage, sizeof(usage),
+		 "Usage: torfwctl %s %s[--skip-missing-netns] [FILE]\n", cmd,
+		 check ? "[--kernel] " : "");
+	memset(a, 0, sizeof(*a));
+	a->path = TORFW_CONF;
+	for (i = 1; i < argc && ret < 0; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			fputs(usage, stdout);
+			ret = TF_EXIT_OK;
+		} else if (!strcmp(arg, "-j") || !strcmp(arg, "--json")) {
+			tf_cli.json = true;	/* nothing to print as JSON */
+		} else if (check && (!strcmp(arg, "--kernel") ||
+				     !strcmp(arg, "-k"))) {
+			a->kernel = true;
+		} else if (!strcmp(arg, "--skip-missing-netns")) {
+			a->skip_missing_netns = true;
+		} else if (arg[0] == '-' && arg[1]) {
+			fprintf(stderr, "torfwctl: %s: unknown option '%s'\n%s",
+				cmd, arg, usage);
+			ret = TF_EXIT_USAGE;
+		} else if (path_set) {
+			fprintf(stderr, "torfwctl: %s: too many arguments\n%s",
+				cmd, usage);
+			ret = TF_EXIT_USAGE;
+		} else {
+			a->path = arg;
+			path_set = true;
+		}
+	}
+	return ret;
+}
+
 static void print_cfg_error(const struct tf_cfg_error *err)
 {
 	char buf[1200];
@@ -78,7 +121,7 @@ static void report(const struct tf_nl *nl, const struct tf_batch *b,
 }
 
 int send_policy(struct tf_policy *pol, uint32_t extra_flags,
-		uint64_t *generation)
+		bool skip_missing_netns, uint64_t *generation)
 {
 	struct tf_netns_fds fds = { 0 };
 	struct tf_cfg_error err;
@@ -88,7 +131,7 @@ int send_policy(struct tf_policy *pol, uint32_t extra_flags,
 	int ret, r;
 
 	*generation = 0;
-	if (!netns_open_all(pol, &fds, &err)) {
+	if (!netns_open_all(pol, &fds, skip_missing_netns, &err)) {
 		print_cfg_error(&err);
 		return TF_EXIT_USAGE;
 	}

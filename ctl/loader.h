@@ -3,20 +3,36 @@
 #ifndef TORFWCTL_LOADER_H
 #define TORFWCTL_LOADER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "policy.h"
+
+struct load_args {
+	const char *path;	/* TORFW_CONF when not given */
+	bool kernel;		/* check --kernel */
+	bool skip_missing_netns;
+};
+
+/*
+ * The arguments of load and check: [--skip-missing-netns] [FILE], and for
+ * check also --kernel. -1 to go on, or the exit status to end with after
+ * printing the usage (TF_EXIT_OK for --help).
+ */
+int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
+		    struct load_args *a);
 
 /* Parses path with the system's users; prints file:line:col on error.
  * Returns an exit status; *out is set on success. */
 int read_config(const char *path, struct tf_policy **out);
 
 /*
- * Opens the namespaces, sends pol as one load transaction with extra_flags
+ * Opens the namespaces (see netns_open_all for skip_missing_netns), sends
+ * pol as one load transaction with extra_flags
  * (TORFW_LOAD_F_CHECK or 0) and sets *generation from the reply to COMMIT.
  * Prints what failed. Returns an exit status.
  */
 int send_policy(struct tf_policy *pol, uint32_t extra_flags,
-		uint64_t *generation);
+		bool skip_missing_netns, uint64_t *generation);
 
 #endif

@@ -15,56 +15,100 @@
 
 #define NETNS_RUN_DIR "/run/netns"
 
-static bool open_one(struct tf_netns_fds *fds, const struct tf_netns *ns,
-		     struct tf_cfg_error *err)
+static void located(struct tf_cfg_error *err, const struct tf_netns *ns)
+{
+	snprintf(err->file, sizeof(err->file), "%s",
+		 ns->loc.file ? ns->loc.file : "?");
+	err->line = ns->loc.line;
+	err->col = ns->loc.col;
+}
+
+/* 1 opened (or already), 0 absent and skipped, -1 error in err. */
+static int open_one(struct tf_netns_fds *fds, const struct tf_netns *ns,
+		    bool skip_missing, struct tf_cfg_error *err)
 {
 	char path[sizeof(NETNS_RUN_DIR) + TORFW_NS_NAME_MAX];
 	struct tf_netns_fd *v;
 	int fd;
 
 	if (netns_fd(fds, ns->name) >= 0)
-		return true;
+		return 1;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns->name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && skip_missing) {
+		fprintf(stderr, "%s:%u:%u: warning: namespace '%s' does not exist: left out until the policy is loaded again\n",
+			ns->loc.file ? ns->loc.file : "?", ns->loc.line,
+			ns->loc.col, ns->name);
+		return 0;
+	}
 	if (fd < 0) {
-		snprintf(err->file, sizeof(err->file), "%s",
-			 ns->loc.file ? ns->loc.file : "?");
-		err->line = ns->loc.line;
-		err->col = ns->loc.col;
+		located(err, ns);
 		snprintf(err->msg, sizeof(err->msg),
 			 "cannot open namespace '%s': %s: %s", ns->name, path,
 			 strerror(errno));
-		return false;
+		return -1;
 	}
 	v = realloc(fds->v, (fds->n + 1) * sizeof(*v));
 	if (!v) {
 		close(fd);
+		located(err, ns);
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		return false;
+		return -1;
 	}
 	fds->v = v;
 	snprintf(v[fds->n].name, sizeof(v[fds->n].name), "%s", ns->name);
 	v[fds->n].fd = fd;
 	fds->n++;
-	return true;
+	return 1;
 }
 
-bool netns_open_all(const struct tf_policy *pol, struct tf_netns_fds *fds,
-		    struct tf_cfg_error *err)
+/*
+ * Visits each namespace mention until one is absent (its name goes to
+ * missing) or fails; 1 when all are open.
+ */
+static int open_pass(const struct tf_policy *pol, struct tf_netns_fds *fds,
+		     bool skip_missing, char *missing,
+		     struct tf_cfg_error *err)
 {
+	const struct tf_netns *ns;
 	size_t i, j;
-	bool ok = true;
+	int r;
+
+	for (i = 0; i < pol->ngrants; i++) {
+		ns = &pol->grants[i];
+		r = open_one(fds, ns, skip_missing, err);
+		if (r <= 0)
+			goto found;
+	}
+	for (i = 0; i < pol->nservices; i++) {
+		for (j = 0; j < pol->services[i].nnetns; j++) {
+			ns = &pol->services[i].netns[j];
+			r = open_one(fds, ns, skip_missing, err);
+			if (r <= 0)
+				goto found;
+		}
+	}
+	return 1;
+found:
+	if (!r)
+		memcpy(missing, ns->name, strlen(ns->name) + 1);
+	return r;
+}
+
+bool netns_open_all(struct tf_policy *pol, struct tf_netns_fds *fds,
+		    bool skip_missing, struct tf_cfg_error *err)
+{
+	char missing[TORFW_NS_NAME_MAX];
+	int r;
 
 	memset(fds, 0, sizeof(*fds));
 	memset(err, 0, sizeof(*err));
-	for (i = 0; ok && i < pol->ngrants; i++)
-		ok = open_one(fds, &pol->grants[i], err);
-	for (i = 0; ok && i < pol->nservices; i++)
-		for (j = 0; ok && j < pol->services[i].nnetns; j++)
-			ok = open_one(fds, &pol->services[i].netns[j], err);
-	if (!ok)
+	/* Each absent namespace leaves the policy, then the walk restarts. */
+	while ((r = open_pass(pol, fds, skip_missing, missing, err)) == 0)
+		policy_drop_netns(pol, missing);
+	if (r < 0)
 		netns_close_all(fds);
-	return ok;
+	return r > 0;
 }
 
 void netns_close_all(struct tf_netns_fds *fds)

@@ -16,10 +16,12 @@ struct tf_netns_fds {
 
 /*
  * Opens /run/netns/NAME (read-only, close-on-exec) once per name. On
- * failure err locates the first mention of the namespace.
+ * failure err locates the first mention of the namespace. With
+ * skip_missing, an absent namespace is only warned about and removed from
+ * pol (policy_drop_netns): what it would have been granted stays refused.
  */
-bool netns_open_all(const struct tf_policy *pol, struct tf_netns_fds *fds,
-		    struct tf_cfg_error *err);
+bool netns_open_all(struct tf_policy *pol, struct tf_netns_fds *fds,
+		    bool skip_missing, struct tf_cfg_error *err);
 void netns_close_all(struct tf_netns_fds *fds);
 /* tf_netns_fd_fn for encode_load; ctx is the tf_netns_fds. */
 int netns_fd(void *ctx, const char *name);

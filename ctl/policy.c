@@ -99,6 +99,32 @@ bool uid_list_has(const uint32_t *uids, unsigned int n, uint32_t uid)
 	return false;
 }
 
+void policy_drop_netns(struct tf_policy *pol, const char *name)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < pol->ngrants; i++)
+		if (strcmp(pol->grants[i].name, name) != 0)
+			pol->grants[n++] = pol->grants[i];
+	pol->ngrants = n;
+	n = 0;
+	for (i = 0; i < pol->nservices; i++) {
+		struct tf_service *s = &pol->services[i];
+		unsigned int k = 0;
+
+		for (j = 0; j < s->nnetns; j++)
+			if (strcmp(s->netns[j].name, name) != 0)
+				s->netns[k++] = s->netns[j];
+		s->nnetns = k;
+		if (!s->nuids && !s->ndrops && !s->nnetns)
+			continue;
+		if (n != i)
+			pol->services[n] = *s;
+		n++;
+	}
+	pol->nservices = n;
+}
+
 /* Three-way comparison without the overflow of a subtraction. */
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 

@@ -116,6 +116,13 @@ void policy_sort(struct tf_policy *pol);
 
 bool uid_list_has(const uint32_t *uids, unsigned int n, uint32_t uid);
 
+/*
+ * Removes namespace name from the grants and from every entry; an entry
+ * left naming nobody goes too (the module refuses those). Only ever makes
+ * the policy stricter.
+ */
+void policy_drop_netns(struct tf_policy *pol, const char *name);
+
 /* Text helpers shared by the printer, stats and monitor. */
 const char *proto_name(uint8_t proto);	/* "tcp", "udp", NULL otherwise */
 /* "127.0.0.1" or "::1" (no brackets) */

@@ -619,6 +619,29 @@ static void test_failure_adds_nothing(void **state)
 	policy_free(pol);
 }
 
+/* A missing namespace leaves: grants, entry lists, entries left empty. */
+static void test_drop_netns(void **state)
+{
+	struct tf_policy *pol = parse_ok(
+		"grant netns a b\n"
+		"allow tcp 127.0.0.1:1 netns a\n"
+		"allow tcp 127.0.0.1:2 0 netns a\n"
+		"allow tcp 127.0.0.1:3 netns b a\n");
+
+	(void)state;
+	policy_drop_netns(pol, "a");
+	assert_int_equal(pol->ngrants, 1);
+	assert_string_equal(pol->grants[0].name, "b");
+	assert_int_equal(pol->nservices, 2);
+	assert_int_equal(pol->services[0].lo, 2);
+	assert_int_equal(pol->services[0].nnetns, 0);
+	assert_int_equal(pol->services[0].nuids, 1);
+	assert_int_equal(pol->services[1].lo, 3);
+	assert_int_equal(pol->services[1].nnetns, 1);
+	assert_string_equal(pol->services[1].netns[0].name, "b");
+	policy_free(pol);
+}
+
 #define BAD_TEST(name, text, line, col, msg)				\
 	{ "bad_" #name, test_bad, NULL, NULL, &bad_##name },
 
@@ -644,6 +667,7 @@ int test_config_run(unsigned int *count)
 		cmocka_unit_test(test_limit_grants),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_failure_adds_nothing),
+		cmocka_unit_test(test_drop_netns),
 	};
 
 	return RUN_GROUP("config", tests, count);

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs ctl/tests/vm/90-ctl.sh in the VM harness of tests/vm, from a scratch
-# copy of the tree (tests/, kmod/torfw.ko, ctl/torfwctl, ctl/torfw.conf)
-# so that tests/vm is not modified. Needs root, qemu and a built module.
+# copy of the tree (tests/, kmod/torfw.ko and uapi/, ctl/torfwctl and
+# torfw.conf) so that tests/vm is not modified. Needs root, qemu and a
+# built module.
 # Usage: ctl/tests/vm-run.sh [run.sh options]
 set -eu
 
@@ -15,6 +16,7 @@ trap 'rm -rf "$scratch"' EXIT
 [ -f "$repo/kmod/torfw.ko" ] || { echo "vm-run.sh: build the module first (make module)" >&2; exit 2; }
 [ -x "$repo/ctl/torfwctl" ] || { echo "vm-run.sh: build torfwctl first (make -C ctl)" >&2; exit 2; }
 mkdir -p "$scratch/kmod" "$scratch/ctl"
+cp -a "$repo/kmod/uapi" "$scratch/kmod/"
 cp -a "$repo/tests" "$scratch/"
 cp "$repo/kmod/torfw.ko" "$scratch/kmod/"
 cp "$repo/ctl/torfwctl" "$repo/ctl/torfw.conf" "$scratch/ctl/"

@@ -29,6 +29,18 @@ t() {
 	fi
 }
 
+# t_none DESC PATTERN CMD...: the command succeeds, no line matches.
+t_none() {
+	local desc="$1" pat="$2" out rc=0
+	shift 2
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
+		ok "$desc"
+	else
+		fail "$desc" "status $rc, or a line matching '$pat' in:" "$out"
+	fi
+}
+
 t "status without policy" 0 '^policy: none$' torfwctl status
 t "status without policy: generation 0" 0 '^generation: 0$' torfwctl status
 t "check of the reference policy" 0 '' torfwctl check /etc/torfw/torfw.conf
@@ -90,6 +102,14 @@ t "kernel refusal located in the config" 2 \
 printf 'allow tcp 127.0.0.1:80 0 netns nosuchns\n' >/tmp/nons.conf
 t "missing namespace: config error, nothing sent" 1 \
 	"^/tmp/nons.conf:1:32: cannot open namespace 'nosuchns'" torfwctl load /tmp/nons.conf
+
+printf 'role tor 0\nallow tcp 127.0.0.1:80 0 netns nosuchns\ngrant netns nosuchns\n' >/tmp/skip.conf
+t "--skip-missing-netns: a warning located in the config" 0 \
+	"^/tmp/skip.conf:3:13: warning: namespace 'nosuchns' does not exist" \
+	torfwctl load --skip-missing-netns /tmp/skip.conf
+t "--skip-missing-netns: the entry without the namespace" 0 \
+	'^allow tcp 127.0.0.1:80 root$' torfwctl show
+t_none "--skip-missing-netns: no grant" '^grant ' torfwctl show
 
 t "flush" 0 '^flushed' torfwctl flush
 t "status after flush" 0 '^policy: none$' torfwctl status
