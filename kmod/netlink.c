@@ -496,7 +496,8 @@ static int torfw_nl_status(struct sk_buff *skb, struct genl_info *info)
 			      TORFW_A_PAD) ||
 	    nla_put_u32(msg, TORFW_A_FLAGS, flags) ||
 	    nla_put_string(msg, TORFW_A_VERSION, TORFW_VERSION) ||
-	    nla_put_u32(msg, TORFW_A_SERVICE_COUNT, p ? p->n_svc : 0)) {
+	    nla_put_u32(msg, TORFW_A_SERVICE_COUNT, p ? p->n_svc : 0) ||
+	    nla_put_u32(msg, TORFW_A_OBJECTS, atomic_read(&torfw_objects))) {
 		torfw_state_unlock();
 		goto err;
 	}

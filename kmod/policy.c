@@ -107,9 +107,17 @@ static void vec_free(struct vec *v)
 	v->cap = 0;
 }
 
+/* Builders and policies alive, for leak tests (TORFW_A_OBJECTS). */
+atomic_t torfw_objects = ATOMIC_INIT(0);
+
 struct torfw_builder *torfw_builder_new(void)
 {
-	return kzalloc(sizeof(struct torfw_builder), GFP_KERNEL_ACCOUNT);
+	struct torfw_builder *b;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (b)
+		atomic_inc(&torfw_objects);
+	return b;
 }
 
 void torfw_builder_free(struct torfw_builder *b)
@@ -125,6 +133,7 @@ void torfw_builder_free(struct torfw_builder *b)
 	vec_free(&b->grant);
 	vec_free(&b->redir);
 	kfree(b);
+	atomic_dec(&torfw_objects);
 }
 
 int torfw_builder_set_options(struct torfw_builder *b,
@@ -654,6 +663,7 @@ void torfw_policy_free(struct torfw_policy *p)
 	kvfree(p->refuse_in);
 	kvfree(p->grant);
 	kfree(p);
+	atomic_dec(&torfw_objects);
 }
 
 /*
@@ -670,6 +680,7 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
+	atomic_inc(&torfw_objects);
 	if (b->have_opt) {
 		p->opt = b->opt;
 	} else {

@@ -3,6 +3,7 @@
 #define _TORFW_POLICY_H
 
 #include <linux/types.h>
+#include <linux/atomic.h>
 #include <linux/rcupdate.h>
 #include <linux/netfilter.h>
 #include "uapi/torfw.h"
@@ -197,5 +198,6 @@ u64 torfw_policy_hits(const struct torfw_policy *p, u32 svc);
 
 extern const char *const torfw_reason_names[__TORFW_R_MAX];
 extern const u8 torfw_reason_kind[__TORFW_R_MAX];
+extern atomic_t torfw_objects;
 
 #endif /* _TORFW_POLICY_H */

@@ -27,6 +27,9 @@
  *     TORFW_A_FLAGS       u32   TORFW_STATUS_F_*
  *     TORFW_A_VERSION     string module version
  *     TORFW_A_SERVICE_COUNT u32 allow-list entries of the active policy
+ *     TORFW_A_OBJECTS     u32   policy objects and load transactions alive
+ *                               in the kernel (leak checks: returns to the
+ *                               same value once transactions are closed)
  *
  * TORFW_CMD_LOAD (doit, NLM_F_REQUEST | NLM_F_ACK): load a whole policy.
  *     TORFW_A_FLAGS       u32   TORFW_LOAD_F_*
@@ -36,7 +39,7 @@
  *     TORFW_A_LAN         nest  repeated, see torfw_prefix
  *     TORFW_A_LAN_REFUSE  nest  repeated, see torfw_port
  *     TORFW_A_GRANT       nest  repeated, see torfw_ns
- *     TORFW_A_REDIRECT    nest  repeated, see torfw_redir
+ *     TORFW_A_REDIRECT    nest  repeated, at most one per kind, torfw_redir
  *   A policy larger than one message is sent as a transaction: the first
  *   message carries TORFW_LOAD_F_BEGIN, the last TORFW_LOAD_F_COMMIT, a
  *   policy that fits one message carries both. Messages of a transaction
@@ -48,8 +51,8 @@
  *   the compiled object and publishes it atomically (RCU); packets see the
  *   old or the new policy, never a mix. Any error (in any message) aborts
  *   the transaction and leaves the active policy untouched. With
- *   TORFW_LOAD_F_CHECK the commit validates and builds but publishes
- *   nothing. The reply to COMMIT carries TORFW_A_GENERATION (the new one).
+ *   TORFW_LOAD_F_CHECK on the COMMIT message the commit validates and
+ *   builds but publishes nothing (on other messages it is ignored). The reply to COMMIT carries TORFW_A_GENERATION (the new one).
  *   Limits (TORFW_MAX_*) exceeded: -E2BIG. Conflicting or duplicate
  *   elements: -EEXIST. Malformed element: -EINVAL. Policy locked and the new
  *   one is not stricter: -EPERM.
@@ -64,7 +67,9 @@
  * TORFW_CMD_GET_STATS (dumpit): counters as repeated TORFW_A_COUNTER nests
  *   (torfw_ctr): one per reason (TORFW_CTR_REASON), then one per allow-list
  *   entry of the active policy (TORFW_CTR_SERVICE, the entry's index in
- *   the order of TORFW_CMD_GET_POLICY). Consistency as for GET_POLICY.
+ *   the order of TORFW_CMD_GET_POLICY). Every message also carries
+ *   TORFW_A_GENERATION, so that indexes can be matched to a policy dump
+ *   of the same generation. Consistency as for GET_POLICY.
  *
  * TORFW_CMD_FLUSH (doit): back to the fail-closed default (loopback only).
  *   -EPERM when locked.
@@ -145,6 +150,7 @@ enum torfw_attr {
 	TORFW_A_COUNTER,	/* nest: torfw_ctr */
 	TORFW_A_EVENT,		/* nest: torfw_ev */
 	TORFW_A_PAD,
+	TORFW_A_OBJECTS,	/* u32 */
 	__TORFW_A_LAST
 };
 #define TORFW_A_MAX (__TORFW_A_LAST - 1)
@@ -200,7 +206,9 @@ enum torfw_role_kind {
  * all zero means any local address. Port ranges of entries with the same
  * family, protocol and address must not overlap (-EEXIST). A uid listed in
  * TORFW_SVC_DROP_UID is silently dropped instead of rejected. A namespace
- * in TORFW_SVC_NETNS may connect to the service from its veth.
+ * in TORFW_SVC_NETNS may connect to the service from its veth. An entry
+ * names at least one uid or namespace (-EINVAL); IPv4-mapped IPv6
+ * addresses are refused (-EINVAL): write them as IPv4.
  */
 enum torfw_svc_attr {
 	TORFW_SVC_UNSPEC,
@@ -216,7 +224,10 @@ enum torfw_svc_attr {
 };
 #define TORFW_SVC_MAX (__TORFW_SVC_LAST - 1)
 
-/* An address prefix (LAN ranges). */
+/*
+ * An address prefix (LAN ranges). Nested or adjacent prefixes are merged
+ * for lookups; only an exact duplicate is refused (-EEXIST).
+ */
 enum torfw_prefix_attr {
 	TORFW_PFX_UNSPEC,
 	TORFW_PFX_FAMILY,	/* u8 AF_INET (IPv6 LAN is not supported) */
@@ -240,7 +251,8 @@ enum torfw_port_attr {
  * A network namespace. In requests it is named by an open file descriptor
  * (of /run/netns/NAME) plus its name for display; the kernel keeps only
  * the namespace's cookie, so a namespace deleted and created again under
- * the same name is not granted until the policy is loaded again.
+ * the same name is not granted until the policy is loaded again. The
+ * initial namespace cannot be granted (-EINVAL).
  */
 enum torfw_ns_attr {
 	TORFW_NS_UNSPEC,
@@ -284,12 +296,12 @@ enum torfw_ev_attr {
 	TORFW_EV_UNSPEC,
 	TORFW_EV_REASON,	/* u16 torfw_reason */
 	TORFW_EV_HOOK,		/* u8 torfw_hook */
-	TORFW_EV_FAMILY,	/* u8 AF_INET or AF_INET6 */
+	TORFW_EV_FAMILY,	/* u8 AF_INET or AF_INET6; 0 for raw frames */
 	TORFW_EV_PROTO,		/* u8 IP protocol */
 	TORFW_EV_UID,		/* u32; absent: no owning socket */
 	TORFW_EV_PID,		/* u32; absent: not sent from process context */
 	TORFW_EV_COMM,		/* string; absent like PID */
-	TORFW_EV_DADDR,		/* binary 4 or 16 bytes */
+	TORFW_EV_DADDR,		/* binary 4 or 16 bytes; absent for frames */
 	TORFW_EV_DPORT,		/* u16 host order; absent for non-TCP/UDP */
 	__TORFW_EV_LAST
 };
