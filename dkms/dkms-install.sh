@@ -14,24 +14,29 @@
 # (-k is needed where the running kernel is not a Debian one.) With
 # AUTOINSTALL=yes every kernel installed later gets the module too.
 #
-# Environment: DKMS_SRC (default /usr/src), DKMS (default dkms).
+# Environment (for tests, so the system's DKMS state is left alone):
+# DKMS_SOURCETREE (default /usr/src), DKMS_TREE (default /var/lib/dkms),
+# DKMS_INSTALLTREE (default /lib/modules): dkms's --sourcetree, --dkmstree
+# and --installtree.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-src_root=${DKMS_SRC:-/usr/src}
-dkms=${DKMS:-dkms}
-command -v "$dkms" >/dev/null || { echo "dkms-install: no dkms: run 'make deps'" >&2; exit 1; }
+command -v dkms >/dev/null || { echo "dkms-install: no dkms: run 'make deps'" >&2; exit 1; }
+src_root=${DKMS_SOURCETREE:-/usr/src}
+set -- --sourcetree "$src_root"
+[ -z "${DKMS_TREE:-}" ] || set -- "$@" --dkmstree "$DKMS_TREE"
+[ -z "${DKMS_INSTALLTREE:-}" ] || set -- "$@" --installtree "$DKMS_INSTALLTREE"
 
 version=$("$repo/dkms/version.sh" "$repo")
 dest=$src_root/torfw-$version
 
-if "$dkms" status -m torfw -v "$version" | grep -q .; then
+if dkms status -m torfw -v "$version" "$@" | grep -q .; then
 	echo "dkms-install: torfw/$version is registered already: removing it first"
-	"$dkms" remove -m torfw -v "$version" --all
+	dkms remove -m torfw -v "$version" --all "$@"
 fi
 rm -rf "$dest"
 "$repo/dkms/install-source.sh" "$repo" "$dest" "$version"
-"$dkms" add -m torfw -v "$version"
+dkms add -m torfw -v "$version" "$@"
 
 kv=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 kv=${kv#/usr/src/linux-headers-}

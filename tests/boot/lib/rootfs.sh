@@ -7,11 +7,19 @@
 # system built with live-build). Nothing of torfw is in it: run.sh copies
 # it and installs the freshly built packages into the copy.
 #
-# Rebuilt when missing, or when ROOTFS_PACKAGES below changes (the list is
-# stamped into the tree). Sourced by run.sh.
+# It also holds, unpacked nowhere, the packages of a later Debian kernel
+# and its headers (from the security or updates suite, when there is one)
+# in /var/cache/torfw-kernel-upgrade/: run.sh installs them after torfw to
+# show that DKMS rebuilds the module for a new kernel (AUTOINSTALL) and the
+# new initramfs holds it.
+#
+# Rebuilt when missing, or when ROOTFS_STAMP below changes (it is stamped
+# into the tree). Sourced by run.sh.
 
 ROOTFS_SUITE=bookworm
 ROOTFS_PACKAGES=systemd,systemd-sysv,udev,dbus,iproute2,iputils-ping,kmod,initramfs-tools,linux-image-amd64,linux-headers-amd64,dkms,libmnl0
+ROOTFS_STAMP="2 $ROOTFS_PACKAGES"
+ROOTFS_UPGRADE=/var/cache/torfw-kernel-upgrade
 
 # The Debian mirror apt uses here (deb822 or one-line sources).
 rootfs_mirror() {
@@ -24,10 +32,40 @@ rootfs_mirror() {
 	echo "${m:-http://deb.debian.org/debian}"
 }
 
+# The host's Debian sources (main, updates, security), for the chroot.
+rootfs_sources() {
+	local root=$1 f
+	rm -f "$root/etc/apt/sources.list"
+	for f in /etc/apt/sources.list.d/*.sources; do
+		grep -q "$ROOTFS_SUITE" "$f" && grep -q 'debian\.org\|/debian' "$f" &&
+			cp "$f" "$root/etc/apt/sources.list.d/"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		grep -E "^deb .*debian.* $ROOTFS_SUITE" "$f" >>"$root/etc/apt/sources.list.d/host.list" || true
+	done
+}
+
+# Downloads (does not install) the newest kernel and headers of all the
+# host's Debian suites into $ROOTFS_UPGRADE, if newer than the installed.
+rootfs_fetch_upgrade() {
+	local root=$1 c=(chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive)
+	rootfs_sources "$root"
+	mount -t proc proc "$root/proc"
+	"${c[@]}" apt-get -q update &&
+		"${c[@]}" apt-get -q -y --no-install-recommends --download-only \
+			install linux-image-amd64 linux-headers-amd64
+	local rc=$?
+	umount "$root/proc"
+	mkdir -p "$root$ROOTFS_UPGRADE"
+	mv "$root"/var/cache/apt/archives/*.deb "$root$ROOTFS_UPGRADE/" 2>/dev/null || true
+	return $rc
+}
+
 # rootfs_ensure DIR: DIR holds a complete root file system afterwards.
 rootfs_ensure() {
 	local dir=$1 stamp="$1/.torfw-rootfs" mirror tmp t0=$SECONDS
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$ROOTFS_PACKAGES" ]; then
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$ROOTFS_STAMP" ]; then
 		echo "# rootfs: cached in $dir"
 		return 0
 	fi
@@ -43,8 +81,15 @@ rootfs_ensure() {
 		return 1
 	fi
 	# The packages' own downloads are not needed any more.
-	rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/apt/lists/*_Packages
-	echo "$ROOTFS_PACKAGES" >"$tmp/.torfw-rootfs"
+	rm -rf "$tmp"/var/cache/apt/archives/*.deb
+	if ! rootfs_fetch_upgrade "$tmp" >>"$tmp.log" 2>&1; then
+		tail -n 20 "$tmp.log" | sed 's/^/#   /'
+		echo "# rootfs: apt-get in the chroot failed (log: $tmp.log)"
+		return 1
+	fi
+	echo "# rootfs: kernel upgrade packages: $(cd "$tmp$ROOTFS_UPGRADE" && ls | grep -c . || true)"
+	rm -rf "$tmp"/var/lib/apt/lists/*_Packages
+	echo "$ROOTFS_STAMP" >"$tmp/.torfw-rootfs"
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
 	echo "# rootfs: built in $((SECONDS - t0)) s ($(du -sh "$dir" | cut -f1))"
