@@ -394,3 +394,9 @@ wait_listen() {
 # ---- module ----------------------------------------------------------------
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
+
+# ---- policy helpers in probe shells ----------------------------------------
+
+# The probes of policy.sh (for the policy scenarios) must exist in the
+# fresh shell of 'as USER' and 'in_ns' too; policy.sh only defines.
+if [ -r /tests/vm/lib/policy.sh ]; then . /tests/vm/lib/policy.sh; fi

@@ -232,3 +232,27 @@ vm_build_overlay() {
 	fi
 	vm_pack "$root" "$work/overlay.cpio.gz"
 }
+
+# ---- tests/vm/tools: C helpers of the scenarios ----------------------------
+#
+# Built here (make -C tests/vm/tools) so that the overlay's copy of tests/vm
+# carries them as /tests/vm/tools/NAME; the libraries they link that the
+# base lacks are added to the overlay, which is then packed again. Wraps
+# vm_build_overlay above without changing it.
+eval "vm_build_overlay_notools() $(declare -f vm_build_overlay | tail -n +2)"
+
+vm_build_overlay() {
+	local work=$1 repo=$3 t lib
+	make -s -C "$repo/tests/vm/tools" >&2 ||
+		{ echo "run.sh: building tests/vm/tools failed" >&2; return 1; }
+	vm_build_overlay_notools "$@"
+	for t in "$repo"/tests/vm/tools/*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		for lib in $(vm_libs "$t"); do
+			[ -e "$work/base$(vm_canon "$lib")" ] ||
+				[ -e "$work/overlay$(vm_canon "$lib")" ] ||
+				vm_copy "$work/overlay" "$lib"
+		done
+	done
+	vm_pack "$work/overlay" "$work/overlay.cpio.gz"
+}

@@ -18,3 +18,273 @@ policy_up() {
 policy_generation() {
 	torfwctl status | sed -n 's/^generation: //p'
 }
+
+# ---- helpers of the policy scenarios (20-policy, 30-control, 40-frames,
+# 90-lock). Probes here also run under 'as USER' (common.sh sources this).
+
+TOOLS=/tests/vm/tools
+SVC_PIDS=/run/torfw-vm/svc-pids
+
+# ---- assertions beyond check/refused/blocked --------------------------------
+
+# refused_class CLASS DESC CMD...: like refused (fails within REFUSE_LIMIT,
+# nothing sent on WATCH_DEVS), and the client's error is CLASS as
+# error_class names it (ECONNREFUSED, ...): a refusal for the right reason.
+refused_class() {
+	local class=$1 desc=$2 user why=
+	shift 2
+	user=$(case_user "$@")
+	run_case "$REFUSE_LIMIT" "$@"
+	if [ "$PROBE_CS" -ge $((REFUSE_LIMIT * 100)) ]; then
+		why="not refused within ${REFUSE_LIMIT}s (killed)"
+	elif [ "$PROBE_RC" -eq 0 ]; then
+		why="it succeeded"
+	elif [ "$WATCH_SENT" -ne 0 ]; then
+		why="refused, but packets left: $WATCH_DELTAS"
+	else
+		case $SEEN in
+		"$class "*) ;;
+		*) why="the error is not $class" ;;
+		esac
+	fi
+	if [ -z "$why" ]; then
+		record "$desc" "$user" "refused($class)" "$SEEN" ok
+		ok "$desc"
+	else
+		record "$desc" "$user" "refused($class)" "$SEEN" FAIL
+		fail "$desc" "expected a fast $class: $why; seen: $SEEN" \
+			"command: $*" "$(probe_tail)"
+	fi
+}
+
+# refused_econn DESC CMD...: refused at once with ECONNREFUSED.
+refused_econn() { refused_class ECONNREFUSED "$@"; }
+
+# silent DESC CMD...: a silent drop. The client learns nothing: no answer
+# and no error (it is still waiting when killed after REFUSE_LIMIT s), no
+# ICMP error appears on loopback, nothing is sent on WATCH_DEVS.
+silent() {
+	local desc=$1 user why= icmp
+	shift
+	user=$(case_user "$@")
+	cap_start lo icmp >/dev/null
+	run_case "$REFUSE_LIMIT" "$@"
+	cap_stop
+	icmp=$CAP_N
+	SEEN="$SEEN lo-icmp:$icmp"
+	if [ "$PROBE_CS" -lt $((REFUSE_LIMIT * 100)) ]; then
+		if [ "$PROBE_RC" -eq 0 ]; then
+			why="it succeeded"
+		else
+			why="the client got an error instead of silence"
+		fi
+	elif [ "$WATCH_SENT" -ne 0 ]; then
+		why="packets left: $WATCH_DELTAS"
+	elif [ "$icmp" != 0 ]; then
+		why="ICMP on loopback: $icmp packet(s)"
+	fi
+	if [ -z "$why" ]; then
+		record "$desc" "$user" silent "$SEEN" ok
+		ok "$desc"
+	else
+		record "$desc" "$user" silent "$SEEN" FAIL
+		fail "$desc" "expected a silent drop: $why; seen: $SEEN" \
+			"command: $*" "$(probe_tail)"
+	fi
+}
+
+# expect_eq DESC WANT GOT [DETAIL...]: a case comparing two values.
+expect_eq() {
+	local desc=$1 want=$2 got=$3
+	shift 3
+	if [ "$want" = "$got" ]; then
+		ok "$desc"
+	else
+		fail "$desc" "expected '$want', got '$got'" "$@"
+	fi
+}
+
+# ---- captures --------------------------------------------------------------
+
+# cap_start DEV FILTER [NS]: tcpdump on DEV (in NS) to a file until
+# cap_stop; returns once it listens. One capture at a time.
+CAP_FILE=/tmp/torfw-cap.pcap
+cap_start() {
+	local i=0
+	rm -f "$CAP_FILE" "$CAP_FILE.err"
+	if [ -n "${3:-}" ]; then
+		/sbin/ip netns exec "$3" tcpdump -Z root -n -U -i "$1" \
+			-w "$CAP_FILE" "$2" 2>"$CAP_FILE.err" &
+	else
+		tcpdump -Z root -n -U -i "$1" -w "$CAP_FILE" "$2" \
+			2>"$CAP_FILE.err" &
+	fi
+	CAP_PID=$!
+	until grep -q 'listening on' "$CAP_FILE.err" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "cap_start: tcpdump does not start: $(cat "$CAP_FILE.err")"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# cap_stop: stops the capture (in the shell that started it); CAP_N is
+# how many packets it holds.
+cap_stop() {
+	kill -INT "$CAP_PID" 2>/dev/null || true
+	wait "$CAP_PID" 2>/dev/null || true
+	CAP_N=$(cap_count '')
+}
+
+# cap_count FILTER: packets of the last capture matching FILTER.
+cap_count() {
+	# shellcheck disable=SC2086 # the filter is several words
+	tcpdump -Z root -n -r "$CAP_FILE" $1 2>/dev/null | wc -l
+}
+
+# cap_show FILTER: the first matching packets, for a failure's details.
+cap_show() {
+	# shellcheck disable=SC2086
+	tcpdump -Z root -n -r "$CAP_FILE" $1 2>/dev/null | head -n 5
+}
+
+# ---- local services ----------------------------------------------------------
+
+# svc_listen tcp|udp ADDR PORT [USER]: an echo server in the background
+# (as USER, default root), killed by svc_stop_all; returns once it listens.
+svc_listen() {
+	local proto=$1 addr=$2 port=$3 user=${4:-root} fam=4 bind=$2 i=0
+	case $addr in *:*) fam=6 bind="[$addr]" ;; esac
+	mkdir -p "${SVC_PIDS%/*}"
+	if [ "$proto" = tcp ]; then
+		as "$user" socat "TCP$fam-LISTEN:$port,bind=$bind,reuseaddr,fork" \
+			PIPE </dev/null >/dev/null 2>&1 &
+	else
+		as "$user" socat -T1 "UDP$fam-RECVFROM:$port,bind=$bind,fork" \
+			PIPE </dev/null >/dev/null 2>&1 &
+	fi
+	echo $! >>"$SVC_PIDS"
+	until /bin/ss -Hln -A "$proto" "sport = :$port" | grep -qF "$bind:$port"; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { echo "svc_listen: nothing on $proto $bind:$port"; return 1; }
+		sleep 0.1
+	done
+}
+
+# wait_udp PORT: until a UDP socket of this netns is bound to PORT.
+wait_udp() {
+	local i=0
+	until /bin/ss -Hlnu "sport = :$1" | grep -q .; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { echo "nothing bound to udp $1"; return 1; }
+		sleep 0.1
+	done
+}
+
+# svc_spawn CMD...: any other background server, killed by svc_stop_all.
+svc_spawn() {
+	mkdir -p "${SVC_PIDS%/*}"
+	"$@" </dev/null >/dev/null 2>&1 &
+	echo $! >>"$SVC_PIDS"
+}
+
+svc_stop_all() {
+	local pid
+	[ -e "$SVC_PIDS" ] || return 0
+	for pid in $(cat "$SVC_PIDS"); do
+		kill_tree "$pid"
+	done
+	rm -f "$SVC_PIDS"
+}
+
+# ---- probes ------------------------------------------------------------------
+
+# svc_tcp ADDR PORT: one line there and back through an echo server. The
+# connect gets 1 s: a refusal that takes longer is a timeout, not
+# ECONNREFUSED (DESIGN.md: a refused connect fails at once).
+svc_tcp() {
+	local proto=TCP4 reply
+	case $1 in *:*) proto=TCP6 ;; esac
+	reply=$(echo torfw-probe | socat -T3 -t3 - \
+		"$proto:$(sock_addr "$1" "$2"),connect-timeout=1,readbytes=12") ||
+		return 1
+	[ "$reply" = torfw-probe ] || { echo "svc_tcp: reply '$reply'"; return 1; }
+}
+
+# dns_ask SERVER PORT [tcp]: one query, no retry (the responders answer
+# NOERROR). Unlike dns_query it passes on every error line of dig, so that
+# error_class sees "connection refused" when dig got it.
+dns_ask() {
+	local out tcp='' rc=0
+	[ "${3:-}" = tcp ] && tcp=+tcp
+	out=$(dig @"$1" -p "$2" $tcp +tries=1 +time=3 +noidnin +noidnout torfw.test A 2>&1) ||
+		rc=$?
+	echo "$out" | grep -Ei '^;; .*(error|refused|failed|timed out|no servers)|status:'
+	[ $rc -eq 0 ] && echo "$out" | grep -q 'status: NOERROR'
+}
+
+# orig_dst ADDR PORT WANT: connects to ADDR:PORT, where the automap
+# redirect should lead to origdst on the TransPort; succeeds if origdst
+# reports WANT as the address the client dialed (SO_ORIGINAL_DST).
+orig_dst() {
+	local got
+	got=$(socat -T3 -u "TCP4:$1:$2,connect-timeout=1" - 2>&1) || {
+		echo "$got"
+		return 1
+	}
+	echo "origdst says: $got"
+	[ "$got" = "$3" ]
+}
+
+# tcp_bytes HOST PORT BYTES: the server sends BYTES bytes; all must arrive.
+tcp_bytes() {
+	local n
+	n=$(socat -T5 -u "TCP4:$1:$2,connect-timeout=2" - | wc -c)
+	echo "received $n of $3 bytes"
+	[ "$n" -eq "$3" ]
+}
+
+# leak_probe HOST: tcp 80, udp 7 and an ICMP echo to HOST; succeeds if
+# any of them is answered.
+leak_probe() {
+	http_get "$1" 80 || udp_echo "$1" 7 || icmp_echo "$1"
+}
+
+# probe_loop STOPFILE PAUSE CMD...: runs CMD until STOPFILE exists, PAUSE
+# seconds apart, one line "ok" or "fail" per run (a background flow during
+# another test).
+probe_loop() {
+	local stop=$1 pause=$2
+	shift 2
+	while [ ! -e "$stop" ]; do
+		if "$@" >/dev/null 2>&1; then echo ok; else echo fail; fi
+		sleep "$pause"
+	done
+}
+
+# ---- torfwctl ----------------------------------------------------------------
+
+# stat_reason NAME: the counter of one reason in 'torfwctl stats'.
+stat_reason() {
+	torfwctl stats | awk -v r="$1" '$1 == r && NF == 2 { print $2; f = 1 }
+		END { if (!f) print "none" }'
+}
+
+# stat_entry TEXT: the hit counter of the allow-list entry printed as TEXT
+# ("allow tcp 127.0.0.1:9050 ...": the beginning is enough).
+stat_entry() {
+	torfwctl stats | awk -v e="$1" '{ line = $0; n = $1
+			sub(/^ *[0-9]+  /, "", line)
+			if (index(line, e) == 1) { print n; f = 1; exit } }
+		END { if (!f) print "none" }'
+}
+
+# klog_mark, then klog_has TEXT: a torfw line of the kernel log written
+# since the mark contains TEXT.
+klog_mark() { KLOG_MARK=$(dmesg | wc -l); }
+klog_has() {
+	dmesg | tail -n +"$((${KLOG_MARK:-0} + 1))" | grep -F 'torfw: ' |
+		grep -qF -- "$1"
+}
