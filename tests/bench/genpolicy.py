@@ -14,6 +14,8 @@ additional loopback allow-list entries (default 10 1000 10000):
                                  concatenation, meta skuid
   ctonly.nft                     the conntrack-only contender: conntrack and
                                  NAT hooks instantiated, no policy
+  ctnat.nft, ctnotrack.nft,      profiling variants (guest/bench.sh)
+  torfw-noredir.conf
 
 The extra entries are 'tcp 127.0.0.1:PORT' for uid 1001 (ports 20000 up),
 each one port. In the linear rulesets (iptables) they come before the
@@ -294,6 +296,46 @@ table inet torfw {
        "tor": UID["debian-tor"]}
 
 
+CTNAT = """\
+# conntrack with the reference policy's two NAT redirects, no filter: the
+# floor of the automap path for any design that uses conntrack NAT
+# (tests/bench/genpolicy.py)
+flush ruleset
+
+table ip ctnat {
+	chain nat_output {
+		type nat hook output priority -100; policy accept;
+		ip daddr 127.192.0.0/10 meta l4proto tcp redirect to :9040
+		ip daddr 127.0.0.1 udp dport 53 redirect to :5353
+	}
+}
+"""
+
+CTNOTRACK = """\
+# conntrack and NAT hooks registered, every packet untracked at raw
+# priority: what the hooks cost when conntrack has nothing to do
+# (tests/bench/genpolicy.py)
+flush ruleset
+
+table ip ctnotrack {
+	chain raw_output {
+		type filter hook output priority raw; policy accept;
+		notrack
+	}
+	chain raw_prerouting {
+		type filter hook prerouting priority raw; policy accept;
+		notrack
+	}
+	chain nat_output {
+		type nat hook output priority -100; policy accept;
+	}
+	chain output {
+		type filter hook output priority filter; policy accept;
+		ct state established accept
+	}
+}
+"""
+
 CTONLY = """\
 # conntrack-only: conntrack and NAT hooks active, no policy
 # (tests/bench/genpolicy.py)
@@ -329,6 +371,11 @@ def main():
     write("ip6t.rules", ip6t_rules())
     write("nft-ref.nft", nft_ruleset(None))
     write("ctonly.nft", CTONLY)
+    write("ctnat.nft", CTNAT)
+    write("ctnotrack.nft", CTNOTRACK)
+    write("torfw-noredir.conf", "".join(
+        l for l in torfw_conf(ref_conf, 0).splitlines(True)
+        if not l.startswith("redirect ")))
     for n in sizes:
         write("torfw-%d.conf" % n, torfw_conf(ref_conf, n))
         write("ipt-%d.rules" % n, ipt_rules(n))

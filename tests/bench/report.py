@@ -118,7 +118,9 @@ def costs(s):
         base = get(s, "none", base_w)
         if not base:
             continue
-        for c in CONTENDERS[1:]:
+        for c in order(s):
+            if c == "none":
+                continue
             r = get(s, c, w)
             if r:
                 out.setdefault(w, {})[c] = (1.0 / r - 1.0 / base) * factor
@@ -203,8 +205,14 @@ def cell(s, c, w):
     return "%s<br>[%s–%s]" % (fmt(d["median"]), fmt(d["min"]), fmt(d["max"]))
 
 
+def order(s):
+    """The six contenders first, then any profiling variant."""
+    return [c for c in CONTENDERS if c in s] + \
+        sorted(c for c in s if c not in CONTENDERS)
+
+
 def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
-    present = [c for c in CONTENDERS if c in s]
+    present = order(s)
     L = []
     host = meta.get("host", {})
     L += ["<!-- SPDX-License-Identifier: GPL-2.0 -->",
@@ -238,7 +246,7 @@ def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
         L += ["- `%s`" % e[:200] for e in errors[:20]] + [""]
 
     L += ["## Rates", "",
-          "| workload | unit | " + " | ".join(LABEL[c] for c in present)
+          "| workload | unit | " + " | ".join(LABEL.get(c, c) for c in present)
           + " |", "|---|---|" + "---:|" * len(present)]
     for w in RATE_ORDER:
         if not any(w in s.get(c, {}) for c in present):
@@ -257,7 +265,7 @@ def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
           "cost = 1/rate − 1/rate(none), medians; ratios of torfw's "
           "added cost to the others' (target: ≤ 0.5 against iptables, "
           "≤ 1 against nftables).", "",
-          "| workload | unit | " + " | ".join(LABEL[c] for c in cc)
+          "| workload | unit | " + " | ".join(LABEL.get(c, c) for c in cc)
           + " | torfw / ipt-nft | torfw / ipt-legacy | torfw / nftables |",
           "|---|---|" + "---:|" * (len(cc) + 3)]
     for w in RATE_ORDER:
@@ -270,7 +278,7 @@ def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
                               for o in IPT + ["nftables"]) + " |")
     L.append("")
 
-    loads = ["load-ref"] + ["load-%d" % n for n in SIZES]
+    loads = ["load-ref"] + ["load-%d" % n for n in SIZES] + ["check-10000"]
     lc = [c for c in present if any(l in s.get(c, {}) for l in loads[1:])]
     if lc:
         L += ["## Control plane", "",
@@ -282,9 +290,11 @@ def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
               "load-N atomically replaces the previous policy with the "
               "reference one plus N extra entries (10, then 1,000, then "
               "10,000).", "",
-              "| load | " + " | ".join(LABEL[c] for c in lc) + " |",
+              "| load | " + " | ".join(LABEL.get(c, c) for c in lc) + " |",
               "|---|" + "---:|" * len(lc)]
         for l in loads:
+            if not any(l in s.get(c, {}) for c in lc):
+                continue
             L.append("| %s (s) | " % l
                      + " | ".join(cell(s, c, l) for c in lc) + " |")
         L.append("")
@@ -324,15 +334,19 @@ def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
     if residue:
         left = sorted({m for r in residue for m in
                        r.get("modules", "").split(",") if m})
-        hooks = sorted({r["hooks"] for r in residue if r.get("hooks")})
+        every = sorted({m for r in residue for m in
+                        r.get("all", "").split(",") if m})
         L += ["## Teardown between contenders", "",
               "After each contender: rulesets flushed, `torfwctl flush`, "
               "`rmmod torfw`, conntrack table flushed, then every unused "
               "netfilter module unloaded. Netfilter modules still loaded "
-              "after a teardown: %s. Hooks still registered in the "
-              "initial namespace (`nft list hooks`): %s."
-              % (", ".join(left) or "none",
-                 "; ".join(hooks) or "none"), ""]
+              "after a teardown: %s. Every module loaded after a teardown: "
+              "%s. With no netfilter module loaded no hook can be "
+              "registered, so \"none\" runs with no netfilter hook at all "
+              "(Debian's kernel lacks nfnetlink_hook, so the hooks "
+              "themselves cannot be listed)."
+              % (", ".join(left) or "none", ", ".join(every) or "none"),
+              ""]
     L += ["## Parameters", "", "```", meta.get("params", "").strip(), "```",
           "", "Order of the contenders per round:", "", "```"]
     L += meta.get("plan", [])
@@ -386,6 +400,8 @@ plot %(loadplot)s
 unset multiplot
 """
 
+STYLE_MORE = ['lc rgb "#7570b3" pt 4', 'lc rgb "#66a61e" pt 6',
+              'lc rgb "#a6761d" pt 8', 'lc rgb "#e6ab02" pt 10']
 STYLE = {"none": 'lc rgb "#000000" pt 7', "conntrack": 'lc rgb "#999999" pt 5',
          "iptables-nft": 'lc rgb "#d95f02" pt 9',
          "iptables-legacy": 'lc rgb "#e7298a" pt 11',
@@ -398,10 +414,15 @@ def plot(s, cost, meta, png):
         print("report.py: no gnuplot (tests/deps.sh installs gnuplot-nox): "
               "no %s" % png, file=sys.stderr)
         return False
-    present = [c for c in CONTENDERS if c in s]
+    present = order(s)
     ws = [w for w in RATE_ORDER if any(w in s.get(c, {}) for c in present)]
     tmp = tempfile.mkdtemp(prefix="torfw-bench-plot.")
     rel, cst, scl, lod = [], [], [], []
+    more = iter(STYLE_MORE * 4)
+    for c in present:
+        if c not in STYLE:
+            STYLE[c] = next(more)
+            LABEL.setdefault(c, c)
     for i, c in enumerate(present):
         off = (i - (len(present) - 1) / 2.0) * 0.1
         f = os.path.join(tmp, "%s.rel" % c)

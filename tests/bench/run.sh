@@ -62,6 +62,10 @@ write_params() {
 		ROUNDS=$ROUNDS
 		N_CONN=$((2000 / d))
 		W_CONN=$((200 / d))
+		# The scaling runs: a shorter warm-up, at most 1 s of guest time
+		# (a 10,000-rule chain manages ~200 conn/s).
+		W_CONN_SCALE=$((50 / d))
+		T_CONN_SCALE=$(awk -v d=$d 'BEGIN { print 1 / d }')
 		N_RR=$((20000 / d))
 		W_RR=$((1000 / d))
 		MB_BULK=$((512 / d))
@@ -69,6 +73,7 @@ write_params() {
 		N_UDP=$((40000 / d))
 		W_UDP=$((2000 / d))
 		SIZES="10 1000 10000"
+		DEBUG=${TORFW_BENCH_DEBUG:-}
 	EOF
 }
 

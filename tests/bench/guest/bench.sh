@@ -9,7 +9,7 @@
 #   @@bench: progress TEXT
 #   @@bench: result round=R contender=C workload=W value=V unit=U [k=v...]
 #   @@bench: probe contender=C probe=P expected=E seen=S
-#   @@bench: residue round=R after=C modules=M hooks=H
+#   @@bench: residue round=R after=C modules=M all=M
 #   @@bench: error round=R contender=C workload=W TEXT
 #   @@bench: end
 #
@@ -85,11 +85,12 @@ teardown() {
 	done
 }
 
-# The hooks registered in this namespace (nft list hooks), less the
-# header lines: empty after a clean teardown.
-hooks() {
-	nft list hooks 2>/dev/null | grep -E '^[[:space:]]+[-+]?[0-9]' |
-		sed 's/^[[:space:]]*//' | tr -s ' \t' ' ' | tr '\n' ';'
+# residue AFTER: what a teardown left: netfilter modules, every module.
+# With no netfilter module loaded nothing can have a hook registered
+# (Debian's kernel has no nfnetlink_hook to list them).
+residue() {
+	say "residue round=$ROUND after=$1 modules=$(nf_modules | tr ' ' ',')" \
+		"all=$(awk '{ print $1 }' /proc/modules | sort | tr '\n' ',')"
 }
 
 # policy_cmd SIZE: the one command that loads the contender's policy, the
@@ -100,21 +101,24 @@ hooks() {
 policy_cmd() {
 	IN=/dev/null
 	case $CONTENDER in
-	none) CMD=true ;;
+	none | torfw-nopolicy) CMD=true ;;
 	conntrack) CMD="nft -f $P/ctonly.nft" ;;
+	ct-nat) CMD="nft -f $P/ctnat.nft" ;;
+	ct-notrack) CMD="nft -f $P/ctnotrack.nft" ;;
 	iptables-nft | iptables-legacy)
 		CMD=iptables-${CONTENDER#iptables-}-restore
 		IN=$P/ipt-$1.rules
 		;;
 	nftables) CMD="nft -f $P/nft-$1.nft" ;;
 	torfw) CMD="torfwctl load $P/torfw-$1.conf" ;;
+	torfw-noredir) CMD="torfwctl load $P/torfw-noredir.conf" ;;
 	esac
 }
 
 # What goes with the first load, untimed: the module, the IPv6 part.
 pre_load() {
 	case $CONTENDER in
-	torfw) [ -e /sys/module/torfw ] || modprobe torfw ;;
+	torfw*) [ -e /sys/module/torfw ] || modprobe torfw ;;
 	esac
 }
 
@@ -125,10 +129,28 @@ post_load() {
 	esac
 }
 
-# Whether the contender has a policy (probes refused, scaling, NAT path).
+# Whether the contender has the reference policy (probes refused,
+# scaling), a NAT redirect for automap, a way to the LAN.
 has_policy() {
-	case $1 in none | conntrack) return 1 ;; esac
-	return 0
+	case $1 in iptables-nft | iptables-legacy | nftables | torfw) return 0 ;; esac
+	return 1
+}
+
+redirects() {
+	has_policy "$1" && return 0
+	[ "$1" = ct-nat ]
+}
+
+reaches_lan() { [ "$1" != torfw-nopolicy ]; }
+
+# The profiling variants (TORFW_BENCH_ONLY; not in the default set):
+#   torfw-nopolicy  the module loaded, no policy (only loopback passes)
+#   torfw-noredir   the reference policy less its two redirects
+#   ct-nat          conntrack with the two NAT redirects, nothing else
+#   ct-notrack      conntrack and NAT hooks, every packet untracked in raw
+variant() {
+	case $1 in torfw-nopolicy | torfw-noredir | ct-nat | ct-notrack) return 0 ;; esac
+	return 1
 }
 
 # ---- measuring ----------------------------------------------------------------
@@ -160,7 +182,9 @@ run() {
 	local w=$1 unit=$2 out rc=0
 	shift 2
 	ct_flush
+	[ -z "${DEBUG:-}" ] || cat /proc/net/snmp /proc/net/netstat >/tmp/before
 	out=$(as_uid $AMNESIA "$@" 2>&1) || rc=$?
+	[ -z "${DEBUG:-}" ] || netstat_delta /tmp/before
 	case $rc:$out in
 	0:rate=*)
 		say "result round=$ROUND contender=$CONTENDER workload=$w" \
@@ -173,19 +197,31 @@ run() {
 	esac
 }
 
+# The SNMP counters that changed since FILE (TORFW_BENCH_DEBUG=1).
+netstat_delta() {
+	cat /proc/net/snmp /proc/net/netstat | awk -v f="$1" '
+		BEGIN { while ((getline l < f) > 0) { n = split(l, a, " ")
+			if (a[2] ~ /^[0-9-]+$/) { for (i = 2; i <= n; i++) old[a[1] i] = a[i] }
+			else { for (i = 2; i <= n; i++) nm[a[1] i] = a[i] } } }
+		{ if ($2 ~ /^[0-9-]+$/) { for (i = 2; i <= NF; i++)
+			if ($i != old[$1 i]) printf "%s%s=%d ", $1, nm[$1 i], $i - old[$1 i] } }
+		END { print "" }' | sed 's/^/@@bench: debug /'
+}
+
 # probe NAME CMD...: a request the policy refuses (CMD runs as given);
 # the first round only.
 probe() {
 	local name=$1 expected=refused seen=refused
 	shift
 	[ "$ROUND" = 1 ] || return 0
+	! variant "$CONTENDER" || return 0
 	has_policy "$CONTENDER" || expected=passes
 	"$@" >/dev/null 2>&1 && seen=passes
 	say "probe contender=$CONTENDER probe=$name expected=$expected seen=$seen"
 }
 
 conn_nat_target() {
-	if has_policy "$CONTENDER"; then
+	if redirects "$CONTENDER"; then
 		echo 127.200.1.2:80	# automap: redirected to 9040
 	else
 		echo 127.0.0.1:9040	# nothing redirects: the same listener
@@ -199,7 +235,25 @@ workloads() {
 		"$N_CONN" "$W_CONN"
 	run rr trans/s $B/bench-rr 127.0.0.1:9050 "$N_RR" "$W_RR"
 	run bulk MiB/s $B/bench-bulk 127.0.0.1:9050 "$MB_BULK" "$W_BULK"
-	run udp pkt/s $B/bench-udp $LAN_SINK "$N_UDP" 1 "$W_UDP"
+	if reaches_lan "$CONTENDER"; then
+		run udp pkt/s $B/bench-udp $LAN_SINK "$N_UDP" 1 "$W_UDP"
+	fi
+	if variant "$CONTENDER" && [ "$ROUND" = 1 ] && [ -e /sys/module/torfw ]; then
+		# Userspace alone (parse, resolve, check) against a full load.
+		run_check
+	fi
+}
+
+# torfwctl check of the 10,000-entry policy, timed: the part of the
+# control-plane time spent before the kernel sees anything.
+run_check() {
+	local out rc=0
+	out=$($B/bench-timeit torfwctl check "$P/torfw-10000.conf" 2>&1 >/dev/null) ||
+		rc=$?
+	out=$(echo "$out" | tail -n 1)
+	out=${out#secs=}
+	say "result round=$ROUND contender=$CONTENDER workload=check-10000" \
+		"value=${out% rc=*}" "unit=s rc=$rc"
 }
 
 scaling() {
@@ -207,7 +261,7 @@ scaling() {
 	for n in $SIZES; do
 		timed_load "$n" || continue
 		run "conn-$n" conn/s $B/bench-conn 127.0.0.1:9050 \
-			127.0.0.1:9050 "$N_CONN" "$W_CONN"
+			127.0.0.1:9050 "$N_CONN" "$W_CONN_SCALE" "$T_CONN_SCALE"
 	done
 }
 
@@ -225,8 +279,7 @@ one_contender() {
 		scaling
 	fi
 	teardown
-	say "residue round=$ROUND after=$CONTENDER modules=$(nf_modules | tr ' ' ',')" \
-		"hooks=$(hooks)"
+	residue "$CONTENDER"
 }
 
 # ---- the run ------------------------------------------------------------------
@@ -235,6 +288,12 @@ setup_vm() {
 	local ns
 	# No late timers from the boot: the first measurement starts quiet.
 	setsys kernel/printk "3 4 1 3"
+	# No TIME_WAIT sockets: one left by another contender's run for the
+	# same 4-tuple (the NAT'd and the direct connections to 9040 have
+	# unrelated sequence numbers and timestamps) answers the next SYN
+	# with an ACK, and the client waits 1 s to retry: a stall that has
+	# nothing to do with the filter. The packets exchanged stay the same.
+	setsys net/ipv4/tcp_max_tw_buckets 0
 	for ns in internet lan clearnet; do
 		/sbin/ip netns add $ns
 		/sbin/ip -n $ns link set lo up
@@ -261,8 +320,7 @@ main() {
 		done
 		say "progress round $ROUND/$ROUNDS done in $(cs_fmt $(($(now_cs) - t0))) guest time"
 	done </bench/plan
-	say "residue round=end after=all modules=$(nf_modules | tr ' ' ',')" \
-		"hooks=$(hooks)"
+	residue all
 	say end
 }
 
