@@ -15,6 +15,7 @@ additional loopback allow-list entries (default 10 1000 10000):
   ctonly.nft                     the conntrack-only contender: conntrack and
                                  NAT hooks instantiated, no policy
   ctnat.nft, ctnotrack.nft,      profiling variants (guest/bench.sh)
+  hooks10.nft,
   torfw-noredir.conf
 
 The extra entries are 'tcp 127.0.0.1:PORT' for uid 1001 (ports 20000 up),
@@ -336,6 +337,18 @@ table ip ctnotrack {
 }
 """
 
+# Ten empty base chains where conntrack, defrag and NAT put the ten hooks
+# that torfw's nf_ct_netns_get() and nf_nat_ipv4_register_fn() register:
+# what ten more hook calls per loopback packet cost, no conntrack at all.
+HOOKS10 = "# ten empty base chains (tests/bench/genpolicy.py)\nflush ruleset\n\n" \
+    "table ip hooks10 {\n" + "".join(
+        "\tchain c%d {\n\t\ttype filter hook %s priority %d; "
+        "policy accept;\n\t}\n" % (i, h, prio) for i, (h, prio) in enumerate([
+            ("output", -400), ("output", -200), ("output", -100),
+            ("postrouting", 100), ("postrouting", 300),
+            ("prerouting", -400), ("prerouting", -200),
+            ("prerouting", -100), ("input", 100), ("input", 300)])) + "}\n"
+
 CTONLY = """\
 # conntrack-only: conntrack and NAT hooks active, no policy
 # (tests/bench/genpolicy.py)
@@ -373,6 +386,7 @@ def main():
     write("ctonly.nft", CTONLY)
     write("ctnat.nft", CTNAT)
     write("ctnotrack.nft", CTNOTRACK)
+    write("hooks10.nft", HOOKS10)
     write("torfw-noredir.conf", "".join(
         l for l in torfw_conf(ref_conf, 0).splitlines(True)
         if not l.startswith("redirect ")))

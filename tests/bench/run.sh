@@ -66,12 +66,12 @@ write_params() {
 		# (a 10,000-rule chain manages ~200 conn/s).
 		W_CONN_SCALE=$((50 / d))
 		T_CONN_SCALE=$(awk -v d=$d 'BEGIN { print 1 / d }')
-		N_RR=$((20000 / d))
-		W_RR=$((1000 / d))
-		MB_BULK=$((512 / d))
-		W_BULK=$((32 / d))
-		N_UDP=$((40000 / d))
-		W_UDP=$((2000 / d))
+		N_RR=$((10000 / d))
+		W_RR=$((500 / d))
+		MB_BULK=$((256 / d))
+		W_BULK=$((16 / d))
+		N_UDP=$((20000 / d))
+		W_UDP=$((1000 / d))
 		SIZES="10 1000 10000"
 		DEBUG=${TORFW_BENCH_DEBUG:-}
 	EOF

@@ -32,6 +32,9 @@ CONTENDER=
 
 say() { echo "@@bench: $*"; }
 
+# Guest seconds since boot, for the progress lines.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
 as_uid() {
 	local u=$1
 	shift
@@ -73,15 +76,17 @@ teardown() {
 		torfwctl flush >/dev/null 2>&1
 		rmmod torfw 2>/dev/null
 	fi
-	nft flush ruleset 2>/dev/null
+	# (nft itself would load nf_tables just to flush nothing.)
+	[ ! -e /sys/module/nf_tables ] || nft flush ruleset 2>/dev/null
 	legacy_flush iptables-legacy /proc/net/ip_tables_names
 	legacy_flush ip6tables-legacy /proc/net/ip6_tables_names
 	ct_flush
-	for i in 1 2 3 4 5 6; do
-		for m in $(awk '$3 == 0 { print $1 }' /proc/modules |
-			grep -E "$NF_MODS"); do
-			rmmod "$m" 2>/dev/null
-		done
+	# The unused ones at once, then those they held, and so on.
+	for i in 1 2 3 4 5 6 7 8; do
+		m=$(awk '$3 == 0 { print $1 }' /proc/modules | grep -E "$NF_MODS")
+		[ -n "$m" ] || break
+		# shellcheck disable=SC2086 # one word per module
+		rmmod $m 2>/dev/null
 	done
 }
 
@@ -105,6 +110,7 @@ policy_cmd() {
 	conntrack) CMD="nft -f $P/ctonly.nft" ;;
 	ct-nat) CMD="nft -f $P/ctnat.nft" ;;
 	ct-notrack) CMD="nft -f $P/ctnotrack.nft" ;;
+	hooks-10) CMD="nft -f $P/hooks10.nft" ;;
 	iptables-nft | iptables-legacy)
 		CMD=iptables-${CONTENDER#iptables-}-restore
 		IN=$P/ipt-$1.rules
@@ -148,8 +154,10 @@ reaches_lan() { [ "$1" != torfw-nopolicy ]; }
 #   torfw-noredir   the reference policy less its two redirects
 #   ct-nat          conntrack with the two NAT redirects, nothing else
 #   ct-notrack      conntrack and NAT hooks, every packet untracked in raw
+#   hooks-10        ten empty nft base chains, no conntrack: the price of
+#                   ten hook calls per packet
 variant() {
-	case $1 in torfw-nopolicy | torfw-noredir | ct-nat | ct-notrack) return 0 ;; esac
+	case $1 in torfw-nopolicy | torfw-noredir | ct-nat | ct-notrack | hooks-10) return 0 ;; esac
 	return 1
 }
 
@@ -267,7 +275,7 @@ scaling() {
 
 one_contender() {
 	CONTENDER=$1
-	say "progress round $ROUND/$ROUNDS: $CONTENDER"
+	say "progress round $ROUND/$ROUNDS: $CONTENDER (guest time $(uptime_s) s)"
 	teardown
 	timed_load ref || { teardown; return 0; }
 	probe stranger-tcp-9050 as_uid $STRANGER \
