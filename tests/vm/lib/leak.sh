@@ -1,0 +1,562 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The leak suite's additions to the test network, its probes, its case
+# runner and its packet-capture leak detector. Sourced by scenarios 5x and
+# by lib/leakprobe.sh (the shell that runs one probe as some user); defines
+# only.
+#
+# Additions to topology.sh:
+#
+#   up0  192.0.2.2/24    everything that is not below
+#        192.0.2.3/32    Tor's own connections only (OutboundBindAddress)
+#        192.0.2.4/32    the probes of the clearnet uid only
+#   internet ns: static neighbours for .3 and .4; a netdev ingress chain
+#        on up1 that duplicates every packet that is neither Tor's nor
+#        clearnet's (the same rule as the detector's, below) to the veth
+#        lk1, whose peer lk0 in the initial namespace counts them in its
+#        rx_packets: "inet" in WATCH_DEVS (tx_packets is extended for
+#        it), the number of packets that reached the Internet and were
+#        not allowed to. lk0 has no address and IPv6 off: it never sends,
+#        and what it receives is for another MAC (dropped before IP).
+#   host: one-shot stand-ins for the allow-listed local services that
+#        are not Tor's (control-port filter 951, accessibility 4101 on
+#        IPv4 and IPv6, CUPS 631, OnionShare 17600 and 17650), one just
+#        outside the OnionShare range (17651) and unlisted ports (5555 on
+#        127.0.0.1 and ::1): socat echo servers run by root; and a host
+#        service on every address (tcp and udp 7777) for the clearnet
+#        namespace to fail to reach.
+#
+# The detector: tcpdump -Q out on up0 (only what the host sent, after
+# every hook: the capture tap runs when the driver gets the frame) for the
+# whole suite; then every frame is classified by tcpdump filters:
+#   tor            IPv4 from 192.0.2.3, TCP or UDP to port 53
+#   clearnet-uid   IPv4 from 192.0.2.4, TCP or UDP to port 53
+#   clearnet-ns    IPv4 from 10.200.1.0/24, TCP or UDP (forwarded)
+#   arp            ARP: no content of ours, counted apart (the neighbours
+#                  are static, so none is expected; not a leak)
+# and everything else is a leak, in one of four classes:
+#   ipv4-tcp, ipv4-non-tcp, ipv6, non-ip.
+# A leak class that is not empty fails the suite; the anti-test
+# (55-anti) runs the probes without the module and needs every class to
+# be non-empty: proof that the detector sees what it should.
+
+LEAK_STATE=/run/torfw-leak
+LEAK_STAMP=$LEAK_STATE/up
+LEAK_PIDS=$LEAK_STATE/pids
+LEAK_PCAP=$LEAK_STATE/up0.pcap
+LEAK_CAP_PID=$LEAK_STATE/capture.pid
+LEAKPROBE=/tests/vm/lib/leakprobe.sh
+
+LEAK_TOR_SRC=192.0.2.3
+LEAK_CLEARNET_SRC=192.0.2.4
+LEAK_CLEARNET_NET=10.200.1.0/24
+LEAK_HOST_PORT=7777
+# Stand-ins for local services (IPv4 unless bracketed).
+LEAK_LO_PORTS='951 4101 631 17600 17650 17651 5555'
+LEAK_LO6_PORTS='4101 5555'
+
+# tcpdump filters of the classes above (the capture holds only what up0
+# sent). ALLOWED is what the policy lets leave through up0.
+LEAK_F_ALLOWED="(ip and (src host $LEAK_TOR_SRC or src host $LEAK_CLEARNET_SRC) and (tcp or udp dst port 53)) or (ip and src net $LEAK_CLEARNET_NET and (tcp or udp))"
+LEAK_CLASSES='ipv4-tcp ipv4-non-tcp ipv6 non-ip'
+
+# The frames that are not allowed (not ALLOWED, not ARP).
+leak_filter() {
+	local base="not ($LEAK_F_ALLOWED) and not arp"
+	case $1 in
+	all) echo "$base" ;;
+	ipv4-tcp) echo "$base and ip and tcp" ;;
+	ipv4-non-tcp) echo "$base and ip and not tcp" ;;
+	ipv6) echo "$base and ip6" ;;
+	non-ip) echo "$base and not ip and not ip6" ;;
+	tor) echo "ip and src host $LEAK_TOR_SRC and (tcp or udp dst port 53)" ;;
+	clearnet-uid) echo "ip and src host $LEAK_CLEARNET_SRC and (tcp or udp dst port 53)" ;;
+	clearnet-ns) echo "ip and src net $LEAK_CLEARNET_NET and (tcp or udp)" ;;
+	arp) echo arp ;;
+	esac
+}
+
+# ---- network additions -------------------------------------------------
+
+# leak_spawn CMD...: a host process of ours, killed by leak_down.
+leak_spawn() {
+	"$@" </dev/null >/dev/null 2>&1 &
+	echo $! >>"$LEAK_PIDS"
+}
+
+leak_counter_up() {
+	local m
+	/sbin/ip link add lk0 type veth peer name lk1 netns internet
+	topo_v6_off lk0
+	n_internet topo_v6_off lk1
+	/sbin/ip link set lk0 up
+	/sbin/ip -n internet link set lk1 up
+	m=$(printf '%s, ' $LEAK_TOR_SRC $LEAK_CLEARNET_SRC)
+	/sbin/ip netns exec internet /usr/sbin/nft -f - <<EOF
+table netdev torfw_leak {
+	chain up1 {
+		type filter hook ingress device "up1" priority 0; policy accept;
+		ip saddr { ${m%, } } meta l4proto tcp accept
+		ip saddr { ${m%, } } udp dport 53 accept
+		ip saddr $LEAK_CLEARNET_NET meta l4proto { tcp, udp } accept
+		ether type arp accept
+		dup to "lk1"
+	}
+}
+EOF
+}
+
+# leak_up: topology, the additions above, the SCTP module; idempotent.
+leak_up() {
+	local p
+	topo_up
+	[ -e "$LEAK_STAMP" ] && return 0
+	mkdir -p "$LEAK_STATE"
+	: >"$LEAK_PIDS"
+	/sbin/ip addr add $LEAK_TOR_SRC/32 dev up0
+	/sbin/ip addr add $LEAK_CLEARNET_SRC/32 dev up0
+	topo_neigh up1 $LEAK_TOR_SRC $MAC_UP0 internet
+	topo_neigh up1 $LEAK_CLEARNET_SRC $MAC_UP0 internet
+	leak_counter_up
+	for p in $LEAK_LO_PORTS; do
+		leak_spawn socat TCP4-LISTEN:$p,bind=127.0.0.1,fork,reuseaddr PIPE
+	done
+	for p in $LEAK_LO6_PORTS; do
+		leak_spawn socat TCP6-LISTEN:$p,bind=[::1],fork,reuseaddr PIPE
+	done
+	leak_spawn socat TCP4-LISTEN:$LEAK_HOST_PORT,fork,reuseaddr PIPE
+	leak_spawn socat -T1 UDP4-RECVFROM:$LEAK_HOST_PORT,fork PIPE
+	modprobe sctp 2>/dev/null || true
+	for p in $LEAK_LO_PORTS $LEAK_HOST_PORT; do
+		wait_listen $p || { echo "leak_up: nothing listens on $p" >&2; return 1; }
+	done
+	touch "$LEAK_STAMP"
+}
+
+leak_down() {
+	# shellcheck disable=SC2046 # one word per pid
+	[ -s "$LEAK_PIDS" ] && kill $(cat "$LEAK_PIDS") 2>/dev/null
+	rm -f "$LEAK_PIDS" "$LEAK_STAMP"
+	return 0
+}
+
+# "inet" is a pseudo device of WATCH_DEVS: the packets that reached the
+# internet namespace and were not allowed to (leak_counter_up).
+tx_packets() {
+	case $1 in
+	inet) cat /sys/class/net/lk0/statistics/rx_packets ;;
+	*) cat "/sys/class/net/$1/statistics/tx_packets" ;;
+	esac
+}
+
+# ---- probes (run as some user through lib/leakprobe.sh) -----------------
+
+# The source address of this user's probes towards the Internet: Tor's
+# and the clearnet uid's own (so the detector can tell them apart), the
+# kernel's choice (192.0.2.2) for anyone else.
+leak_src() {
+	case $(id -u) in
+	107) echo $LEAK_TOR_SRC ;;
+	108) echo $LEAK_CLEARNET_SRC ;;
+	esac
+}
+
+# leak_src_for DEST: leak_src for an Internet destination through up0,
+# nothing for the LAN, loopback and IPv6.
+leak_src_for() {
+	case $1 in
+	*:* | 127.* | 10.* | 192.168.*) ;;
+	*) leak_src ;;
+	esac
+}
+
+# lp_http HOST PORT: common.sh's http_get, from leak_src_for HOST.
+lp_http() {
+	local body src
+	src=$(leak_src_for "$1")
+	body=$(curl -sS -v --max-time 8 ${src:+--interface "$src"} \
+		"http://$(sock_addr "$1" "$2")/" 2>/tmp/curl.$$) || {
+		grep -Ei '^\* .*(fail|refused|denied|permitted|unreachable)|^curl:' \
+			/tmp/curl.$$
+		rm -f /tmp/curl.$$
+		return 1
+	}
+	rm -f /tmp/curl.$$
+	[ "$body" = torfw-ok ] || { echo "lp_http: unexpected body '$body'"; return 1; }
+}
+
+# lp_dns SERVER [udp|tcp] [PORT] [NAME]: one query (dig, no retry), an
+# answer with status NOERROR.
+lp_dns() {
+	local out tcp= rc=0 src
+	src=$(leak_src_for "$1")
+	[ "${2:-udp}" = tcp ] && tcp=+tcp
+	out=$(dig @"$1" -p "${3:-53}" ${src:+-b "$src"} $tcp +tries=1 +time=2 \
+		+noidnin +noidnout "${4:-torfw.test}" A 2>&1) || rc=$?
+	echo "$out" | grep -E '^;; (communications error|connection|no servers)|status:|IN[[:space:]]+A[[:space:]]'
+	[ $rc -eq 0 ] && echo "$out" | grep -q 'status: NOERROR'
+}
+
+# lp_udp HOST PORT: a datagram there, its echo back (common.sh udp_echo).
+lp_udp() {
+	local proto=UDP4 src reply
+	case $1 in *:*) proto=UDP6 ;; esac
+	src=$(leak_src_for "$1")
+	reply=$(echo torfw-probe | socat -T3 -t3 - \
+		"$proto:$(sock_addr "$1" "$2"),readbytes=12${src:+,bind=$src}") ||
+		return 1
+	[ "$reply" = torfw-probe ] || { echo "lp_udp: no reply"; return 1; }
+}
+
+# lp_icmp HOST: one echo request, the reply within 3 s.
+lp_icmp() {
+	local src
+	src=$(leak_src_for "$1")
+	ping -n -c 1 -W 2 ${src:+-I "$src"} "$1"
+}
+
+# lp_tcp HOST PORT: a TCP connection is established (then closed).
+lp_tcp() {
+	local proto=TCP4 src
+	case $1 in *:*) proto=TCP6 ;; esac
+	src=$(leak_src_for "$1")
+	socat -u /dev/null \
+		"$proto:$(sock_addr "$1" "$2"),connect-timeout=3${src:+,bind=$src}"
+}
+
+# lp_sctp HOST PORT: an SCTP association (INIT) to HOST; nothing listens
+# there, so even unfiltered it ends in an ABORT: the probe "passes" only
+# in the sense that packets leave (55-anti).
+lp_sctp() {
+	socat -u /dev/null "SCTP4-CONNECT:$1:$2,connect-timeout=3"
+}
+
+# lp_rawip proto253|tcp-ack: one IPv4 packet 192.0.2.2 -> 192.0.2.1 built
+# here and sent through a SOCK_RAW IPPROTO_RAW socket (header included):
+# IP protocol 253 (experimental), or a TCP ACK with data to port 80 that
+# belongs to no connection.
+lp_rawip() {
+	local hex
+	case $1 in
+	proto253) hex=450000241234000040fde3a5c0000202c0000201746f7266772d6c65616b2d70726f6265 ;;
+	tcp-ack) hex=45000038123500004006e487c0000202c00002019c900050000003e8000007d05018040051070000746f7266772d6c65616b2d70726f6265 ;;
+	*) echo "lp_rawip: $1?"; return 2 ;;
+	esac
+	echo "$hex" | xxd -r -p |
+		socat -u - SOCKET-SENDTO:2:3:255:x0000xc0000201x0000000000000000
+}
+
+# lp_frame ether|ipv4: one Ethernet frame from an AF_PACKET socket on up0
+# to the internet router's MAC: ethertype 0x88b5 (local experimental) or
+# an IPv4/UDP datagram to 192.0.2.1:7. tools/rawsend when it is there,
+# else socat's INTERFACE address (the same packet socket).
+lp_frame() {
+	local hex
+	if [ -x /tests/vm/tools/rawsend ]; then
+		/tests/vm/tools/rawsend -n 1 -d $MAC_UP1 up0 "$1"
+		return
+	fi
+	case $1 in
+	ether) hex=${MAC_UP1}${MAC_UP0}88b5 ;;
+	ipv4) hex=${MAC_UP1}${MAC_UP0}0800450000241234000040110000c0000202c00002019c4700070010000074657374 ;;
+	*) echo "lp_frame: $1?"; return 2 ;;
+	esac
+	printf '%s%092d' "$(echo "$hex" | tr -d :)" 0 | cut -c 1-120 | xxd -r -p |
+		socat -u - INTERFACE:up0
+}
+
+# ---- running a case ------------------------------------------------------
+
+# watch_mark / watch_deltas of common.sh without a process per device (the
+# matrix runs hundreds of cases under TCG): the same variables.
+watch_mark() {
+	local d v
+	WATCH_MARK=
+	for d in $WATCH_DEVS; do
+		leak_tx "$d"
+		WATCH_MARK="$WATCH_MARK $d=$LEAK_TX"
+	done
+}
+
+watch_deltas() {
+	local m d out=
+	WATCH_SENT=0
+	for m in $WATCH_MARK; do
+		d=${m%%=*}
+		leak_tx "$d"
+		LEAK_TX=$((LEAK_TX - ${m#*=}))
+		WATCH_SENT=$((WATCH_SENT + LEAK_TX))
+		out="$out $d+$LEAK_TX"
+	done
+	WATCH_DELTAS=${out# }
+}
+
+# leak_tx DEV: tx_packets DEV into LEAK_TX, in this shell.
+leak_tx() {
+	if [ "$1" = inet ]; then
+		read -r LEAK_TX </sys/class/net/lk0/statistics/rx_packets
+	else
+		read -r LEAK_TX <"/sys/class/net/$1/statistics/tx_packets"
+	fi
+}
+
+# now_cs and record of common.sh, without their sed and tr processes.
+now_cs() {
+	local t
+	read -r t _ </proc/uptime
+	t=${t%.*}${t#*.}
+	while [ "${t#0}" != "$t" ] && [ -n "${t#0}" ]; do t=${t#0}; done
+	echo "$t"
+}
+
+record() {
+	printf '#case\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5"
+}
+
+# Whether leak_case asks torfwctl for the reasons: never while the module
+# is unloaded (torfwctl's netlink request would load it again).
+LEAK_REASONS=${LEAK_REASONS:-1}
+LEAK_SNAP=
+
+# leak_reasons: LEAK_GOT, the refusal reasons (refused or dropped) whose
+# counters in 'torfwctl stats' grew since the last call, comma-separated;
+# LEAK_SNAP, the counters now ("name=count ...").
+leak_reasons() {
+	local on=0 name n old now=
+	LEAK_GOT=
+	torfwctl stats >"$LEAK_STATE/stats" 2>/dev/null || return 0
+	while read -r name n; do
+		case "$name${n:+ $n}" in
+		refused*) on=1; continue ;;
+		*:) on=0; continue ;;
+		esac
+		case $n in '' | *[!0-9]*) continue ;; esac
+		[ $on = 1 ] || continue
+		now="$now $name=$n"
+		case "$LEAK_SNAP " in
+		*" $name="*) old=${LEAK_SNAP#* "$name"=}; old=${old%% *} ;;
+		*) old=$n ;;
+		esac
+		[ "$n" -gt "$old" ] && LEAK_GOT="$LEAK_GOT,$name"
+	done <"$LEAK_STATE/stats"
+	LEAK_GOT=${LEAK_GOT#,}
+	LEAK_SNAP=$now
+}
+
+# leak_as UID GID CMD...: CMD (a program: $LEAKPROBE for a function) with
+# that uid and gid and no supplementary groups; common.sh's 'as' without
+# its two lookups and its second shell.
+leak_as() {
+	local uid=$1 gid=$2
+	shift 2
+	/usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$@"
+}
+
+# leak_case EXPECT REASON LIMIT USER DESC CMD...
+#   EXPECT  pass     CMD succeeds within LIMIT s
+#           refused  CMD fails within LIMIT s (a hang is a failure), no
+#                    device of WATCH_DEVS sends anything, and torfw
+#                    counted the refusal under REASON
+#           blocked  CMD does not succeed (it may hang: killed after
+#                    LIMIT s), nothing is sent, torfw counted REASON
+#           leaks    something reached the Internet or the LAN meanwhile
+#                    (the anti-test: the probes do leak without torfw)
+#   REASON  a reason of kmod/uapi/torfw.h, or "-" (not checked)
+#   USER    the record's user field, "amnesia(1000)" or "root(0)@clearnet"
+# TAP line: "USER: DESC: EXPECT"; '#case' record: DESC alone, and SEEN with
+# the refusal reasons torfw counted meanwhile, in parentheses.
+leak_case() {
+	local expect=$1 reason=$2 limit=$3 user=$4 desc=$5 why= tap
+	shift 5
+	tap="${user%%(*}${user#*)}: $desc: $expect"
+	[ "$LEAK_REASONS" = 0 ] || [ -n "$LEAK_SNAP" ] || leak_reasons
+	run_case "$limit" "$@"
+	LEAK_GOT=
+	[ "$LEAK_REASONS" = 0 ] || leak_reasons
+	SEEN="${SEEN%" $WATCH_DELTAS"}${LEAK_GOT:+ ($LEAK_GOT)} $WATCH_DELTAS"
+	case $expect in
+	pass)
+		[ "$PROBE_RC" -eq 0 ] && [ "$PROBE_CS" -lt $((limit * 100)) ] ||
+			why="expected success"
+		;;
+	refused | blocked)
+		if [ "$expect" = refused ] && [ "$PROBE_CS" -ge $((limit * 100)) ]; then
+			why="not refused within ${limit}s (killed)"
+		elif [ "$PROBE_RC" -eq 0 ] && [ "$PROBE_CS" -lt $((limit * 100)) ]; then
+			why="it succeeded"
+		elif [ "$WATCH_SENT" -ne 0 ]; then
+			why="packets left: $WATCH_DELTAS"
+		elif [ "$reason" != - ]; then
+			case ",$LEAK_GOT," in
+			*",$reason,"*) ;;
+			*) why="torfw did not count it as '$reason' (counted: ${LEAK_GOT:-nothing})" ;;
+			esac
+		fi
+		;;
+	leaks)
+		[ "$WATCH_SENT" -gt 0 ] || why="nothing reached the Internet or the LAN"
+		;;
+	*) why="leak_case: unknown expectation '$expect'" ;;
+	esac
+	if [ -z "$why" ]; then
+		record "$desc" "$user" "$expect" "$SEEN" ok
+		ok "$tap"
+	else
+		record "$desc" "$user" "$expect" "$SEEN" FAIL
+		fail "$tap" "$why; seen: $SEEN" "command: $*" "$(probe_tail)"
+	fi
+}
+
+# ---- the matrix ------------------------------------------------------------
+
+# Every user of the reference policy, and one it does not name.
+LEAK_USERS='root amnesia debian-tor clearnet _apt proxy nobody htp
+	tails-upgrade-frontend tails-iuk-get-target-file Debian-gdm stranger'
+
+# Refusals of locally generated packets are rejected with an error the
+# sender sees at once (REFUSE_LIMIT); drops (and SCTP, which waits for
+# its INIT timer whatever the error) only need to be silent: 1 s shows it.
+LEAK_BLOCK_LIMIT=1
+
+# leak_ids NAME: LEAK_UID and LEAK_GID of NAME, from a table read once.
+LEAK_IDS=
+leak_ids() {
+	local e
+	[ -n "$LEAK_IDS" ] ||
+		LEAK_IDS=$(awk -F: '{ printf " %s:%s:%s", $1, $3, $4 }' /etc/passwd)
+	case "$LEAK_IDS " in
+	*" $1:"*) ;;
+	*) LEAK_UID=; LEAK_GID=; return 1 ;;
+	esac
+	e=${LEAK_IDS#* "$1":}
+	e=${e%% *}
+	LEAK_UID=${e%:*}
+	LEAK_GID=${e#*:}
+}
+
+# leak_in_list WORD LIST: LIST is "*" or contains WORD.
+leak_in_list() {
+	case " $2 " in
+	" * " | *" $1 "*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# leak_matrix TABLE: runs each probe of TABLE as each of its users. One
+# probe a line, fields separated by '|':
+#   who     users that run it: "*" (LEAK_USERS) or a list
+#   what    the case's description
+#   pass    users for whom it must succeed ("*": all, "-": none)
+#   drop    users for whom it must be dropped silently (blocked)
+#   reason  the reason torfw must count when it refuses the others, and
+#           after a '/' the one for the dropped users ("-": none)
+#   probe   a function of lib/leak.sh or lib/tor.sh and its arguments,
+#           run through lib/leakprobe.sh
+# Everyone not in pass or drop must be refused.
+leak_matrix() {
+	local who what pass drop reason probe
+	# A here-document, not a pipe: the loop stays in this shell.
+	while IFS='|' read -r who what pass drop reason probe; do
+		[ -n "$who" ] || continue
+		case $who in "#"*) continue ;; esac
+		# shellcheck disable=SC2086 # the probe's words
+		leak_probe_users "$who" "$what" "$pass" "$drop" "$reason" $probe
+	done <<MATRIX
+$1
+MATRIX
+}
+
+leak_probe_users() {
+	local who=$1 what=$2 pass=$3 drop=$4 reason=$5 u expect r limit
+	shift 5
+	[ "$who" = "*" ] && who=$LEAK_USERS
+	for u in $who; do
+		leak_ids "$u"
+		if leak_in_list "$u" "$pass"; then
+			expect=pass r=- limit=$CHECK_LIMIT
+		elif leak_in_list "$u" "$drop"; then
+			expect=blocked r=${reason#*/} limit=$LEAK_BLOCK_LIMIT
+		else
+			expect=refused r=${reason%/*} limit=$REFUSE_LIMIT
+		fi
+		leak_case $expect "$r" $limit "$u($LEAK_UID)" "$what" \
+			leak_as "$LEAK_UID" "$LEAK_GID" $LEAKPROBE "$@"
+	done
+}
+
+# ---- the capture and the detector ----------------------------------------
+
+# leak_capture_start NAME DEV [NS]: tcpdump of what DEV sends (NS: what
+# it receives, in namespace NS) into $LEAK_STATE/NAME.pcap, written
+# packet by packet; returns once it captures.
+leak_capture_start() {
+	local name=$1 dev=$2 ns=${3:-} dir=out i=0 pre=
+	[ -n "$ns" ] && { dir=in; pre="/sbin/ip netns exec $ns"; }
+	rm -f "$LEAK_STATE/$name.pcap"
+	$pre /usr/bin/tcpdump -Z root -n -i "$dev" -Q $dir -U \
+		-w "$LEAK_STATE/$name.pcap" 2>"$LEAK_STATE/$name.err" &
+	echo $! >"$LEAK_STATE/$name.pid"
+	until grep -q 'listening on' "$LEAK_STATE/$name.err"; do
+		i=$((i + 1))
+		[ $i -le 100 ] || { cat "$LEAK_STATE/$name.err" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+leak_capturing() {
+	[ -s "$LEAK_STATE/$1.pid" ] && kill -0 "$(cat "$LEAK_STATE/$1.pid")" 2>/dev/null
+}
+
+# leak_capture_stop NAME: SIGINT (tcpdump writes out and reports its
+# counts), then waits for it.
+leak_capture_stop() {
+	local pid i=0
+	[ -s "$LEAK_STATE/$1.pid" ] || return 0
+	pid=$(cat "$LEAK_STATE/$1.pid")
+	kill -INT "$pid" 2>/dev/null
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 50 ] || { kill -KILL "$pid"; break; }
+		sleep 0.1
+	done
+	rm -f "$LEAK_STATE/$1.pid"
+}
+
+# leak_read NAME FILTER: the frames of the capture that FILTER matches, one
+# line each (tcpdump -e: with the link layer, for the non-IP ones).
+leak_read() {
+	/usr/bin/tcpdump -Z root -nn -e -r "$LEAK_STATE/$1.pcap" "$2" 2>/dev/null
+}
+
+leak_count() { leak_read "$1" "$2" | wc -l; }
+
+# leak_classify NAME: one line "CLASS COUNT" per class of the detector:
+# the four leak classes, then arp, tor, clearnet-uid, clearnet-ns, all
+# (every frame).
+leak_classify() {
+	local c
+	for c in $LEAK_CLASSES arp tor clearnet-uid clearnet-ns; do
+		echo "$c $(leak_count "$1" "$(leak_filter "$c")")"
+	done
+	echo "all $(leak_count "$1" '')"
+}
+
+# ---- the suite: scenarios 50 (Tor, the Internet, the LAN), 51 (local
+# services) and 52 (the clearnet namespace and the detector) ---------------
+
+# leak_suite_begin: what they share, once per boot: the network additions,
+# the reference policy, the captures (before anything is sent), Tor.
+leak_suite_begin() {
+	leak_up
+	policy_up
+	leak_capturing up0 || leak_capture_start up0 up0
+	leak_capturing up1 || leak_capture_start up1 up1 internet
+	tor_start 120
+}
+
+# leak_suite_end: captures closed, Tor stopped.
+leak_suite_end() {
+	leak_capture_stop up0
+	leak_capture_stop up1
+	tor_stop
+}

@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end leak suite (DESIGN.md, section 5), part 5 of 5 (the list: 50-leaks):
+# The clearnet namespace (its traffic is forwarded to
+# the Internet, TCP and UDP; nothing of it reaches the host), then the
+# packet-capture leak detector (lib/leak.sh) over everything up0 sent
+# since the suite began: every frame that is neither Tor's (from
+# 192.0.2.3) nor granted (the clearnet uid from 192.0.2.4, the clearnet
+# namespace from 10.200.1.0/24) is a leak, classified IPv4 TCP, IPv4
+# non-TCP, IPv6 or non-IP; each class must be empty. ARP is counted apart
+# (it carries nothing of ours; with static neighbours none is expected).
+# A capture in the internet namespace shows that Tor's own connections
+# (debian-tor) did leave.
+set -eu
+. /tests/vm/lib/common.sh
+. /tests/vm/lib/policy.sh
+. /tests/vm/lib/tor.sh
+. /tests/vm/lib/leak.sh
+
+# Tor sends on up0 all along; "inet" counts only what it may not.
+WATCH_DEVS="inet lan0 cn0"
+
+# From inside the clearnet namespace, as root there:
+# what|expect|reason|probe (forwarded and inbound refusals are drops)
+CLEARNET="
+tcp 192.0.2.1:80, Internet (curl)|pass|-|lp_http 192.0.2.1 80
+udp 192.0.2.1:53, Internet DNS (dig)|pass|-|lp_dns 192.0.2.1
+udp 192.0.2.1:7, Internet echo (socat)|pass|-|lp_udp 192.0.2.1 7
+icmp echo 192.0.2.1, forwarded (ping)|blocked|forward|lp_icmp 192.0.2.1
+tcp 10.200.1.1:$LEAK_HOST_PORT, host service on cn0's address|blocked|inbound|lp_tcp 10.200.1.1 $LEAK_HOST_PORT
+tcp 192.0.2.2:$LEAK_HOST_PORT, host service on up0's address|blocked|inbound|lp_tcp 192.0.2.2 $LEAK_HOST_PORT
+udp 10.200.1.1:$LEAK_HOST_PORT, host service (socat)|blocked|inbound|lp_udp 10.200.1.1 $LEAK_HOST_PORT
+icmp echo 10.200.1.1, the host (ping)|blocked|inbound|lp_icmp 10.200.1.1
+tcp 10.200.1.1:9050, the host's Tor SOCKS port|blocked|inbound|lp_tcp 10.200.1.1 9050
+"
+
+leak_suite_begin || true
+
+while IFS='|' read -r what expect reason probe; do
+	[ -n "$what" ] || continue
+	limit=$CHECK_LIMIT
+	[ "$expect" = blocked ] && limit=$LEAK_BLOCK_LIMIT
+	# shellcheck disable=SC2086 # the probe's words
+	leak_case "$expect" "$reason" $limit "root(0)@clearnet" "$what" \
+		/sbin/ip netns exec clearnet $LEAKPROBE $probe
+done <<EOF
+$CLEARNET
+EOF
+
+# ---- the detector ----------------------------------------------------------
+
+leak_suite_end
+
+# Tor's own connection attempts, as the internet namespace received them.
+syns=$(leak_read up1 "src host $LEAK_TOR_SRC and tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0")
+n=$(echo "$syns" | grep -c . || true)
+dsts=$(echo "$syns" |
+	sed -n 's/.* > \([0-9.]*\)\.\([0-9]*\): Flags.*/\1:\2/p' |
+	sort -u | head -n 4 | tr '\n' ' ')
+if [ "$n" -gt 0 ]; then
+	ok "debian-tor: Tor's own connections reach the Internet ($n SYN from $LEAK_TOR_SRC)"
+	res=ok
+else
+	fail "debian-tor: Tor's own connections reach the Internet (SYNs from $LEAK_TOR_SRC)" \
+		"none in the internet namespace's capture; tor's log ends:" \
+		"$(tail -n 10 "$TOR_LOG" 2>&1)"
+	res=FAIL
+fi
+record "Tor's own connections reach the Internet" "debian-tor(107)" pass \
+	"$n SYN from $LEAK_TOR_SRC, to ${dsts:-nothing}..." $res
+note "tor's first SYNs:" "$(echo "$syns" | head -n 5 | cut -c 1-160)"
+
+leak_classify up0 >"$LEAK_STATE/classes"
+note "detector: frames up0 sent, by class:" "$(cat "$LEAK_STATE/classes")"
+cls() { awk -v c="$1" '$1 == c { print $2 }' "$LEAK_STATE/classes"; }
+
+if [ "$(cls all)" -gt 0 ] && [ "$(cls tor)" -gt 0 ]; then
+	ok "detector: the capture of up0 holds $(cls all) frames, $(cls tor) of them Tor's"
+else
+	fail "detector: the capture of up0 holds frames, some of them Tor's" \
+		"$(cat "$LEAK_STATE/up0.err" 2>&1)"
+fi
+
+verdict=
+res=ok
+for c in $LEAK_CLASSES; do
+	n=$(cls "$c")
+	verdict="$verdict $c=$n"
+	if [ "$n" -eq 0 ]; then
+		ok "detector: no $c leak on up0"
+	else
+		res=FAIL
+		fail "detector: no $c leak on up0" "$n frame(s); the first ones:" \
+			"$(leak_read up0 "$(leak_filter "$c")" | head -n 10 | cut -c 1-200)"
+	fi
+done
+note "detector: ARP frames (no content of ours, counted apart): $(cls arp)"
+
+leak_tx inet
+if [ "$LEAK_TX" -eq 0 ]; then
+	ok "internet namespace: only Tor's and granted packets arrived"
+else
+	fail "internet namespace: only Tor's and granted packets arrived" \
+		"$LEAK_TX other packet(s) counted on up1 (lib/leak.sh)"
+fi
+
+record "LEAK DETECTOR: frames up0 sent that were neither Tor's nor granted" \
+	"(capture)" none "${verdict# }; allowed: tor=$(cls tor) clearnet-uid=$(cls clearnet-uid) clearnet-ns=$(cls clearnet-ns); arp=$(cls arp)" $res
