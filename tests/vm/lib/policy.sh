@@ -107,16 +107,18 @@ expect_eq() {
 # ---- captures --------------------------------------------------------------
 
 # cap_start DEV FILTER [NS]: tcpdump on DEV (in NS) to a file until
-# cap_stop; returns once it listens. One capture at a time.
+# cap_stop; returns once it listens. One capture at a time. Without
+# --immediate-mode the first capture of a boot lost every packet (seen
+# under TCG: "0 packets captured" while up1 received them).
 CAP_FILE=/tmp/torfw-cap.pcap
 cap_start() {
 	local i=0
 	rm -f "$CAP_FILE" "$CAP_FILE.err"
 	if [ -n "${3:-}" ]; then
-		/sbin/ip netns exec "$3" tcpdump -Z root -n -U -i "$1" \
+		/sbin/ip netns exec "$3" tcpdump -Z root -n -U --immediate-mode -i "$1" \
 			-w "$CAP_FILE" "$2" 2>"$CAP_FILE.err" &
 	else
-		tcpdump -Z root -n -U -i "$1" -w "$CAP_FILE" "$2" \
+		tcpdump -Z root -n -U --immediate-mode -i "$1" -w "$CAP_FILE" "$2" \
 			2>"$CAP_FILE.err" &
 	fi
 	CAP_PID=$!
@@ -133,21 +135,25 @@ cap_start() {
 # cap_stop: stops the capture (in the shell that started it); CAP_N is
 # how many packets it holds.
 cap_stop() {
+	sleep 0.3
 	kill -INT "$CAP_PID" 2>/dev/null || true
 	wait "$CAP_PID" 2>/dev/null || true
 	CAP_N=$(cap_count '')
 }
 
-# cap_count FILTER: packets of the last capture matching FILTER.
+# cap_count FILTER: packets of the last capture matching FILTER (one line
+# each starts with its time stamp; hex dumps of unknown ethertypes follow
+# on lines of their own).
 cap_count() {
 	# shellcheck disable=SC2086 # the filter is several words
-	tcpdump -Z root -n -r "$CAP_FILE" $1 2>/dev/null | wc -l
+	tcpdump -Z root -n -tt -r "$CAP_FILE" $1 2>/dev/null | grep -c '^[0-9]' ||
+		true
 }
 
 # cap_show FILTER: the first matching packets, for a failure's details.
 cap_show() {
 	# shellcheck disable=SC2086
-	tcpdump -Z root -n -r "$CAP_FILE" $1 2>/dev/null | head -n 5
+	tcpdump -Z root -n -r "$CAP_FILE" $1 2>/dev/null | grep -v '^	' | head -n 5
 }
 
 # ---- local services ----------------------------------------------------------
@@ -287,4 +293,31 @@ klog_mark() { KLOG_MARK=$(dmesg | wc -l); }
 klog_has() {
 	dmesg | tail -n +"$((${KLOG_MARK:-0} + 1))" | grep -F 'torfw: ' |
 		grep -qF -- "$1"
+}
+
+# ctl_fails_with WORD CMD...: CMD (a torfwctl call, possibly behind
+# 'unshare' or 'as') exits non-zero and its message names WORD (EPERM, ...).
+ctl_fails_with() {
+	local word=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	echo "$out"
+	echo "exit status $rc"
+	[ $rc -ne 0 ] && echo "$out" | grep -qw -- "$word"
+}
+
+# nl_refused CASE ERRNO...: tests/vm/tools/nlpoke CASE is refused by the
+# kernel with one of the ERRNO names and an extack message.
+nl_refused() {
+	local c=$1 out rc=0 e
+	shift
+	out=$($TOOLS/nlpoke "$c" 2>&1) || rc=$?
+	echo "$out"
+	[ $rc -eq 0 ] || { echo "nlpoke exit status $rc"; return 1; }
+	echo "$out" | grep -q 'extack="[^"]' || { echo "no extack message"; return 1; }
+	for e in "$@"; do
+		echo "$out" | grep -q "errno=$e " && return 0
+	done
+	echo "errno is not one of: $*"
+	return 1
 }

@@ -12,15 +12,15 @@
 # exists, so a refusal is the module's, not a missing server's.
 #
 # Then: automap (SO_ORIGINAL_DST through tests/vm/tools/origdst), the
-# system DNS redirect, PLPMTUD, the kernel log lines, and 1,000 policy
-# replacements under traffic with a capture on the internet side.
+# system DNS redirect, PLPMTUD and the kernel log lines. The 1,000 policy
+# replacements under traffic are in 30-control (atomic replace is a
+# control-plane promise, and each scenario has its own time limit).
 set -eu
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/policy.sh
 
 cleanup() {
 	svc_stop_all
-	touch /tmp/loop-stop
 	if module_loaded torfw; then
 		torfwctl flush >/dev/null 2>&1 || true
 		rmmod torfw 2>/dev/null || true
@@ -300,101 +300,3 @@ for l in 'refused uid=1500 tcp 192.0.2.1:80 reason=internet-tcp' \
 done
 note "torfw kernel log since the mark:" \
 	"$(dmesg | tail -n +"$((KLOG_MARK + 1))" | grep 'torfw: ')"
-
-# ---- 1,000 policy replacements under traffic ---------------------------------
-
-# Two valid policies: the reference, and the reference with another log
-# rate and one more entry (13 entries), so every load changes something.
-# Two loaders (one per vCPU) replace the policy 500 times each, each
-# alternating the two files. Meanwhile debian-tor keeps opening
-# connections to 192.0.2.1:80, amnesia to its SOCKS port, and stranger
-# keeps probing 198.51.100.66 (tcp, udp, icmp), whose packets the capture
-# on up1 must never see.
-ALT=/tmp/torfw-alt.conf
-sed 's/^log-rate 10$/log-rate 9/' "$REFERENCE_CONF" >"$ALT"
-echo 'allow tcp 127.0.0.1:7001 1000' >>"$ALT"
-LOADS=1000
-
-# loader N FIRST SECOND: N loads alternating the files; prints the number
-# of failed loads.
-loader() {
-	local n=$1 i=0 bad=0 f
-	while [ $i -lt "$n" ]; do
-		if [ $((i % 2)) -eq 0 ]; then f=$2; else f=$3; fi
-		torfwctl load "$f" >/dev/null 2>>/tmp/loop-load.err || bad=$((bad + 1))
-		i=$((i + 1))
-	done
-	echo $bad
-}
-
-rm -f /tmp/loop-stop /tmp/loop-load.err
-cap_start up1 'host 198.51.100.66 or (host 192.0.2.1 and tcp port 80)' internet
-as debian-tor probe_loop /tmp/loop-stop 1 http_get 192.0.2.1 80 >/tmp/loop-tor.log 2>&1 &
-LOOP1=$!
-as amnesia probe_loop /tmp/loop-stop 1 svc_tcp 127.0.0.1 9050 >/tmp/loop-amnesia.log 2>&1 &
-LOOP2=$!
-as stranger probe_loop /tmp/loop-stop 0.5 leak_probe 198.51.100.66 >/tmp/loop-stranger.log 2>&1 &
-LOOP3=$!
-sleep 1
-
-gen0=$(policy_generation)
-t0=$(now_cs)
-loader $((LOADS / 2)) "$ALT" "$REFERENCE_CONF" >/tmp/loader1.out &
-L1=$!
-loader $((LOADS - LOADS / 2)) "$REFERENCE_CONF" "$ALT" >/tmp/loader2.out &
-L2=$!
-wait $L1 $L2 || true
-t1=$(now_cs)
-bad=$(($(cat /tmp/loader1.out) + $(cat /tmp/loader2.out)))
-gen1=$(policy_generation)
-sleep 1
-touch /tmp/loop-stop
-wait $LOOP1 $LOOP2 $LOOP3 || true
-cap_stop
-note "$LOADS loads (two loaders) in $(cs_fmt $((t1 - t0)))"
-
-expect_eq "replace x$LOADS: every load succeeded" 0 "$bad" "$(head -n 3 /tmp/loop-load.err)"
-expect_eq "replace x$LOADS: the generation advanced by $LOADS" \
-	$((gen0 + LOADS)) "$gen1"
-torfwctl load "$REFERENCE_CONF" >/dev/null
-expect_eq "replace x$LOADS: then the reference loads again (12 entries)" \
-	12 "$(torfwctl status | sed -n 's/^entries: //p')"
-
-# loop_result LOG: "N ok, M fail"
-loop_result() {
-	echo "$(grep -c '^ok$' "$1" || true) ok, $(grep -c '^fail$' "$1" || true) fail"
-}
-res=$(loop_result /tmp/loop-tor.log)
-note "debian-tor http 192.0.2.1:80 during the loads: $res"
-case $res in
-"0 ok"*) fail "replace x$LOADS: debian-tor's connections kept working" "$res" ;;
-*", 0 fail") ok "replace x$LOADS: debian-tor's connections kept working ($res)" ;;
-*) fail "replace x$LOADS: debian-tor's connections kept working" "$res" ;;
-esac
-res=$(loop_result /tmp/loop-amnesia.log)
-note "amnesia tcp 127.0.0.1:9050 during the loads: $res"
-case $res in
-"0 ok"*) fail "replace x$LOADS: amnesia's SOCKS connections kept working" "$res" ;;
-*", 0 fail") ok "replace x$LOADS: amnesia's SOCKS connections kept working ($res)" ;;
-*) fail "replace x$LOADS: amnesia's SOCKS connections kept working" "$res" ;;
-esac
-res=$(loop_result /tmp/loop-stranger.log)
-note "stranger probes of 198.51.100.66 during the loads: $res"
-case $res in
-"0 ok, 0 fail") fail "replace x$LOADS: stranger's probes were all refused" "no probe ran" ;;
-"0 ok"*) ok "replace x$LOADS: stranger's probes were all refused ($res)" ;;
-*) fail "replace x$LOADS: stranger's probes were all refused" "$res" ;;
-esac
-n_leak=$(cap_count 'host 198.51.100.66')
-n_tor=$(cap_count 'host 192.0.2.1 and tcp port 80')
-note "capture on up1: $CAP_N packets; debian-tor's http: $n_tor; to/from 198.51.100.66: $n_leak"
-expect_eq "replace x$LOADS: the capture on up1 has no packet of stranger's (198.51.100.66)" \
-	0 "$n_leak" "$(cap_show 'host 198.51.100.66')"
-if [ "$n_tor" -gt 0 ]; then
-	ok "replace x$LOADS: the same capture saw debian-tor's flow ($n_tor packets)"
-else
-	fail "replace x$LOADS: the same capture saw debian-tor's flow" "the capture saw nothing"
-fi
-check "after the loads: amnesia still reaches 127.0.0.1:9050" as amnesia svc_tcp 127.0.0.1 9050
-refused_econn "after the loads: stranger is still refused on 192.0.2.1:80" \
-	as stranger http_get 192.0.2.1 80

@@ -6,7 +6,7 @@
  * socket bound to IFACE, the way a DHCP client or a sniffer-turned-sender
  * would, bypassing the IP stack and its hooks:
  *   ether  ethertype 0x88b5 (IEEE local experimental), 46 bytes of payload
- *   ipv4   an IPv4/UDP datagram 192.0.2.2:40007 -> 192.0.2.1:7 built by
+ *   ipv4   an IPv4/UDP datagram 192.0.2.2:40007 -> 192.0.2.1:9 built by
  *          hand (header checksum set, UDP checksum 0), payload
  *          "torfw-rawsend"
  * -b sets PACKET_QDISC_BYPASS (packet_direct_xmit instead of the qdisc).
@@ -89,7 +89,7 @@ static size_t build(unsigned char *frame, const char *kind)
 		inet_pton(AF_INET, "192.0.2.1", &ip->daddr);
 		ip->check = ip_csum(ip, sizeof(*ip));
 		udp->source = htons(40007);
-		udp->dest = htons(7);
+		udp->dest = htons(9);
 		udp->len = htons((uint16_t)ulen);
 		udp->check = 0;
 		memcpy(udp + 1, payload, sizeof(payload) - 1);
