@@ -44,7 +44,8 @@ mv "$src/dkms/debian" "$src/debian"
 # The changelog carries the version: one entry, dated like HEAD.
 if date=$(git -C "$repo" log -1 --format=%cD 2>/dev/null); then
 	head=$(git -C "$repo" rev-parse --short HEAD)
-	what="Built from git commit $head${version##*[0-9a-f]}"
+	what="Built from git commit $head"
+	case $version in *.dirty) what="$what with uncommitted changes" ;; esac
 else
 	date=$(date -R)
 	what="Built from a source tree outside git"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # The cached Debian root file system of the boot test: debootstrap
 # (minbase) plus what the two packages need to be installed for real:
@@ -87,7 +88,7 @@ rootfs_ensure() {
 		echo "# rootfs: apt-get in the chroot failed (log: $tmp.log)"
 		return 1
 	fi
-	echo "# rootfs: kernel upgrade packages: $(cd "$tmp$ROOTFS_UPGRADE" && ls | grep -c . || true)"
+	echo "# rootfs: kernel upgrade packages: $(find "$tmp$ROOTFS_UPGRADE" -name '*.deb' | wc -l)"
 	rm -rf "$tmp"/var/lib/apt/lists/*_Packages
 	echo "$ROOTFS_STAMP" >"$tmp/.torfw-rootfs"
 	rm -rf "$dir"
