@@ -193,7 +193,7 @@ lp_dns() {
 	[ "${2:-udp}" = tcp ] && tcp=+tcp
 	out=$(dig @"$1" -p "${3:-53}" ${src:+-b "$src"} $tcp +tries=1 +time=2 \
 		+noidnin +noidnout "${4:-torfw.test}" A 2>&1) || rc=$?
-	echo "$out" | grep -E '^;; (communications error|connection|no servers)|status:|IN[[:space:]]+A[[:space:]]'
+	echo "$out" | grep -Ei '^;; (communications error|connection|no servers)|status:|IN[[:space:]]+A[[:space:]]'
 	[ $rc -eq 0 ] && echo "$out" | grep -q 'status: NOERROR'
 }
 
@@ -208,11 +208,14 @@ lp_udp() {
 	[ "$reply" = torfw-probe ] || { echo "lp_udp: no reply"; return 1; }
 }
 
-# lp_icmp HOST: one echo request, the reply within 3 s.
+# lp_icmp HOST: one echo request, the reply within 2 s (no reply: "timed
+# out", for error_class).
 lp_icmp() {
 	local src
 	src=$(leak_src_for "$1")
-	ping -n -c 1 -W 2 ${src:+-I "$src"} "$1"
+	ping -n -c 1 -W 2 ${src:+-I "$src"} "$1" && return 0
+	echo "lp_icmp: no reply, timed out"
+	return 1
 }
 
 # lp_tcp HOST PORT: a TCP connection is established (then closed).
@@ -354,26 +357,34 @@ leak_as() {
 
 # leak_case EXPECT REASON LIMIT USER DESC CMD...
 #   EXPECT  pass     CMD succeeds within LIMIT s
-#           refused  CMD fails within LIMIT s (a hang is a failure), no
-#                    device of WATCH_DEVS sends anything, and torfw
-#                    counted the refusal under REASON
+#           refused  CMD fails within LIMIT s with an error that is not a
+#                    time-out (the sender learnt at once: ECONNREFUSED,
+#                    ICMP port unreachable, ...), no device of WATCH_DEVS
+#                    sent anything meanwhile, and torfw counted REASON
 #           blocked  CMD does not succeed (it may hang: killed after
 #                    LIMIT s), nothing is sent, torfw counted REASON
 #           leaks    something reached the Internet or the LAN meanwhile
 #                    (the anti-test: the probes do leak without torfw)
 #   REASON  a reason of kmod/uapi/torfw.h, or "-" (not checked)
 #   USER    the record's user field, "amnesia(1000)" or "root(0)@clearnet"
-# TAP line: "USER: DESC: EXPECT"; '#case' record: DESC alone, and SEEN with
-# the refusal reasons torfw counted meanwhile, in parentheses.
+# TAP line: "USER: DESC: EXPECT". '#case' record: DESC alone, and a short
+# SEEN: the outcome (pass, the error class or "no answer"), its time, the
+# reason torfw counted (all it counted meanwhile when the case fails:
+# other flows, Tor's included, count too) and what was sent.
 leak_case() {
-	local expect=$1 reason=$2 limit=$3 user=$4 desc=$5 why= tap
+	local expect=$1 reason=$2 limit=$3 user=$4 desc=$5 why= tap what sent
 	shift 5
 	tap="${user%%(*}${user#*)}: $desc: $expect"
 	[ "$LEAK_REASONS" = 0 ] || [ -n "$LEAK_SNAP" ] || leak_reasons
 	run_case "$limit" "$@"
 	LEAK_GOT=
 	[ "$LEAK_REASONS" = 0 ] || leak_reasons
-	SEEN="${SEEN%" $WATCH_DELTAS"}${LEAK_GOT:+ ($LEAK_GOT)} $WATCH_DELTAS"
+	what=${SEEN%%" "*}
+	case $what in
+	timeout\(*) what="no answer (killed)" ;;
+	esac
+	sent="nothing sent"
+	[ "$WATCH_SENT" -eq 0 ] || sent="sent: $WATCH_DELTAS"
 	case $expect in
 	pass)
 		[ "$PROBE_RC" -eq 0 ] && [ "$PROBE_CS" -lt $((limit * 100)) ] ||
@@ -386,6 +397,8 @@ leak_case() {
 			why="it succeeded"
 		elif [ "$WATCH_SENT" -ne 0 ]; then
 			why="packets left: $WATCH_DELTAS"
+		elif [ "$expect" = refused ] && [ "$what" = timeout ]; then
+			why="it timed out: the refusal did not reach the sender at once"
 		elif [ "$reason" != - ]; then
 			case ",$LEAK_GOT," in
 			*",$reason,"*) ;;
@@ -395,15 +408,23 @@ leak_case() {
 		;;
 	leaks)
 		[ "$WATCH_SENT" -gt 0 ] || why="nothing reached the Internet or the LAN"
+		sent="reached: $WATCH_DELTAS"
 		;;
 	*) why="leak_case: unknown expectation '$expect'" ;;
 	esac
+	# The reason column: the expected one when counted, else everything.
+	case ",$LEAK_GOT," in
+	*",$reason,"*) [ -n "$why" ] || LEAK_GOT=$reason ;;
+	esac
+	[ "$expect" != pass ] || [ -n "$why" ] || LEAK_GOT=
+	SEEN="$what $(cs_fmt "$PROBE_CS")${LEAK_GOT:+, $LEAK_GOT}"
+	[ "$expect" = pass ] && [ -z "$why" ] || SEEN="$SEEN, $sent"
 	if [ -z "$why" ]; then
 		record "$desc" "$user" "$expect" "$SEEN" ok
 		ok "$tap"
 	else
 		record "$desc" "$user" "$expect" "$SEEN" FAIL
-		fail "$tap" "$why; seen: $SEEN" "command: $*" "$(probe_tail)"
+		fail "$tap" "$why" "seen: $SEEN; $WATCH_DELTAS" "command: $*" "$(probe_tail)"
 	fi
 }
 
@@ -414,8 +435,12 @@ LEAK_USERS='root amnesia debian-tor clearnet _apt proxy nobody htp
 	tails-upgrade-frontend tails-iuk-get-target-file Debian-gdm stranger'
 
 # Refusals of locally generated packets are rejected with an error the
-# sender sees at once (REFUSE_LIMIT); drops (and SCTP, which waits for
+# sender sees at once: it must fail within LEAK_REFUSE_LIMIT s, and not
+# with a time-out (the probes' own time-outs are 2 s, so a refusal that
+# never reached the sender shows as one; the limit leaves room for a slow
+# client start on a loaded TCG host). Drops (and SCTP, which waits for
 # its INIT timer whatever the error) only need to be silent: 1 s shows it.
+LEAK_REFUSE_LIMIT=3
 LEAK_BLOCK_LIMIT=1
 
 # leak_ids NAME: LEAK_UID and LEAK_GID of NAME, from a table read once.
@@ -477,7 +502,7 @@ leak_probe_users() {
 		elif leak_in_list "$u" "$drop"; then
 			expect=blocked r=${reason#*/} limit=$LEAK_BLOCK_LIMIT
 		else
-			expect=refused r=${reason%/*} limit=$REFUSE_LIMIT
+			expect=refused r=${reason%/*} limit=$LEAK_REFUSE_LIMIT
 		fi
 		leak_case $expect "$r" $limit "$u($LEAK_UID)" "$what" \
 			leak_as "$LEAK_UID" "$LEAK_GID" $LEAKPROBE "$@"
@@ -546,17 +571,25 @@ leak_classify() {
 
 # leak_suite_begin: what they share, once per boot: the network additions,
 # the reference policy, the captures (before anything is sent), Tor.
+# torfwctl monitor writes every refusal event (rate-limited like the
+# kernel log) to $LEAK_STATE/events, for the report of 54.
 leak_suite_begin() {
 	leak_up
 	policy_up
 	leak_capturing up0 || leak_capture_start up0 up0
 	leak_capturing up1 || leak_capture_start up1 up1 internet
+	if ! leak_capturing monitor; then
+		torfwctl monitor >>"$LEAK_STATE/events" 2>&1 &
+		echo $! >"$LEAK_STATE/monitor.pid"
+	fi
 	tor_start 120
 }
 
-# leak_suite_end: captures closed, Tor stopped.
+# leak_suite_end: captures closed, Tor stopped, the monitor too (so that
+# nothing holds the module's netlink family: 55-anti unloads it).
 leak_suite_end() {
 	leak_capture_stop up0
 	leak_capture_stop up1
+	leak_capture_stop monitor
 	tor_stop
 }

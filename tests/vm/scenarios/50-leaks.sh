@@ -111,7 +111,7 @@ note "tor:" "$(cut -c 1-220 "$PROBE_OUT")"
 
 for u in stranger root debian-tor; do
 	leak_ids $u
-	leak_case refused loopback $REFUSE_LIMIT "$u($LEAK_UID)" \
+	leak_case refused loopback $LEAK_REFUSE_LIMIT "$u($LEAK_UID)" \
 		"tcp $MAPPED:80 (automap -> TransPort), not amnesia" \
 		leak_as "$LEAK_UID" "$LEAK_GID" $LEAKPROBE lp_tcp "$MAPPED" 80
 done

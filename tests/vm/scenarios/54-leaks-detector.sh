@@ -105,5 +105,14 @@ else
 		"$LEAK_TX other packet(s) counted on up1 (lib/leak.sh)"
 fi
 
+# What else torfw refused meanwhile (Tor's flows, kernel packets, ...):
+# the event stream, minus the probes' own refusals of locally generated
+# packets, summarised by reason and direction.
+note "refusal events that no probe asked for (torfwctl monitor, by reason):" \
+	"$(grep -E 'hook=(in|forward)|reason=(nosock|invalid|related)' "$LEAK_STATE/events" |
+		sed -n 's/.*reason=\([a-z-]*\).*/\1/p' | sort | uniq -c)" \
+	"first ones:" \
+	"$(grep -E 'hook=(in|forward)|reason=(nosock|related)' "$LEAK_STATE/events" | head -n 8)"
+
 record "LEAK DETECTOR: frames up0 sent that were neither Tor's nor granted" \
 	"(capture)" none "${verdict# }; allowed: tor=$(cls tor) clearnet-uid=$(cls clearnet-uid) clearnet-ns=$(cls clearnet-ns); arp=$(cls arp)" $res
