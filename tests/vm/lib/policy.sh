@@ -219,6 +219,15 @@ svc_tcp() {
 	[ "$reply" = torfw-probe ] || { echo "svc_tcp: reply '$reply'"; return 1; }
 }
 
+# udp_sendto_echo HOST PORT: like udp_echo, from an unconnected socket
+# (sendto/recvfrom, as many UDP clients do): the reply must come back.
+udp_sendto_echo() {
+	local reply
+	reply=$(echo torfw-probe |
+		socat -T3 -t3 - "UDP4-SENDTO:$1:$2,readbytes=12") || return 1
+	[ "$reply" = torfw-probe ] || { echo "udp_sendto_echo: no reply"; return 1; }
+}
+
 # dns_ask SERVER PORT [tcp]: one query, no retry (the responders answer
 # NOERROR). Unlike dns_query it passes on every error line of dig, so that
 # error_class sees "connection refused" when dig got it.

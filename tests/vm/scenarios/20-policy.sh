@@ -198,6 +198,8 @@ check "rule 5: stranger tcp 192.168.50.1:8080 passes (any uid)" \
 check "rule 5: amnesia udp 192.168.50.1:7 passes (other UDP)" \
 	as amnesia udp_echo 192.168.50.1 7
 check "rule 5: root udp 192.168.50.1:7 passes" as root udp_echo 192.168.50.1 7
+check "rule 5: amnesia udp 192.168.50.1:7 from an unconnected socket (sendto) gets its reply" \
+	as amnesia udp_sendto_echo 192.168.50.1 7
 refused_econn "rule 5: amnesia udp 53 to the LAN is refused at once" \
 	as amnesia dns_ask 192.168.50.1 53
 refused_econn "rule 5: amnesia tcp 53 to the LAN is refused at once" \
