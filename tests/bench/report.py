@@ -504,7 +504,8 @@ def main():
     tg = targets(s, cost)
     kunit = kunit_figures(a.kunit) if a.kunit else None
     os.makedirs(a.out, exist_ok=True)
-    doc = {"meta": meta, "finished": end, "errors": errors,
+    doc = {"SPDX-License-Identifier": "GPL-2.0", "meta": meta,
+           "finished": end, "errors": errors,
            "summary": s, "added_cost": {
                w: {"unit": WORKLOADS[w][2], **v} for w, v in cost.items()},
            "targets": tg, "probes": probes, "residue": residue,
@@ -518,6 +519,9 @@ def main():
             f.write(text + "\n")
         os.replace(tmp, os.path.join(a.out, name))
     ok = plot(s, cost, meta, os.path.join(a.out, "results.png"))
+    # REUSE: the license of a file that cannot carry a comment.
+    with open(os.path.join(a.out, "results.png.license"), "w") as f:
+        f.write("SPDX-License-Identifier: GPL-2.0\n")
     for t in tg:
         print("%-60s %8.2f  %s" % (t["target"], t["value"],
                                    "met" if t["met"] else "MISSED"))

@@ -28,6 +28,7 @@ ROUNDS=${TORFW_BENCH_ROUNDS:-5}
 SEED=${TORFW_BENCH_SEED:-$((RANDOM * 32768 + RANDOM))}
 TIMEOUT=${TORFW_BENCH_TIMEOUT:-1500}
 CONTENDERS=${TORFW_BENCH_ONLY:-none conntrack iptables-nft iptables-legacy nftables torfw}
+# shellcheck disable=SC2054 # shift=0,sleep=off is one argument
 QEMU_ARGS=(-accel tcg -smp 1 -icount shift=0,sleep=off -m 1024
 	-nographic -no-reboot -nodefaults -serial stdio)
 
@@ -43,6 +44,7 @@ log() { printf '[%4ds] %s\n' "$((SECONDS - T_START))" "$*"; }
 
 # The same kernel choice as tests/vm/run.sh: the newest Debian kernel.
 pick_kernel() {
+	# shellcheck disable=SC2012 # Debian's names: no odd characters
 	KERNEL=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$KERNEL" ] || die "no /boot/vmlinuz-*-amd64: run tests/deps.sh"
 	KV=${KERNEL#/boot/vmlinuz-}
@@ -80,6 +82,7 @@ write_params() {
 # One line per round: the round number, then the contenders in the order
 # they run, shuffled from the seed.
 write_plan() {
+	# shellcheck disable=SC2086 # one word per contender
 	python3 - "$SEED" "$ROUNDS" $CONTENDERS >"$1" <<-'EOF'
 		import random, sys
 		seed, rounds, names = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # busybox ash: local, like dash
 #
 # The benchmark, inside the VM (busybox sh, one vCPU, qemu -icount: the
 # guest's clock counts instructions). Reads /bench/plan (one line per
@@ -19,8 +20,11 @@
 # (each load timed: the control-plane figures), then the teardown again.
 # Workloads run as amnesia (uid 1000), the user the policy allows.
 
+# shellcheck source=SCRIPTDIR/../../vm/lib/common.sh
 . /tests/vm/lib/common.sh
+# shellcheck source=/dev/null # written by run.sh: ROUNDS, N_*, W_*, ...
 . /bench/params
+: "${ROUNDS:?}"
 
 B=/bench/bin
 P=/bench/policy
@@ -61,17 +65,17 @@ ct_flush() {
 legacy_flush() {
 	local ipt=$1 names=$2 t
 	[ -e "$names" ] || return 0
-	for t in $(cat "$names"); do
+	while read -r t; do
 		"$ipt" -t "$t" -F
 		"$ipt" -t "$t" -X
 		"$ipt" -t "$t" -Z
-	done
+	done <"$names"
 }
 
 # Everything any contender sets up goes, then every netfilter module that
 # nothing uses (in dependency order: a few passes).
 teardown() {
-	local i m
+	local m
 	if [ -e /sys/module/torfw ]; then
 		torfwctl flush >/dev/null 2>&1
 		rmmod torfw 2>/dev/null
@@ -82,7 +86,7 @@ teardown() {
 	legacy_flush ip6tables-legacy /proc/net/ip6_tables_names
 	ct_flush
 	# The unused ones at once, then those they held, and so on.
-	for i in 1 2 3 4 5 6 7 8; do
+	for _ in 1 2 3 4 5 6 7 8; do
 		m=$(awk '$3 == 0 { print $1 }' /proc/modules | grep -E "$NF_MODS")
 		[ -n "$m" ] || break
 		# shellcheck disable=SC2086 # one word per module
@@ -131,7 +135,7 @@ pre_load() {
 post_load() {
 	case $CONTENDER in
 	iptables-nft | iptables-legacy)
-		ip6tables-${CONTENDER#iptables-}-restore <$P/ip6t.rules ;;
+		"ip6tables-${CONTENDER#iptables-}-restore" <$P/ip6t.rules ;;
 	esac
 }
 
@@ -319,6 +323,7 @@ main() {
 	local line c t0
 	setup_vm
 	while read -r line; do
+		# shellcheck disable=SC2086 # the round, then the contenders
 		set -- $line
 		ROUND=$1
 		shift
