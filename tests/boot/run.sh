@@ -163,6 +163,25 @@ umount_chroot() {
 	done
 	return 0
 }
+# The work root is an overlay on the cache (nothing copied, the cache is
+# never written); a plain copy where overlayfs is not available.
+mount_root() {
+	# Never rm -r through a bind mount of /dev or /proc.
+	! findmnt -R "$ROOT" >/dev/null || die "$ROOT is still mounted: umount -R $ROOT"
+	rm -rf --one-file-system "$WORK/upper" "$WORK/ovl-work" "$ROOT"
+	mkdir -p "$WORK/upper" "$WORK/ovl-work" "$ROOT"
+	if ! mount -t overlay overlay -o "lowerdir=$ROOTFS_CACHE,upperdir=$WORK/upper,workdir=$WORK/ovl-work" \
+		"$ROOT" 2>/dev/null; then
+		echo "# no overlayfs: copying $ROOTFS_CACHE"
+		rmdir "$ROOT"
+		cp -a "$ROOTFS_CACHE" "$ROOT"
+	fi
+}
+umount_root() {
+	umount_chroot
+	if mountpoint -q "$ROOT"; then umount "$ROOT"; fi
+	return 0
+}
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 
 # The test's own additions, none of them from the packages: the uplink's
@@ -191,22 +210,24 @@ customize() {
 	in_root useradd --uid 1000 --create-home --shell /bin/bash amnesia
 }
 
-# Copies the cache, installs the two packages, checks what they did.
+# Sets up the work root, installs the two packages, checks what they did.
 prepare_root() {
-	local t0=$SECONDS out kv
-	umount_chroot 2>/dev/null || true
-	rm -rf "$ROOT"
-	cp -a "$ROOTFS_CACHE" "$ROOT"
+	local t0=$SECONDS t1 out kv
+	umount_root 2>/dev/null || true
+	mount_root
 	mount_chroot
-	trap 'umount_chroot' EXIT
+	trap 'umount_root' EXIT
 	customize
 	cp "$DEB_DKMS" "$DEB_CTL" "$ROOT/tmp/"
+	echo "# chroot: set up and customized in $((SECONDS - t0)) s"
+	t1=$SECONDS
 	if out=$(in_root dpkg -i "/tmp/$(basename "$DEB_DKMS")" "/tmp/$(basename "$DEB_CTL")" 2>&1); then
 		ok "dpkg -i torfw-dkms torfwctl in the chroot"
 	else
 		not_ok "dpkg -i torfw-dkms torfwctl in the chroot" "$(tail -n 30 <<<"$out")"
 	fi
 	echo "$out" >"$WORK/dpkg.log"
+	echo "# chroot: dpkg -i (DKMS build, update-initramfs) in $((SECONDS - t1)) s"
 	kv=$(ls "$ROOT/lib/modules" | sort -V | tail -n 1)
 	KV=$kv
 	if [ -f "$ROOT/lib/modules/$kv/updates/dkms/torfw.ko" ] &&
@@ -239,7 +260,6 @@ prepare_root() {
 	rm -f "$ROOT"/tmp/*.deb
 	upgrade_kernel
 	umount_chroot
-	trap - EXIT
 	echo "# chroot prepared in $((SECONDS - t0)) s"
 }
 
@@ -256,10 +276,12 @@ upgrade_kernel() {
 		echo "ok $N - kernel upgrade rebuilds torfw # SKIP no kernel later than $old in the archive"
 		return 0
 	fi
+	local t0=$SECONDS
 	if ! out=$(in_root sh -c "dpkg -i $ROOTFS_UPGRADE/*.deb" 2>&1); then
 		not_ok "kernel upgrade: dpkg -i $(echo "$debs" | grep -c .) packages" "$(tail -n 30 <<<"$out")"
 	fi
 	echo "$out" >"$WORK/upgrade.log"
+	echo "# chroot: kernel upgrade ($(echo "$debs" | grep -c .) packages) in $((SECONDS - t0)) s"
 	KV=$(ls "$ROOT/lib/modules" | sort -V | tail -n 1)
 	if [ "$KV" = "$old" ]; then
 		not_ok "kernel upgrade installs a later kernel than $old" "$(tail -n 20 <<<"$out")"
@@ -279,6 +301,10 @@ make_image() {
 	local t0=$SECONDS
 	rm -f "$IMG"
 	mkfs.ext4 -q -F -L torfwroot -d "$ROOT" "$IMG" 4G
+	cp "$ROOT/boot/vmlinuz-$KV" "$WORK/vmlinuz"
+	cp "$ROOT/boot/initrd.img-$KV" "$WORK/initrd.img"
+	umount_root
+	trap - EXIT
 	echo "# image: $IMG ($((SECONDS - t0)) s)"
 }
 
@@ -294,7 +320,7 @@ boot() {
 	echo "# boot $mode: $*"
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -smp 2 -m 1024 \
 		-nographic -no-reboot -nodefaults \
-		-kernel "$ROOT/boot/vmlinuz-$KV" -initrd "$ROOT/boot/initrd.img-$KV" \
+		-kernel "$WORK/vmlinuz" -initrd "$WORK/initrd.img" \
 		-append "root=/dev/vda rw console=ttyS0 panic=-1 systemd.unit=torfw-boottest.target torfw_boottest=$mode $*" \
 		-drive file="$IMG",if=virtio,format=raw \
 		-netdev user,id=up,restrict=on \
