@@ -199,6 +199,17 @@ out:
 	return ok;
 }
 
+void parser_release(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nports; i++)
+		free(p->ports[i].owner);
+	free(p->ports);
+	p->ports = NULL;
+	p->nports = 0;
+}
+
 static void parse_init(struct parser *p, struct tf_policy *pol,
 		       const struct tf_parse_opts *opts,
 		       struct tf_cfg_error *err)
@@ -216,8 +227,12 @@ bool config_parse_file(struct tf_policy *pol, const char *path,
 {
 	struct parser p;
 
+	bool ok;
+
 	parse_init(&p, pol, opts, err);
-	return read_file(&p, path, NULL);
+	ok = read_file(&p, path, NULL);
+	parser_release(&p);
+	return ok;
 }
 
 bool config_parse_string(struct tf_policy *pol, const char *name,
@@ -244,5 +259,6 @@ bool config_parse_string(struct tf_policy *pol, const char *name,
 	p.depth = 1;	/* a string cannot be included: no loop entry */
 	ok = parse_lines(&p, f);
 	fclose(f);
+	parser_release(&p);
 	return ok;
 }

@@ -20,7 +20,19 @@ struct tokens {
 	unsigned int eol;	/* column just after the last word */
 };
 
+/*
+ * Which allow-list entry holds each port of one (family, protocol,
+ * address): an overlap is found in the new entry's ports, not by walking
+ * every entry (10,000 entries would cost 50 million comparisons).
+ */
+struct port_index {
+	uint8_t family, proto, addr[16];
+	int32_t *owner;		/* 65536 entries: service index or -1 */
+};
+
 struct parser {
+	struct port_index *ports;
+	size_t nports;
 	struct tf_policy *pol;
 	const struct tf_parse_opts *opts;
 	struct tf_cfg_error *err;
@@ -32,6 +44,9 @@ struct parser {
 		ino_t ino;
 	} stack[TF_INCLUDE_DEPTH + 1];	/* files being read, for loops */
 };
+
+/* Frees what the parser allocated for itself (not the policy). */
+void parser_release(struct parser *p);
 
 /* Sets err->col and err->msg. */
 void set_error(struct tf_cfg_error *err, unsigned int col, const char *fmt,

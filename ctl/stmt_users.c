@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -181,19 +182,49 @@ static bool service_netns(struct parser *p, const struct tok *t,
 	return true;
 }
 
+/* The port index of svc's (family, protocol, address); NULL: no memory. */
+static int32_t *port_owners(struct parser *p, const struct tf_service *svc)
+{
+	struct port_index *ix;
+	size_t i;
+
+	for (i = 0; i < p->nports; i++) {
+		ix = &p->ports[i];
+		if (ix->family == svc->family && ix->proto == svc->proto &&
+		    !memcmp(ix->addr, svc->addr, sizeof(ix->addr)))
+			return ix->owner;
+	}
+	ix = realloc(p->ports, (p->nports + 1) * sizeof(*ix));
+	if (!ix)
+		return NULL;
+	p->ports = ix;
+	ix = &p->ports[p->nports];
+	ix->owner = malloc(65536 * sizeof(*ix->owner));
+	if (!ix->owner)
+		return NULL;
+	memset(ix->owner, 0xff, 65536 * sizeof(*ix->owner));
+	ix->family = svc->family;
+	ix->proto = svc->proto;
+	memcpy(ix->addr, svc->addr, sizeof(ix->addr));
+	p->nports++;
+	return ix->owner;
+}
+
+/* Refuses an entry that overlaps an earlier one; else claims its ports. */
 static bool service_conflict(struct parser *p, const struct tok *t,
 			     const struct tf_service *svc)
 {
 	char other[80], at[600];
-	size_t i;
+	int32_t *owner = port_owners(p, svc);
+	const struct tf_service *e;
+	unsigned int port;
 
-	for (i = 0; i < p->pol->nservices; i++) {
-		const struct tf_service *e = &p->pol->services[i];
-
-		if (e->family != svc->family || e->proto != svc->proto ||
-		    memcmp(e->addr, svc->addr, sizeof(e->addr)) != 0 ||
-		    svc->lo > e->hi || e->lo > svc->hi)
+	if (!owner)
+		return fail(p->err, t[2].col, "out of memory");
+	for (port = svc->lo; port <= svc->hi; port++) {
+		if (owner[port] < 0)
 			continue;
+		e = &p->pol->services[owner[port]];
 		endpoint_format(other, sizeof(other), e->family, e->addr,
 				e->lo, e->hi);
 		where(at, sizeof(at), &e->loc);
@@ -205,6 +236,9 @@ static bool service_conflict(struct parser *p, const struct tok *t,
 			    "allow entry '%s %s' overlaps '%s %s' (at %s)",
 			    t[1].s, t[2].s, t[1].s, other, at);
 	}
+	/* The entry is appended next: it will have this index. */
+	for (port = svc->lo; port <= svc->hi; port++)
+		owner[port] = (int32_t)p->pol->nservices;
 	return true;
 }
 
