@@ -38,8 +38,13 @@ check-kunit:
 check-vm: all
 	tests/vm/run.sh
 
+# The leak suite with a real Tor daemon, then the same probes without the
+# module (tests/vm/scenarios/5*): a table of what torfw did, case by case,
+# ending with the leak detector's verdicts.
+DEMO_SCENARIOS := 50-leaks 51-leaks-lan 52-leaks-tor 53-leaks-local \
+	54-leaks-detector 55-anti
 demo: deps all
-	tests/vm/run.sh --demo
+	TORFW_VM_TIMEOUT=$${TORFW_VM_TIMEOUT:-1200} tests/vm/run.sh --demo $(DEMO_SCENARIOS)
 
 # checkpatch comes with the kernel source that tests/kunit unpacks. The
 # reason list in the UAPI header is an X-macro: COMPLEX_MACRO is expected.

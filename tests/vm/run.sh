@@ -216,25 +216,58 @@ check_kernel_log() {
 	fi
 }
 
-# The '#case' records as an aligned table.
+# The '#case' records as an aligned table, one section per scenario. A
+# case text equal to the row above is shown as "  \"" (a probe run as one
+# user after another). Then the totals, every failed row again, and the
+# summary rows (user field "(...)": a scenario's verdict, such as the leak
+# detector's) again, so that they close the table.
 demo_table() {
 	[ -s "$WORK/cases.tsv" ] || { echo "# (no case records)"; return 0; }
 	echo "#"
-	{
-		printf 'N\tcase\tuid\texpected\tseen\tresult\n'
-		awk -F'\t' -v OFS='\t' '{ print $1, $2 ": " $3, $4, $5, $6, $7 }' \
-			"$WORK/cases.tsv"
-	} | awk -F'\t' '
-		{ for (i = 1; i <= NF; i++) { c[NR, i] = $i
-			if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
-		END { for (r = 1; r <= n; r++) { line = "#"
-			for (i = 1; i <= nf; i++)
-				line = line sprintf(" %-*s |", w[i], c[r, i])
-			print line
-			if (r == 1) { line = "#"
-				for (i = 1; i <= nf; i++)
-					line = line " " sprintf("%*s", w[i], "") " |"
-				gsub(/ /, "-", line); sub(/^#/, "#", line); print line } } }'
+	awk -F'\t' '
+		function row(a, b, c2, d, e2, f) {
+			return sprintf("# %*s | %-*s | %-*s | %-*s | %-*s | %s", w[1], a,
+				w[3], b, w[4], c2, w[5], d, w[6], e2, f)
+		}
+		{ for (i = 1; i <= 7; i++) { f[NR, i] = $i
+			if (length($i) > w[i]) w[i] = length($i) }
+		  n = NR }
+		END {
+			if (w[1] < 1) w[1] = 1
+			if (w[3] < 4) w[3] = 4
+			if (w[4] < 4) w[4] = 4
+			if (w[5] < 8) w[5] = 8
+			print row("N", "case", "user", "expected", "seen", "result")
+			for (r = 1; r <= n; r++) {
+				if (f[r, 2] != f[r - 1, 2]) {
+					line = "# ---- " f[r, 2] " "
+					while (length(line) < 60) line = line "-"
+					print line
+				}
+				c = f[r, 3]
+				if (r > 1 && c == f[r - 1, 3] && f[r, 2] == f[r - 1, 2])
+					c = "  \""
+				print row(f[r, 1], c, f[r, 4], f[r, 5], f[r, 6], f[r, 7])
+				tot[f[r, 5]]++
+				if (f[r, 7] != "ok") bad[++nb] = r
+				if (substr(f[r, 4], 1, 1) == "(") sum[++ns] = r
+			}
+			line = ""
+			for (e in tot) line = line ", " tot[e] " " e
+			print "#"
+			printf "# %d cases (expected:%s): %d ok, %d failed\n", n,
+				substr(line, 2), n - nb, nb
+			for (i = 1; i <= nb; i++) {
+				if (i == 1) print "# failed:"
+				r = bad[i]
+				print row(f[r, 1], f[r, 2] ": " f[r, 3], f[r, 4], f[r, 5], f[r, 6], f[r, 7])
+			}
+			for (i = 1; i <= ns; i++) {
+				if (i == 1) print "# verdicts:"
+				r = sum[i]
+				print row(f[r, 1], f[r, 3], f[r, 4], f[r, 5], f[r, 6], f[r, 7])
+			}
+		}' "$WORK/cases.tsv"
 }
 
 summary() {

@@ -43,8 +43,6 @@
 LEAK_STATE=/run/torfw-leak
 LEAK_STAMP=$LEAK_STATE/up
 LEAK_PIDS=$LEAK_STATE/pids
-LEAK_PCAP=$LEAK_STATE/up0.pcap
-LEAK_CAP_PID=$LEAK_STATE/capture.pid
 LEAKPROBE=/tests/vm/lib/leakprobe.sh
 
 LEAK_TOR_SRC=192.0.2.3
@@ -115,20 +113,20 @@ leak_up() {
 	: >"$LEAK_PIDS"
 	/sbin/ip addr add $LEAK_TOR_SRC/32 dev up0
 	/sbin/ip addr add $LEAK_CLEARNET_SRC/32 dev up0
-	topo_neigh up1 $LEAK_TOR_SRC $MAC_UP0 internet
-	topo_neigh up1 $LEAK_CLEARNET_SRC $MAC_UP0 internet
+	topo_neigh up1 $LEAK_TOR_SRC "$MAC_UP0" internet
+	topo_neigh up1 $LEAK_CLEARNET_SRC "$MAC_UP0" internet
 	leak_counter_up
 	for p in $LEAK_LO_PORTS; do
-		leak_spawn socat TCP4-LISTEN:$p,bind=127.0.0.1,fork,reuseaddr PIPE
+		leak_spawn socat "TCP4-LISTEN:$p,bind=127.0.0.1,fork,reuseaddr" PIPE
 	done
 	for p in $LEAK_LO6_PORTS; do
-		leak_spawn socat TCP6-LISTEN:$p,bind=[::1],fork,reuseaddr PIPE
+		leak_spawn socat "TCP6-LISTEN:$p,bind=[::1],fork,reuseaddr" PIPE
 	done
 	leak_spawn socat TCP4-LISTEN:$LEAK_HOST_PORT,fork,reuseaddr PIPE
 	leak_spawn socat -T1 UDP4-RECVFROM:$LEAK_HOST_PORT,fork PIPE
 	modprobe sctp 2>/dev/null || true
 	for p in $LEAK_LO_PORTS $LEAK_HOST_PORT; do
-		wait_listen $p || { echo "leak_up: nothing listens on $p" >&2; return 1; }
+		wait_listen "$p" || { echo "leak_up: nothing listens on $p" >&2; return 1; }
 	done
 	touch "$LEAK_STAMP"
 }
@@ -188,7 +186,7 @@ lp_http() {
 # lp_dns SERVER [udp|tcp] [PORT] [NAME]: one query (dig, no retry), an
 # answer with status NOERROR.
 lp_dns() {
-	local out tcp= rc=0 src
+	local out tcp='' rc=0 src
 	src=$(leak_src_for "$1")
 	[ "${2:-udp}" = tcp ] && tcp=+tcp
 	out=$(dig @"$1" -p "${3:-53}" ${src:+-b "$src"} $tcp +tries=1 +time=2 \
@@ -256,7 +254,7 @@ lp_rawip() {
 lp_frame() {
 	local hex
 	if [ -x /tests/vm/tools/rawsend ]; then
-		/tests/vm/tools/rawsend -n 1 -d $MAC_UP1 up0 "$1"
+		/tests/vm/tools/rawsend -n 1 -d "$MAC_UP1" up0 "$1"
 		return
 	fi
 	case $1 in
@@ -273,7 +271,7 @@ lp_frame() {
 # watch_mark / watch_deltas of common.sh without a process per device (the
 # matrix runs hundreds of cases under TCG): the same variables.
 watch_mark() {
-	local d v
+	local d
 	WATCH_MARK=
 	for d in $WATCH_DEVS; do
 		leak_tx "$d"
@@ -314,6 +312,26 @@ now_cs() {
 
 record() {
 	printf '#case\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5"
+}
+
+# error_class of common.sh, the same classes, read without a process
+# (it runs for every refusal).
+error_class() {
+	local line out='' last=''
+	while IFS= read -r line; do
+		out="$out $line"
+		[ -z "$line" ] || last=$line
+	done <"$PROBE_OUT"
+	case $out in
+	*[Pp]ort\ [Uu]nreachable*) echo ICMP-port-unreachable ;;
+	*[Pp]rohibited* | *[Pp]acket\ filtered*) echo ICMP-prohibited ;;
+	*[Hh]ost\ [Uu]nreachable* | *[Nn]o\ route\ to\ host*) echo EHOSTUNREACH ;;
+	*[Cc]onnection\ refused*) echo ECONNREFUSED ;;
+	*[Oo]peration\ not\ permitted* | *[Pp]ermission\ denied*) echo EPERM ;;
+	*[Nn]etwork\ is\ unreachable*) echo ENETUNREACH ;;
+	*[Tt]imed\ out* | *[Tt]imeout* | *[Nn]o\ servers\ could\ be\ reached*) echo timeout ;;
+	*) echo "rc=$PROBE_RC:$(echo "$last" | cut -c 1-40)" ;;
+	esac
 }
 
 # Whether leak_case asks torfwctl for the reasons: never while the module
@@ -372,7 +390,7 @@ leak_as() {
 # reason torfw counted (all it counted meanwhile when the case fails:
 # other flows, Tor's included, count too) and what was sent.
 leak_case() {
-	local expect=$1 reason=$2 limit=$3 user=$4 desc=$5 why= tap what sent
+	local expect=$1 reason=$2 limit=$3 user=$4 desc=$5 why='' tap what sent
 	shift 5
 	tap="${user%%(*}${user#*)}: $desc: $expect"
 	[ "$LEAK_REASONS" = 0 ] || [ -n "$LEAK_SNAP" ] || leak_reasons
@@ -504,7 +522,7 @@ leak_probe_users() {
 		else
 			expect=refused r=${reason%/*} limit=$LEAK_REFUSE_LIMIT
 		fi
-		leak_case $expect "$r" $limit "$u($LEAK_UID)" "$what" \
+		leak_case "$expect" "$r" "$limit" "$u($LEAK_UID)" "$what" \
 			leak_as "$LEAK_UID" "$LEAK_GID" $LEAKPROBE "$@"
 	done
 }

@@ -27,6 +27,7 @@ TOR_UDP_PORTS='5353'
 # DNSPort automaps it without any network.
 TOR_ONION=2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion
 # How Tor's log names it (with or without the suffix).
+# shellcheck disable=SC2034 # used by the scenarios
 TOR_ONION_ID=${TOR_ONION%.onion}
 
 tor_write_conf() {

@@ -71,7 +71,7 @@ resolve_onion() {
 	# shellcheck disable=SC2086 # uid and gid
 	leak_as $AMNESIA $LEAKPROBE tor_resolve $TOR_ONION
 }
-leak_case pass - $CHECK_LIMIT "amnesia(1000)" \
+leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	"system DNS (udp 127.0.0.1:53 -> DNSPort) maps a .onion name into $TOR_VNET" \
 	resolve_onion
 MAPPED=$(head -n 1 "$PROBE_OUT")
@@ -104,7 +104,7 @@ transport_stream() {
 	leak_as $AMNESIA $LEAKPROBE lp_tcp "$MAPPED" 80 || return 1
 	tor_log_since $from "$TOR_ONION_ID"
 }
-leak_case pass - $CHECK_LIMIT "amnesia(1000)" \
+leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	"tcp $MAPPED:80 (automap -> TransPort): Tor's log names the .onion" \
 	transport_stream
 note "tor:" "$(cut -c 1-220 "$PROBE_OUT")"
@@ -123,7 +123,7 @@ socks_stream() {
 	leak_as $AMNESIA $LEAKPROBE tor_socks $TOR_ONION || return 1
 	tor_log_since $from "$TOR_ONION_ID"
 }
-leak_case pass - $CHECK_LIMIT "amnesia(1000)" \
+leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	"curl --socks5-hostname 127.0.0.1:9050 http://.onion/: Tor takes it (fails inside Tor)" \
 	socks_stream
 note "curl, tor:" "$(cut -c 1-220 "$PROBE_OUT")"
