@@ -11,7 +11,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KV_RUNNING)/build ]; then \
 	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 export KDIR
 
-.PHONY: all module ctl deps check check-ctl check-kunit check-vm demo \
+.PHONY: all module ctl deps check check-ctl check-kunit check-vm check-debug demo \
 	style clean
 all: module ctl
 
@@ -43,6 +43,10 @@ check-vm: all
 # ending with the leak detector's verdicts.
 DEMO_SCENARIOS := 50-leaks 51-leaks-lan 52-leaks-tor 53-leaks-local \
 	54-leaks-detector 55-anti
+# The VM suite on a KASAN/lockdep/kmemleak kernel built once (~1 h cold).
+check-debug: deps
+	tests/debug/run.sh
+
 demo: deps all
 	TORFW_VM_TIMEOUT=$${TORFW_VM_TIMEOUT:-1200} tests/vm/run.sh --demo $(DEMO_SCENARIOS)
 

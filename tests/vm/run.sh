@@ -73,17 +73,25 @@ resolve_scenario() {
 }
 
 # The newest Debian kernel installed; the module must be built for it.
+# TORFW_VM_KERNEL (an image), TORFW_VM_MODROOT (where its lib/modules/KV
+# is) and TORFW_VM_KO (its torfw.ko) boot another one: make check-debug.
 pick_kernel() {
 	local img
-	img=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$img" ] || die "no /boot/vmlinuz-*-amd64: run tests/deps.sh"
-	KERNEL=$img
-	KV=${img#/boot/vmlinuz-}
-	[ -d "/lib/modules/$KV/kernel" ] || die "/lib/modules/$KV missing"
+	if [ -n "${TORFW_VM_KERNEL:-}" ]; then
+		KERNEL=$TORFW_VM_KERNEL
+		KV=$(ls "$TORFW_VM_MODROOT/lib/modules" | head -n 1)
+	else
+		img=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
+		[ -n "$img" ] || die "no /boot/vmlinuz-*-amd64: run tests/deps.sh"
+		KERNEL=$img
+		KV=${img#/boot/vmlinuz-}
+	fi
+	[ -d "${TORFW_VM_MODROOT:-}/lib/modules/$KV/kernel" ] ||
+		die "${TORFW_VM_MODROOT:-}/lib/modules/$KV missing"
 }
 
 check_module() {
-	local ko=$REPO/kmod/torfw.ko magic
+	local ko=${TORFW_VM_KO:-$REPO/kmod/torfw.ko} magic
 	if [ ! -f "$ko" ]; then
 		echo "# kmod/torfw.ko: not built (make module); scenarios that need it fail"
 		return 0

@@ -140,7 +140,7 @@ vm_install_etc() {
 # The module subset VM-NOTES.md found sufficient for conntrack, NAT,
 # nf_tables, iptables and veth; depmod so that modprobe resolves them.
 vm_install_modules() {
-	local root=$1 kv=$2 src=/lib/modules/$2 dst d
+	local root=$1 kv=$2 src=${TORFW_VM_MODROOT:-}/lib/modules/$2 dst d
 	dst=$root/usr/lib/modules/$kv
 	mkdir -p "$dst/kernel/drivers/net"
 	for d in net lib crypto arch; do
@@ -163,7 +163,8 @@ vm_base_key() {
 	{
 		cat "${BASH_SOURCE[0]}"
 		echo "$kv"
-		stat -L -c '%n %s %Y' /bin/busybox "/lib/modules/$kv/modules.dep"
+		stat -L -c '%n %s %Y' /bin/busybox \
+			"${TORFW_VM_MODROOT:-}/lib/modules/$kv/modules.dep"
 		for b in "${VM_BINS[@]}"; do
 			stat -L -c '%n %s %Y' "$b" 2>/dev/null || echo "$b missing"
 		done
@@ -205,7 +206,8 @@ vm_build_overlay() {
 	cp -a "$repo/tests/vm" "$root/tests/"
 	cp "$repo/tests/vm/guest/init" "$root/init"
 	chmod 755 "$root/init"
-	if [ -f "$repo/kmod/torfw.ko" ]; then
+	local ko=${TORFW_VM_KO:-$repo/kmod/torfw.ko}
+	if [ -f "$ko" ]; then
 		# depmod needs the whole tree: a hard-linked copy of the base's,
 		# whose index files are unlinked first so the base keeps its own.
 		mods=usr/lib/modules/$kv
@@ -213,7 +215,7 @@ vm_build_overlay() {
 		cp -al "$work/base/$mods" "$work/modroot/$mods"
 		rm -f "$work/modroot/$mods"/modules.{dep,alias,symbols,softdep,devname}*
 		mkdir -p "$work/modroot/$mods/extra"
-		cp "$repo/kmod/torfw.ko" "$work/modroot/$mods/extra/"
+		cp "$ko" "$work/modroot/$mods/extra/"
 		ln -sfn usr/lib "$work/modroot/lib"
 		depmod -b "$work/modroot" "$kv"
 		mkdir -p "$root/$mods"

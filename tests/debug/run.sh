@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the VM suite (fuzzer included) on a debug kernel built
+# from Debian's linux-source-6.1 with KASAN, lockdep, DEBUG_ATOMIC_SLEEP and
+# kmemleak, torfw built in tree (tests/debug/build-kernel.sh, cached).
+# The harness fails the run on any KASAN, lockdep, WARNING or BUG line;
+# scenario 97-kmemleak scans for leaks of torfw's objects at the end.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${TORFW_CACHE:-/var/cache/torfw}
+out=$cache/debug-kernel
+
+"$top/tests/debug/build-kernel.sh"
+kv=$(cat "$out/kv")
+ko=$(find "$out/modules/lib/modules/$kv" -name torfw.ko | head -n 1)
+[ -n "$ko" ] || { echo "check-debug: no torfw.ko in the debug build" >&2; exit 1; }
+make -C "$top" ctl >/dev/null
+
+export TORFW_VM_KERNEL=$out/bzImage
+export TORFW_VM_MODROOT=$out/modules
+export TORFW_VM_KO=$ko
+export TORFW_VM_DIR=${TORFW_VM_DIR:-/var/tmp/torfw-vm-debug}
+# KASAN and lockdep make the guest several times slower.
+export TORFW_VM_TIMEOUT=${TORFW_VM_TIMEOUT:-5400}
+export TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-1800}
+exec "$top/tests/vm/run.sh" "$@"
