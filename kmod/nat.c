@@ -2,19 +2,25 @@
 /*
  * Connection tracking only where it is needed, and the redirects.
  *
- * Conntrack costs most of what an iptables ruleset costs, and locally
- * generated flows do not need it: the owning socket answers the policy's
- * questions (hooks.c). So a hook at raw priority marks every IPv4 packet
- * of the initial namespace untracked, except:
+ * Conntrack costs most of what an iptables ruleset costs, and TCP flows do
+ * not need it: the owning socket answers the policy's questions, and
+ * replies are matched to their local socket (hooks.c). So a hook at raw
+ * priority marks every IPv4 packet of the initial namespace untracked,
+ * except:
  *  - loopback flows that a redirect rewrites (automap, system DNS), and
- *    loopback ICMP, so that errors about them are RELATED and translated
- *    back for the client;
+ *    ICMP errors about them, so that they are RELATED and translated back
+ *    for the client;
+ *  - locally generated non-TCP packets leaving through a real device (UDP
+ *    and ICMP to the LAN, DNS of Tor and of the clearnet uid): their
+ *    replies may come to unconnected sockets, which only conntrack can
+ *    tell from unsolicited packets; inbound, the packets of those flows;
  *  - flows to and from veths of granted namespaces (forwarded clearnet
- *    traffic and its replies), and packets of flows already tracked.
+ *    traffic and its replies).
  * The redirects themselves go through the kernel's NAT core, so that
  * getsockopt(SO_ORIGINAL_DST) still reports the address the client dialed.
  */
 
+#include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -52,15 +58,40 @@ static bool read_ports(const struct sk_buff *skb, const struct iphdr *iph,
 	return true;
 }
 
+/* An ICMP error quoting a packet of a redirected flow. */
+static bool icmp_error_of_redirect(const struct torfw_policy *p,
+				   const struct sk_buff *skb)
+{
+	unsigned int off = skb_network_offset(skb) + ip_hdrlen(skb);
+	struct {
+		struct icmphdr icmp;
+		struct iphdr ip;
+	} _h;
+	const typeof(_h) *h;
+	__be16 _p[2];
+	const __be16 *pt;
+
+	h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+	if (!h || !icmp_is_err(h->icmp.type) || h->ip.ihl < 5)
+		return false;
+	pt = skb_header_pointer(skb, off + sizeof(h->icmp) + h->ip.ihl * 4,
+				sizeof(_p), _p);
+	return pt && torfw_redir_involves(p, h->ip.protocol, h->ip.saddr,
+					  h->ip.daddr, ntohs(pt[0]),
+					  ntohs(pt[1]));
+}
+
 static bool track_loopback(const struct sk_buff *skb)
 {
 	const struct torfw_policy *p = rcu_dereference(torfw_active);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct ports pt;
 
+	if (!p || !p->n_redir)
+		return false;
 	if (iph->protocol == IPPROTO_ICMP)
-		return true;
-	return p && p->n_redir && read_ports(skb, iph, &pt) &&
+		return icmp_error_of_redirect(p, skb);
+	return read_ports(skb, iph, &pt) &&
 	       torfw_redir_involves(p, iph->protocol, iph->saddr, iph->daddr,
 				    pt.sport, pt.dport);
 }
@@ -100,7 +131,8 @@ static unsigned int torfw_raw_out(void *priv, struct sk_buff *skb,
 		track = track_loopback(skb);
 	} else {
 		p = rcu_dereference(torfw_active);
-		track = p && p->n_grant && granted_link(p, state->out);
+		track = p && (ip_hdr(skb)->protocol != IPPROTO_TCP ||
+			      (p->n_grant && granted_link(p, state->out)));
 	}
 	if (!track)
 		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
@@ -120,9 +152,11 @@ static unsigned int torfw_raw_pre(void *priv, struct sk_buff *skb,
 		track = track_loopback(skb);
 	} else {
 		p = rcu_dereference(torfw_active);
-		track = p && p->n_grant &&
-			(granted_link(p, state->in) ||
-			 already_tracked(skb, state->net));
+		/* Replies of tracked flows; TCP only for granted namespaces. */
+		track = p && ((p->n_grant && granted_link(p, state->in)) ||
+			      ((ip_hdr(skb)->protocol != IPPROTO_TCP ||
+				p->n_grant) &&
+			       already_tracked(skb, state->net)));
 	}
 	if (!track)
 		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
