@@ -3,8 +3,8 @@
 #
 # tests/boot/run.sh: the packages, installed and booted for real.
 #
-# Installs the Debian packages of build/deb/ (make deb) into a copy of a
-# cached Debian root file system (debootstrap: systemd, initramfs-tools,
+# Installs the Debian packages of build/deb/ (make deb) into an overlay on
+# a cached Debian root file system (debootstrap: systemd, initramfs-tools,
 # Debian's kernel and headers, dkms), so torfw-dkms's postinst builds the
 # module with DKMS inside the chroot and the torfwctl package's hook puts
 # it into the initramfs. Then boots that system with its own kernel and
@@ -18,8 +18,8 @@
 #             holds nothing but the Tor uid's probe
 #   nomodule  module_blacklist=torfw: torfw.service fails, so the network
 #             managers (torfw.service is requisite for them) do not start;
-#             the guest then leaks
-#             on purpose and the capture must see it (the detector works)
+#             the guest then leaks on purpose and the capture must see it
+#             (the detector works)
 #   broken    a broken file in /etc/torfw/torfw.d/: torfw.service fails and
 #             says why, the uplink stays down, and even brought up by hand
 #             nothing but loopback passes (capture: no frame at all)
@@ -36,8 +36,11 @@
 # inside the chroot is what a live-build image does, and it costs ~10 s a
 # kernel; the compiler and headers live in the cached rootfs.
 #
-# Times on 2 cores: rootfs cold (debootstrap, ~100 s, once), then each run
-# about 2-3 minutes (chroot ~40 s, image ~5 s, three boots of 25-40 s).
+# Times on 2 cores: the rootfs once (debootstrap and a kernel download,
+# ~2 min); then each run: chroot 1-3 min (two DKMS builds, two small
+# initramfs images, a kernel unpacked), image 5-15 s, three boots of
+# 25-80 s. About 2.5 min on a quiet machine, 6-7 min when other VMs
+# share its two cores.
 #
 # Prints TAP and a last line "N passed, N failed"; exit 0 only if all pass.
 #
