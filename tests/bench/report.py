@@ -227,6 +227,13 @@ def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
              host.get("memory"), host.get("kernel"),
              host.get("loadavg_start"),
              " ".join(host.get("loadavg_end", []))),
+          "- measured: commit %s (`git describe` before the boot), "
+          "uncommitted changes in kmod/ and ctl/: %s; torfw.ko srcversion "
+          "%s, built %s"
+          % (meta.get("build", {}).get("head", "?")[:12],
+             ", ".join(meta.get("build", {}).get("uncommitted_kmod_ctl", []))
+             or "none", meta.get("build", {}).get("torfw_ko_srcversion"),
+             meta.get("build", {}).get("torfw_ko_built")),
           "- VM: %s, `qemu-system-x86_64 %s`, guest kernel %s, one boot"
           % (meta.get("qemu"), meta.get("qemu_args"),
              meta.get("guest_kernel")),

@@ -154,6 +154,21 @@ boot() {
 	log "qemu exited ($QEMU_RC)"
 }
 
+# What was measured, taken before the boot (the tree may change meanwhile:
+# others commit into it).
+record_build() {
+	GIT_DESC=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
+	GIT_HEAD=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)
+	GIT_DIRTY=$(git -C "$REPO" status --porcelain -- kmod ctl 2>/dev/null |
+		awk '{ print $2 }' | tr '\n' ' ')
+	KO_SRCVERSION=$(modinfo -F srcversion "$REPO/kmod/torfw.ko")
+	KO_SHA=$(sha256sum "$REPO/kmod/torfw.ko" | cut -c1-16)
+	KO_DATE=$(date -u -r "$REPO/kmod/torfw.ko" '+%F %T UTC')
+	CTL_SHA=$(sha256sum "$REPO/ctl/torfwctl" | cut -c1-16)
+	log "measuring $GIT_DESC: torfw.ko srcversion $KO_SRCVERSION ($KO_DATE)," \
+		"uncommitted in kmod/ ctl/: ${GIT_DIRTY:-none}"
+}
+
 write_meta() {
 	local load0=$1
 	python3 - "$1" >"$WORK/meta.json" <<-EOF
@@ -177,7 +192,15 @@ write_meta() {
 		    "contenders": "$CONTENDERS".split(),
 		    "date": "$(date -u '+%F %T UTC')",
 		    "wall_seconds": $((SECONDS - T_START)),
-		    "git": "$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)",
+		    "git": "$GIT_DESC",
+		    "build": {
+		        "head": "$GIT_HEAD",
+		        "uncommitted_kmod_ctl": "$GIT_DIRTY".split(),
+		        "torfw_ko_srcversion": "$KO_SRCVERSION",
+		        "torfw_ko_sha256_16": "$KO_SHA",
+		        "torfw_ko_built": "$KO_DATE",
+		        "torfwctl_sha256_16": "$CTL_SHA",
+		    },
 		    "host": {
 		        "os": first("/etc/os-release", "PRETTY_NAME"),
 		        "kernel": platform.release(),
@@ -206,6 +229,7 @@ main() {
 	flock -n 9 || die "another benchmark uses $WORK (set TORFW_BENCH_DIR)"
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	pick_kernel
+	record_build
 	write_plan "$WORK/plan"
 	log "seed $SEED, $ROUNDS rounds, order per round:"
 	sed 's/^/         round /' "$WORK/plan"
