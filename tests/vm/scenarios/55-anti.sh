@@ -11,7 +11,8 @@
 # that an empty verdict of 54-leaks-detector means something.
 #
 # Runs before 90-lock (a locked module cannot be unloaded). Leaves the
-# module loaded with the reference policy if it found it so.
+# module loaded with the reference policy if it found it so, and the
+# network as topology.sh makes it (the last of the leak scenarios).
 set -eu
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/policy.sh
@@ -60,6 +61,7 @@ fi
 
 restore() {
 	leak_capture_stop anti
+	leak_down
 	if [ $had_module = 1 ] && ! grep -q '^torfw ' /proc/modules; then
 		policy_up
 	fi
