@@ -583,7 +583,9 @@ leak_read() {
 	/usr/bin/tcpdump -Z root -nn -e -r "$LEAK_STATE/$1.pcap" "$2" 2>/dev/null
 }
 
-leak_count() { leak_read "$1" "$2" | wc -l; }
+# leak_count NAME FILTER: how many frames (tcpdump continues a line with a
+# tab for the hex dump of a frame it cannot decode).
+leak_count() { leak_read "$1" "$2" | grep -c '^[0-9]'; }
 
 # leak_classify NAME: one line "CLASS COUNT" per class of the detector:
 # the four leak classes, then arp, tor, clearnet-uid, clearnet-ns, all

@@ -111,8 +111,12 @@ fi
 note "refusal events that no probe asked for (torfwctl monitor, by reason):" \
 	"$(grep -E 'hook=(in|forward)|reason=(nosock|invalid|related)' "$LEAK_STATE/events" |
 		sed -n 's/.*reason=\([a-z-]*\).*/\1/p' | sort | uniq -c)" \
-	"first ones:" \
-	"$(grep -E 'hook=(in|forward)|reason=(nosock|related)' "$LEAK_STATE/events" | head -n 8)"
+	"the first two of each:" \
+	"$(sed -n 's/.*reason=\([a-z-]*\).*/\1/p' "$LEAK_STATE/events" | sort -u |
+		while read -r r; do
+			grep -E "hook=(in|forward)|reason=(nosock|invalid|related)" \
+				"$LEAK_STATE/events" | grep -F "reason=$r" | head -n 2
+		done)"
 
 record "LEAK DETECTOR: frames up0 sent that were neither Tor's nor granted" \
 	"(capture)" none "${verdict# }; allowed: tor=$(cls tor) clearnet-uid=$(cls clearnet-uid) clearnet-ns=$(cls clearnet-ns); arp=$(cls arp)" $res
