@@ -226,13 +226,7 @@ unsigned int torfw_apply(const struct torfw_policy *p,
 	torfw_report(f, &d);
 	if (d.verdict == TORFW_DROP)
 		return NF_DROP;
-	/*
-	 * A refused packet of a tracked loopback flow (a redirect) leaves an
-	 * unconfirmed conntrack entry that an ICMP error could not be related
-	 * to: the synchronous error below is the whole answer.
-	 */
-	if (!(f->lo && f->ct == TORFW_CT_NEW))
-		reject(f, skb, state);
+	reject(f, skb, state);
 	/*
 	 * The error also reaches the sender synchronously: connect() would
 	 * otherwise see the ICMP only as a soft error while it holds the

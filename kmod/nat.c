@@ -119,13 +119,25 @@ static bool already_tracked(struct sk_buff *skb, struct net *net)
 	return true;
 }
 
+/*
+ * Tracked, or untracked on purpose. An ICMP error about an untracked
+ * packet inherits "RELATED, no conntrack" from it (nf_ct_attach() in
+ * icmp_send()), which is neither: that one is decided here again.
+ */
+static bool decided(const struct sk_buff *skb)
+{
+	enum ip_conntrack_info ctinfo;
+
+	return nf_ct_get(skb, &ctinfo) || ctinfo == IP_CT_UNTRACKED;
+}
+
 static unsigned int torfw_raw_out(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	const struct torfw_policy *p;
 	bool track;
 
-	if (skb->_nfct)
+	if (decided(skb))
 		return NF_ACCEPT;
 	if (state->out->flags & IFF_LOOPBACK) {
 		track = track_loopback(skb);
@@ -146,7 +158,7 @@ static unsigned int torfw_raw_pre(void *priv, struct sk_buff *skb,
 	bool track;
 
 	/* Looped-back packets keep the decision taken on output. */
-	if (skb->_nfct)
+	if (decided(skb))
 		return NF_ACCEPT;
 	if (state->in->flags & IFF_LOOPBACK) {
 		track = track_loopback(skb);
