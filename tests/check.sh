@@ -61,6 +61,7 @@ fi
 part ctl make -C ctl check
 part kunit tests/kunit/run.sh
 part vm tests/vm/run.sh
+part boot make -s check-boot
 
 echo
 if [ ${#bad_parts[@]} -ne 0 ]; then
