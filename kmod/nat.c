@@ -11,9 +11,10 @@
  *    ICMP errors about them, so that they are RELATED and translated back
  *    for the client;
  *  - locally generated non-TCP packets leaving through a real device (UDP
- *    and ICMP to the LAN, DNS of Tor and of the clearnet uid): their
- *    replies may come to unconnected sockets, which only conntrack can
- *    tell from unsolicited packets; inbound, the packets of those flows;
+ *    and ICMP to the LAN, DNS of Tor and of the clearnet uid), except from
+ *    connected UDP sockets: replies to unconnected sockets and to pings
+ *    are what only conntrack can tell from unsolicited packets; inbound,
+ *    the packets of those flows;
  *  - flows to and from veths of granted namespaces (forwarded clearnet
  *    traffic and its replies).
  * The redirects themselves go through the kernel's NAT core, so that
@@ -27,6 +28,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <net/ip.h>
+#include <net/inet_sock.h>
+#include <net/tcp_states.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_zones.h>
@@ -131,6 +134,16 @@ static bool decided(const struct sk_buff *skb)
 	return nf_ct_get(skb, &ctinfo) || ctinfo == IP_CT_UNTRACKED;
 }
 
+/* A connected UDP socket matches its own replies (hooks.c). */
+static bool connected_udp(const struct sk_buff *skb)
+{
+	const struct sock *sk = skb_to_full_sk(skb);
+
+	return ip_hdr(skb)->protocol == IPPROTO_UDP && sk &&
+	       sk->sk_protocol == IPPROTO_UDP &&
+	       sk->sk_state == TCP_ESTABLISHED;
+}
+
 static unsigned int torfw_raw_out(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
@@ -143,7 +156,8 @@ static unsigned int torfw_raw_out(void *priv, struct sk_buff *skb,
 		track = track_loopback(skb);
 	} else {
 		p = rcu_dereference(torfw_active);
-		track = p && (ip_hdr(skb)->protocol != IPPROTO_TCP ||
+		track = p && ((ip_hdr(skb)->protocol != IPPROTO_TCP &&
+			       !connected_udp(skb)) ||
 			      (p->n_grant && granted_link(p, state->out)));
 	}
 	if (!track)
