@@ -118,6 +118,8 @@ leak_up() {
 	/sbin/ip addr add $LEAK_CLEARNET_SRC/32 dev up0
 	topo_neigh up1 $LEAK_TOR_SRC "$MAC_UP0" internet
 	topo_neigh up1 $LEAK_CLEARNET_SRC "$MAC_UP0" internet
+	# An IGMP report at once when a group is joined (default: within 1 s).
+	setsys net/ipv4/conf/up0/igmpv3_unsolicited_report_interval 10
 	leak_counter_up
 	for p in $LEAK_LO_PORTS; do
 		leak_spawn socat "TCP4-LISTEN:$p,bind=127.0.0.1,fork,reuseaddr" PIPE
@@ -242,6 +244,25 @@ lp_sctp() {
 	socat -u /dev/null "SCTP4-CONNECT:$1:$2,connect-timeout=3"
 }
 
+# lp_tcprepair HOST PORT: TCP without a handshake. A socket put in repair
+# mode (TCP_REPAIR, needs CAP_NET_ADMIN) before connect() is established
+# at once, without a SYN; leaving repair mode sends a window probe (an
+# ACK) and the write a data segment. Neither belongs to a connection that
+# any hook saw start. It always "fails": whether something left is for
+# the counters to say.
+lp_tcprepair() {
+	echo torfw-repair | socat -u - \
+		"TCP4:$1:$2,setsockopt-listen=6:19:x01000000,setsockopt-int=6:19:0"
+	echo "lp_tcprepair: socat exit status $?"
+	return 1
+}
+
+# lp_mcast4 GROUP / lp_mcast6 GROUP: joins GROUP on up0 (what any user may
+# do), which makes the kernel announce it: an IGMP or MLD report, sent
+# with no socket of the user's. Runs until killed.
+lp_mcast4() { socat -u "UDP4-RECV:5000,ip-add-membership=$1:up0" /dev/null; }
+lp_mcast6() { socat -u "UDP6-RECV:5000,ipv6-join-group=[$1]:up0" /dev/null; }
+
 # lp_rawip proto253|tcp-ack: one IPv4 packet 192.0.2.2 -> 192.0.2.1 built
 # here and sent through a SOCK_RAW IPPROTO_RAW socket (header included):
 # IP protocol 253 (experimental), or a TCP ACK with data to port 80 that
@@ -279,36 +300,38 @@ lp_frame() {
 # ---- running a case ------------------------------------------------------
 
 # watch_mark / watch_deltas of common.sh without a process per device (the
-# matrix runs hundreds of cases under TCG): the same variables.
+# matrix runs hundreds of cases under TCG): the same variables. The
+# counters are read in a subshell: there, unlike in the scenario's shell,
+# no child can end during the read (ash's read fails on the SIGCHLD).
 watch_mark() {
 	local d
 	WATCH_MARK=
 	for d in $WATCH_DEVS; do
-		leak_tx "$d"
-		WATCH_MARK="$WATCH_MARK $d=$LEAK_TX"
+		WATCH_MARK="$WATCH_MARK $d=$(leak_tx "$d")"
 	done
 }
 
 watch_deltas() {
-	local m d out=
+	local m d n out=
 	WATCH_SENT=0
 	for m in $WATCH_MARK; do
 		d=${m%%=*}
-		leak_tx "$d"
-		LEAK_TX=$((LEAK_TX - ${m#*=}))
-		WATCH_SENT=$((WATCH_SENT + LEAK_TX))
-		out="$out $d+$LEAK_TX"
+		n=$(($(leak_tx "$d") - ${m#*=}))
+		WATCH_SENT=$((WATCH_SENT + n))
+		out="$out $d+$n"
 	done
 	WATCH_DELTAS=${out# }
 }
 
-# leak_tx DEV: tx_packets DEV into LEAK_TX, in this shell.
+# leak_tx DEV: tx_packets of DEV, or of "inet" (see tx_packets).
 leak_tx() {
+	local v
 	if [ "$1" = inet ]; then
-		read -r LEAK_TX </sys/class/net/lk0/statistics/rx_packets
+		read -r v </sys/class/net/lk0/statistics/rx_packets
 	else
-		read -r LEAK_TX <"/sys/class/net/$1/statistics/tx_packets"
+		read -r v <"/sys/class/net/$1/statistics/tx_packets"
 	fi
+	echo "$v"
 }
 
 # now_cs and record of common.sh, without their sed and tr processes.
@@ -353,9 +376,18 @@ LEAK_SNAP=
 # counters in 'torfwctl stats' grew since the last call, comma-separated;
 # LEAK_SNAP, the counters now ("name=count ...").
 leak_reasons() {
-	local on=0 name n old now=
+	local r
 	LEAK_GOT=
 	torfwctl stats >"$LEAK_STATE/stats" 2>/dev/null || return 0
+	# In a subshell, for its reads (see watch_mark).
+	r=$(leak_reasons_diff <"$LEAK_STATE/stats")
+	LEAK_GOT=${r%%|*}
+	LEAK_SNAP=${r#*|}
+}
+
+# leak_reasons_diff < STATS: "GOT|SNAP" against LEAK_SNAP.
+leak_reasons_diff() {
+	local on=0 name n old now='' got=''
 	while read -r name n; do
 		case "$name${n:+ $n}" in
 		refused*) on=1; continue ;;
@@ -368,10 +400,9 @@ leak_reasons() {
 		*" $name="*) old=${LEAK_SNAP#* "$name"=}; old=${old%% *} ;;
 		*) old=$n ;;
 		esac
-		[ "$n" -gt "$old" ] && LEAK_GOT="$LEAK_GOT,$name"
-	done <"$LEAK_STATE/stats"
-	LEAK_GOT=${LEAK_GOT#,}
-	LEAK_SNAP=$now
+		[ "$n" -gt "$old" ] && got="$got,$name"
+	done
+	echo "${got#,}|$now"
 }
 
 # leak_as UID GID CMD...: CMD (a program: $LEAKPROBE for a function) with
@@ -507,16 +538,44 @@ leak_in_list() {
 #           run through lib/leakprobe.sh
 # Everyone not in pass or drop must be refused.
 leak_matrix() {
-	local who what pass drop reason probe
-	# A here-document, not a pipe: the loop stays in this shell.
-	while IFS='|' read -r who what pass drop reason probe; do
-		[ -n "$who" ] || continue
-		case $who in "#"*) continue ;; esac
-		# shellcheck disable=SC2086 # the probe's words
-		leak_probe_users "$who" "$what" "$pass" "$drop" "$reason" $probe
-	done <<MATRIX
-$1
-MATRIX
+	leak_each_line "$1" leak_matrix_line
+}
+
+leak_matrix_line() {
+	leak_fields "$1"
+	# shellcheck disable=SC2086 # the probe's words
+	leak_probe_users "$F1" "$F2" "$F3" "$F4" "$F5" $F6
+}
+
+# leak_each_line TEXT FN: FN LINE for each line of TEXT that is neither
+# empty nor a comment. Not a 'while read' loop: in the scenario's shell,
+# ash's read fails when a child ends meanwhile (SIGCHLD), which would end
+# the loop early, silently.
+leak_each_line() {
+	local line old=$IFS nl='
+'
+	set -f
+	IFS=$nl
+	for line in $1; do
+		IFS=$old
+		set +f
+		case $line in '' | '#'*) continue ;; esac
+		$2 "$line"
+	done
+	IFS=$old
+	set +f
+}
+
+# leak_fields LINE: F1, F2, ... the '|'-separated fields of LINE.
+leak_fields() {
+	local old=$IFS
+	set -f
+	IFS='|'
+	# shellcheck disable=SC2086 # split on '|' only
+	set -- $1
+	IFS=$old
+	set +f
+	F1=${1:-} F2=${2:-} F3=${3:-} F4=${4:-} F5=${5:-} F6=${6:-}
 }
 
 leak_probe_users() {

@@ -42,7 +42,11 @@ MATRIX="
 *|udp 192.0.2.1:7, Internet echo (socat)|-|-|internet-non-tcp|lp_udp 192.0.2.1 7
 *|icmp echo 192.0.2.1 (ping)|-|-|internet-non-tcp|lp_icmp 192.0.2.1
 *|sctp 192.0.2.1:9 INIT (socat)|-|*|-/internet-non-tcp|lp_sctp 192.0.2.1 9
-# Raw sockets need CAP_NET_RAW: for anyone but root, socket() fails first.
+# Joining a multicast group makes the kernel send an IGMP report.
+root amnesia stranger|IGMP report: join 239.1.1.1 on up0 (socat)|-|*|-/nosock|lp_mcast4 239.1.1.1
+# Raw sockets need CAP_NET_RAW, TCP_REPAIR CAP_NET_ADMIN: for anyone but
+# root, socket() or setsockopt() fails first.
+root|tcp 192.0.2.1:9001 without handshake (TCP_REPAIR socket)|-|*|-|lp_tcprepair 192.0.2.1 9001
 root|raw IPv4 proto 253 (SOCK_RAW, IPPROTO_RAW)|-|-|internet-non-tcp|lp_rawip proto253
 root|raw IPv4 TCP ACK outside any connection (IPPROTO_RAW)|-|-|internet-tcp|lp_rawip tcp-ack
 root|AF_PACKET frame, ethertype 0x88b5|-|*|-/packet|lp_frame ether

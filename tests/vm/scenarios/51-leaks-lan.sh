@@ -21,6 +21,7 @@ MATRIX="
 *|tcp [2001:db8::1]:80, IPv6 (curl)|-|-|ipv6|lp_http 2001:db8::1 80
 *|udp [2001:db8::1]:53, IPv6 DNS (dig)|-|-|ipv6|lp_dns 2001:db8::1
 *|icmpv6 echo 2001:db8::1 (ping)|-|-|ipv6|lp_icmp 2001:db8::1
+root amnesia stranger|MLD report: join ff05::1:3 on up0 (socat)|-|*|-/nosock|lp_mcast6 ff05::1:3
 *|tcp 192.168.50.1:8080, LAN http (curl)|*|-|-|lp_http 192.168.50.1 8080
 *|icmp echo 192.168.50.1, LAN (ping)|*|-|-|lp_icmp 192.168.50.1
 *|udp 192.168.50.1:53, LAN DNS (dig)|debian-tor clearnet|-|lan-refused|lp_dns 192.168.50.1

@@ -37,16 +37,16 @@ tcp 10.200.1.1:9050, the host's Tor SOCKS port|blocked|inbound|lp_tcp 10.200.1.1
 
 leak_suite_begin || true
 
-while IFS='|' read -r what expect reason probe; do
-	[ -n "$what" ] || continue
-	limit=$CHECK_LIMIT
-	[ "$expect" = blocked ] && limit=$LEAK_BLOCK_LIMIT
+# clearnet_case "what|expect|reason|probe"
+clearnet_case() {
+	local limit=$CHECK_LIMIT
+	leak_fields "$1"
+	[ "$F2" = blocked ] && limit=$LEAK_BLOCK_LIMIT
 	# shellcheck disable=SC2086 # the probe's words
-	leak_case "$expect" "$reason" $limit "root(0)@clearnet" "$what" \
-		/sbin/ip netns exec clearnet $LEAKPROBE $probe
-done <<EOF
-$CLEARNET
-EOF
+	leak_case "$F2" "$F3" "$limit" "root(0)@clearnet" "$F1" \
+		/sbin/ip netns exec clearnet $LEAKPROBE $F4
+}
+leak_each_line "$CLEARNET" clearnet_case
 
 # ---- the detector ----------------------------------------------------------
 
@@ -97,7 +97,7 @@ for c in $LEAK_CLASSES; do
 done
 note "detector: ARP frames (no content of ours, counted apart): $(cls arp)"
 
-leak_tx inet
+LEAK_TX=$(leak_tx inet)
 if [ "$LEAK_TX" -eq 0 ]; then
 	ok "internet namespace: only Tor's and granted packets arrived"
 else

@@ -36,6 +36,9 @@ ANTI="
 *|udp 192.168.50.1:53, LAN DNS (dig)|lp_dns 192.168.50.1
 root|raw IPv4 proto 253 (SOCK_RAW, IPPROTO_RAW)|lp_rawip proto253
 root|raw IPv4 TCP ACK outside any connection (IPPROTO_RAW)|lp_rawip tcp-ack
+root|tcp 192.0.2.1:9001 without handshake (TCP_REPAIR socket)|lp_tcprepair 192.0.2.1 9001
+root|IGMP report: join 239.1.1.1 on up0 (socat)|lp_mcast4 239.1.1.1
+root|MLD report: join ff05::1:3 on up0 (socat)|lp_mcast6 ff05::1:3
 root|AF_PACKET frame, ethertype 0x88b5|lp_frame ether
 root|AF_PACKET frame, IPv4/UDP to 192.0.2.1:7|lp_frame ipv4
 "
@@ -71,18 +74,20 @@ trap restore EXIT
 
 leak_capture_start anti up0
 
-while IFS='|' read -r who what probe; do
-	[ -n "$who" ] || continue
+# anti_case "who|what|probe"
+anti_case() {
+	local u who what probe
+	leak_fields "$1"
+	who=$F1 what=$F2 probe=$F3
 	[ "$who" = "*" ] && who=$ANTI_USERS
 	for u in $who; do
 		leak_ids "$u"
 		# shellcheck disable=SC2086 # the probe's words
-		leak_case leaks - $CHECK_LIMIT "$u($LEAK_UID)" "without torfw: $what" \
+		leak_case leaks - 3 "$u($LEAK_UID)" "without torfw: $what" \
 			leak_as "$LEAK_UID" "$LEAK_GID" $LEAKPROBE $probe
 	done
-done <<EOF
-$ANTI
-EOF
+}
+leak_each_line "$ANTI" anti_case
 
 leak_capture_stop anti
 leak_classify anti >"$LEAK_STATE/anti.classes"
