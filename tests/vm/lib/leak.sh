@@ -18,13 +18,13 @@
 #        it), the number of packets that reached the Internet and were
 #        not allowed to. lk0 has no address and IPv6 off: it never sends,
 #        and what it receives is for another MAC (dropped before IP).
-#   host: one-shot stand-ins for the allow-listed local services that
-#        are not Tor's (control-port filter 951, accessibility 4101 on
-#        IPv4 and IPv6, CUPS 631, OnionShare 17600 and 17650), one just
-#        outside the OnionShare range (17651) and unlisted ports (5555 on
-#        127.0.0.1 and ::1): socat echo servers run by root; and a host
-#        service on every address (tcp and udp 7777) for the clearnet
-#        namespace to fail to reach.
+#   host: stand-ins for the allow-listed local services that are not
+#        Tor's (control-port filter 951, accessibility 4101 on IPv4 and
+#        IPv6, CUPS 631, OnionShare 17600 and 17650), one just outside the
+#        OnionShare range (17651) and unlisted ports (5555 on 127.0.0.1
+#        and ::1): socat echo servers run by root; a host service on every
+#        address (tcp and udp 7777) for the clearnet namespace to fail to
+#        reach; the sctp module; IGMP reports sent at once on a join.
 #
 # The detector: tcpdump -Q out on up0 (only what the host sent, after
 # every hook: the capture tap runs when the driver gets the frame) for the
