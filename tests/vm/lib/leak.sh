@@ -441,6 +441,7 @@ leak_case() {
 	what=${SEEN%%" "*}
 	case $what in
 	timeout\(*) what="no answer (killed)" ;;
+	rc=*) what="exit ${what#rc=}" what=${what%%:*} ;;
 	esac
 	sent="nothing sent"
 	[ "$WATCH_SENT" -eq 0 ] || sent="sent: $WATCH_DELTAS"
