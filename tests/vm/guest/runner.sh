@@ -17,6 +17,8 @@ SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-300}
 # Kernel log lines that fail a run; the host applies the same list
 # (run.sh) to the whole log.
 KLOG_BAD='Oops|\bBUG\b|WARNING|lockdep|refcount_t|general protection|Call Trace|KASAN|UBSAN'
+# Boot banners of a debug kernel (make check-debug), not reports.
+KLOG_BANNER='RCU lockdep checking is enabled|kmemleak: Kernel memory leak detector initialized|KASAN init|kasan: KernelAddressSanitizer initialized'
 
 marker() { echo "@@torfw-vm: $*"; }
 
@@ -32,7 +34,8 @@ scenario_epilogue() {
 		fail "ran to completion" "exit status $rc" \
 			"(124+: killed after ${SCENARIO_TIMEOUT}s; 1: a setup step failed under set -e)"
 	fi
-	bad=$(dmesg | tail -n +"$from" | grep -E "$KLOG_BAD" | head -n 20)
+	bad=$(dmesg | tail -n +"$from" | grep -E "$KLOG_BAD" |
+		grep -v -E "$KLOG_BANNER" | head -n 20)
 	if [ -z "$bad" ]; then
 		ok "left a clean kernel log"
 	else

@@ -144,7 +144,8 @@ vm_install_modules() {
 	dst=$root/usr/lib/modules/$kv
 	mkdir -p "$dst/kernel/drivers/net"
 	for d in net lib crypto arch; do
-		cp -a "$src/kernel/$d" "$dst/kernel/"
+		# A kernel with these built in has no such directory.
+		[ ! -d "$src/kernel/$d" ] || cp -a "$src/kernel/$d" "$dst/kernel/"
 	done
 	cp -a "$src/kernel/drivers/net/veth.ko"* "$dst/kernel/drivers/net/"
 	cp -a "$src"/modules.order "$src"/modules.builtin* "$dst/"
