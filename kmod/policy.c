@@ -441,6 +441,18 @@ static bool sort_uids(u32 *u, u32 n)
 	return false;
 }
 
+/* Sorts namespaces by cookie; true if one is there twice. */
+static bool sort_ns(struct torfw_ns *ns, u32 n)
+{
+	u32 i;
+
+	sort(ns, n, sizeof(*ns), ns_cmp, NULL);
+	for (i = 1; i < n; i++)
+		if (ns[i].cookie == ns[i - 1].cookie)
+			return true;
+	return false;
+}
+
 static int build_roles(struct torfw_policy *p, struct torfw_builder *b,
 		       struct netlink_ext_ack *extack)
 {
@@ -505,14 +517,9 @@ static int build_services(struct torfw_policy *p, struct torfw_builder *b,
 				return -EEXIST;
 			}
 		}
-		sort(p->svc_ns + s->ns_off, s->n_ns, sizeof(*p->svc_ns),
-		     ns_cmp, NULL);
-		for (j = 1; j < s->n_ns; j++) {
-			if (p->svc_ns[s->ns_off + j].cookie ==
-			    p->svc_ns[s->ns_off + j - 1].cookie) {
-				NL_SET_ERR_MSG(extack, "namespace listed twice in one service");
-				return -EEXIST;
-			}
+		if (sort_ns(p->svc_ns + s->ns_off, s->n_ns)) {
+			NL_SET_ERR_MSG(extack, "namespace listed twice in one service");
+			return -EEXIST;
 		}
 	}
 	return 0;
@@ -589,17 +596,12 @@ static int build_refuse(struct torfw_policy *p, struct torfw_builder *b,
 static int build_grants(struct torfw_policy *p, struct torfw_builder *b,
 			struct netlink_ext_ack *extack)
 {
-	u32 i;
-
 	p->n_grant = b->grant.n;
 	p->grant = b->grant.data;
 	b->grant.data = NULL;
-	sort(p->grant, p->n_grant, sizeof(*p->grant), ns_cmp, NULL);
-	for (i = 1; i < p->n_grant; i++) {
-		if (p->grant[i].cookie == p->grant[i - 1].cookie) {
-			NL_SET_ERR_MSG(extack, "namespace granted twice");
-			return -EEXIST;
-		}
+	if (sort_ns(p->grant, p->n_grant)) {
+		NL_SET_ERR_MSG(extack, "namespace granted twice");
+		return -EEXIST;
 	}
 	return 0;
 }
