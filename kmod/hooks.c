@@ -148,8 +148,9 @@ void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
 		return;
 	f->stream = sk->sk_type == SOCK_STREAM &&
 		    sk->sk_protocol == IPPROTO_TCP;
-	/* Established TCP passes whoever owns it: skip the lock. */
-	if (f->stream && f->proto == IPPROTO_TCP && f->ports && !f->tcp_syn)
+	/* Established TCP on loopback passes whoever owns it: no lock. */
+	if (f->lo && f->stream && f->proto == IPPROTO_TCP && f->ports &&
+	    !f->tcp_syn)
 		return;
 	read_lock_bh(&sk->sk_callback_lock);
 	sock = READ_ONCE(sk->sk_socket);

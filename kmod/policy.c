@@ -952,11 +952,13 @@ static u8 decide_out(const struct torfw_policy *p,
 		break;
 	}
 	/*
-	 * Untracked TCP: the stack sends a segment other than a SYN only on
-	 * a connection whose SYN (ours or the peer's) passed these hooks, so
-	 * the socket itself answers "established" without conntrack.
+	 * Untracked TCP on loopback: the stack sends a segment other than a
+	 * SYN only on a connection whose SYN (ours or the peer's) passed
+	 * these hooks, so the socket answers "established" without conntrack
+	 * (local services' replies). Off loopback every segment meets the
+	 * policy again: a TCP_REPAIR socket sends data with no SYN at all.
 	 */
-	if (f->stream && tcp && f->ports && !f->tcp_syn)
+	if (f->lo && f->stream && tcp && f->ports && !f->tcp_syn)
 		return TORFW_R_ESTABLISHED;
 	if (!f->has_uid) {
 		if (f->lo)
