@@ -409,6 +409,7 @@ leak_reasons_diff() {
 # that uid and gid and no supplementary groups; common.sh's 'as' without
 # its two lookups and its second shell.
 leak_as() {
+	set +x # (leak_trace_on: not into the probe's output)
 	local uid=$1 gid=$2
 	shift 2
 	/usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$@"
@@ -656,6 +657,31 @@ leak_classify() {
 		echo "$c $(leak_count "$1" "$(leak_filter "$c")")"
 	done
 	echo "all $(leak_count "$1" '')"
+}
+
+# ---- diagnostics -------------------------------------------------------------
+
+# leak_trace_on: the scenario's shell traces itself (set -x) into
+# $LEAK_STATE/trace.NAME instead of the console; if it ends with a failure
+# status (set -e), the last lines of the trace become '#' notes, so that
+# "ran to completion" failing says where. LEAK_EXIT_HOOK, if set, is run
+# first (the scenario's own clean-up).
+leak_trace_on() {
+	mkdir -p "$LEAK_STATE"
+	LEAK_TRACE=$LEAK_STATE/trace.${TORFW_SCENARIO:-scenario}
+	trap 'leak_on_exit $?' EXIT
+	exec 2>"$LEAK_TRACE"
+	set -x
+}
+
+leak_on_exit() {
+	set +x
+	[ -z "${LEAK_EXIT_HOOK:-}" ] || $LEAK_EXIT_HOOK || true
+	if [ "$1" -ne 0 ]; then
+		note "exit status $1; the end of the shell's trace ($LEAK_TRACE):" \
+			"$(tail -n 25 "$LEAK_TRACE" | cut -c 1-200)"
+	fi
+	exit "$1"
 }
 
 # ---- the suite: scenarios 50 (Tor, the Internet, the LAN), 51 (local

@@ -31,6 +31,7 @@ set -eu
 . /tests/vm/lib/policy.sh
 . /tests/vm/lib/tor.sh
 . /tests/vm/lib/leak.sh
+leak_trace_on
 
 # Tor sends on up0 all along; "inet" counts only what it may not.
 WATCH_DEVS="inet lan0 cn0"
@@ -72,19 +73,21 @@ leak_ids amnesia
 AMNESIA="$LEAK_UID $LEAK_GID"
 
 resolve_onion() {
+	set +x # (leak_trace_on: not into the probe's output)
 	# shellcheck disable=SC2086 # uid and gid
 	leak_as $AMNESIA $LEAKPROBE tor_resolve $TOR_ONION
 }
 leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	"system DNS (udp 127.0.0.1:53 -> DNSPort) maps a .onion name into $TOR_VNET" \
 	resolve_onion
-MAPPED=$(head -n 1 "$PROBE_OUT")
+MAPPED=$(grep -m 1 -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' "$PROBE_OUT" || true)
 note "$TOR_ONION -> $MAPPED"
 case $MAPPED in 127.*) ;; *) MAPPED=127.192.0.1 ;; esac
 
 # tor_log_since LINE PATTERN: waits (5 s at most) for a line of tor's log
 # from LINE on that contains PATTERN; prints the first three.
 tor_log_since() {
+	set +x # (leak_trace_on: not into the probe's output)
 	local i=0
 	until tail -n +"$1" "$TOR_LOG" | grep -q -- "$2"; do
 		i=$((i + 1))
@@ -102,6 +105,7 @@ tor_log_since() {
 # Tor maps it back to the name: conntrack kept the original destination
 # for SO_ORIGINAL_DST. (The TransPort asks for it when it accepts.)
 transport_stream() {
+	set +x # (leak_trace_on: not into the probe's output)
 	local from
 	from=$(($(wc -l <"$TOR_LOG") + 1))
 	# shellcheck disable=SC2086 # uid and gid
@@ -121,6 +125,7 @@ for u in stranger root debian-tor; do
 done
 
 socks_stream() {
+	set +x # (leak_trace_on: not into the probe's output)
 	local from
 	from=$(($(wc -l <"$TOR_LOG") + 1))
 	# shellcheck disable=SC2086 # uid and gid
@@ -131,6 +136,14 @@ leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	"curl --socks5-hostname 127.0.0.1:9050 http://.onion/: Tor takes it (fails inside Tor)" \
 	socks_stream
 note "curl, tor:" "$(cut -c 1-220 "$PROBE_OUT")"
+
+if ! tor_running; then
+	fail "tor is still running after the streams of amnesia" \
+		"its log, around the trouble:" \
+		"$(grep -n -B 3 -A 12 -E '\[(err|warn)\]|Bug|[Aa]ssert|[Bb]acktrace' "$TOR_LOG" |
+			head -n 60 | cut -c 1-200)" \
+		"stderr:" "$(tail -n 10 "$TOR_RUN/stderr.log" | cut -c 1-200)"
+fi
 
 # ---- 2. the Internet over IPv4, raw sockets ------------------------------------
 

@@ -17,6 +17,7 @@ set -eu
 . /tests/vm/lib/policy.sh
 . /tests/vm/lib/tor.sh
 . /tests/vm/lib/leak.sh
+leak_trace_on
 
 # Tor sends on up0 all along; "inet" counts only what it may not.
 WATCH_DEVS="inet lan0 cn0"

@@ -18,6 +18,7 @@ set -eu
 . /tests/vm/lib/policy.sh
 . /tests/vm/lib/tor.sh
 . /tests/vm/lib/leak.sh
+leak_trace_on
 
 WATCH_DEVS="inet lan0"
 # torfwctl would load the module again through its netlink family.
@@ -70,7 +71,7 @@ restore() {
 	fi
 	return 0
 }
-trap restore EXIT
+LEAK_EXIT_HOOK=restore
 
 leak_capture_start anti up0
 
