@@ -115,7 +115,7 @@ transport_stream() {
 leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	"tcp $MAPPED:80 (automap -> TransPort): Tor's log names the .onion" \
 	transport_stream
-note "tor:" "$(cut -c 1-220 "$PROBE_OUT")"
+note "tor:" "$(grep -v "^+ " "$PROBE_OUT" | cut -c 1-220)"
 
 for u in stranger root debian-tor; do
 	leak_ids $u
@@ -135,7 +135,7 @@ socks_stream() {
 leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	"curl --socks5-hostname 127.0.0.1:9050 http://.onion/: Tor takes it (fails inside Tor)" \
 	socks_stream
-note "curl, tor:" "$(cut -c 1-220 "$PROBE_OUT")"
+note "curl, tor:" "$(grep -v "^+ " "$PROBE_OUT" | cut -c 1-220)"
 
 if ! tor_running; then
 	fail "tor is still running after the streams of amnesia" \
