@@ -957,8 +957,11 @@ static u8 decide_out(const struct torfw_policy *p,
 	 * these hooks, so the socket answers "established" without conntrack
 	 * (local services' replies). Off loopback every segment meets the
 	 * policy again: a TCP_REPAIR socket sends data with no SYN at all.
+	 * A closed (orphaned) socket has no owner left to do that: its FIN
+	 * and last ACKs pass.
 	 */
-	if (f->lo && f->stream && tcp && f->ports && !f->tcp_syn)
+	if ((f->lo || !f->has_uid) && f->stream && tcp && f->ports &&
+	    !f->tcp_syn)
 		return TORFW_R_ESTABLISHED;
 	if (!f->has_uid) {
 		if (f->lo)

@@ -354,6 +354,8 @@ static const struct dcase cases[] = {
 	  TCP, LO4, 45000, F_LO | F_EST, P_REF, ACCEPT, ESTABLISHED),
 	C("stream socket non-SYN off loopback meets the policy", OUT,
 	  U_STRANGER, TCP, "192.0.2.1", 80, F_EST, P_REF, REJECT, INTERNET_TCP),
+	C("closed socket's FIN off loopback is established", OUT, 0, TCP,
+	  "192.0.2.1", 80, F_EST | F_NOUID, P_REF, ACCEPT, ESTABLISHED),
 	C("debian-tor non-SYN off loopback passes as Tor", OUT, U_TOR, TCP,
 	  "192.0.2.1", 9001, F_EST, P_REF, ACCEPT, TOR),
 	C("amnesia non-SYN to the LAN passes as LAN", OUT, U_AMNESIA, TCP,
