@@ -956,12 +956,11 @@ static u8 decide_out(const struct torfw_policy *p,
 	 * SYN only on a connection whose SYN (ours or the peer's) passed
 	 * these hooks, so the socket answers "established" without conntrack
 	 * (local services' replies). Off loopback every segment meets the
-	 * policy again: a TCP_REPAIR socket sends data with no SYN at all.
-	 * A closed (orphaned) socket has no owner left to do that: its FIN
-	 * and last ACKs pass.
+	 * policy again: a TCP_REPAIR socket sends data with no SYN at all,
+	 * and still does once closed, so a closed socket's segments are
+	 * refused as packets without an owner.
 	 */
-	if ((f->lo || !f->has_uid) && f->stream && tcp && f->ports &&
-	    !f->tcp_syn)
+	if (f->lo && f->stream && tcp && f->ports && !f->tcp_syn)
 		return TORFW_R_ESTABLISHED;
 	if (!f->has_uid) {
 		if (f->lo)
