@@ -257,9 +257,15 @@ check() {
 
 # refused DESC CMD...: CMD must fail within REFUSE_LIMIT seconds, and no
 # device of WATCH_DEVS may send anything meanwhile.
-refused() {
-	local desc=$1 user why=
-	shift
+refused() { refused_class '' "$@"; }
+
+# refused_class CLASS DESC CMD...: like refused, and the client's error is
+# CLASS as error_class names it (ECONNREFUSED, ...): a refusal for the
+# right reason. An empty CLASS accepts any error.
+refused_class() {
+	local class=$1 desc=$2 user why= expected=refused what="fast refusal"
+	shift 2
+	[ -z "$class" ] || { expected="refused($class)"; what="fast $class"; }
 	user=$(case_user "$@")
 	run_case "$REFUSE_LIMIT" "$@"
 	if [ "$PROBE_CS" -ge $((REFUSE_LIMIT * 100)) ]; then
@@ -268,13 +274,18 @@ refused() {
 		why="it succeeded"
 	elif [ "$WATCH_SENT" -ne 0 ]; then
 		why="refused, but packets left: $WATCH_DELTAS"
+	elif [ -n "$class" ]; then
+		case $SEEN in
+		"$class "*) ;;
+		*) why="the error is not $class" ;;
+		esac
 	fi
 	if [ -z "$why" ]; then
-		record "$desc" "$user" refused "$SEEN" ok
+		record "$desc" "$user" "$expected" "$SEEN" ok
 		ok "$desc"
 	else
-		record "$desc" "$user" refused "$SEEN" FAIL
-		fail "$desc" "expected a fast refusal: $why; seen: $SEEN" \
+		record "$desc" "$user" "$expected" "$SEEN" FAIL
+		fail "$desc" "expected a $what: $why; seen: $SEEN" \
 			"command: $*" "$(probe_tail)"
 	fi
 }

@@ -27,36 +27,6 @@ SVC_PIDS=/run/torfw-vm/svc-pids
 
 # ---- assertions beyond check/refused/blocked --------------------------------
 
-# refused_class CLASS DESC CMD...: like refused (fails within REFUSE_LIMIT,
-# nothing sent on WATCH_DEVS), and the client's error is CLASS as
-# error_class names it (ECONNREFUSED, ...): a refusal for the right reason.
-refused_class() {
-	local class=$1 desc=$2 user why=
-	shift 2
-	user=$(case_user "$@")
-	run_case "$REFUSE_LIMIT" "$@"
-	if [ "$PROBE_CS" -ge $((REFUSE_LIMIT * 100)) ]; then
-		why="not refused within ${REFUSE_LIMIT}s (killed)"
-	elif [ "$PROBE_RC" -eq 0 ]; then
-		why="it succeeded"
-	elif [ "$WATCH_SENT" -ne 0 ]; then
-		why="refused, but packets left: $WATCH_DELTAS"
-	else
-		case $SEEN in
-		"$class "*) ;;
-		*) why="the error is not $class" ;;
-		esac
-	fi
-	if [ -z "$why" ]; then
-		record "$desc" "$user" "refused($class)" "$SEEN" ok
-		ok "$desc"
-	else
-		record "$desc" "$user" "refused($class)" "$SEEN" FAIL
-		fail "$desc" "expected a fast $class: $why; seen: $SEEN" \
-			"command: $*" "$(probe_tail)"
-	fi
-}
-
 # refused_econn DESC CMD...: refused at once with ECONNREFUSED.
 refused_econn() { refused_class ECONNREFUSED "$@"; }
 
