@@ -25,4 +25,7 @@ export TORFW_VM_DIR=${TORFW_VM_DIR:-/var/tmp/torfw-vm-debug}
 # KASAN and lockdep make the guest several times slower.
 export TORFW_VM_TIMEOUT=${TORFW_VM_TIMEOUT:-5400}
 export TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-1800}
+# and every case's time limit with it (a refusal must still come before
+# the limit: a hang is still a failure).
+export TORFW_VM_SLOW=${TORFW_VM_SLOW:-4}
 exec "$top/tests/vm/run.sh" "$@"

@@ -19,6 +19,8 @@
 #   TORFW_VM_TIMEOUT   seconds for the whole VM  default 600
 #   TORFW_VM_SCENARIO_TIMEOUT  seconds per scenario (guest side)  default 300
 #   TORFW_VM_PANIC_ON_WARN=1  make a WARN or Oops panic the guest at once
+#   TORFW_VM_SLOW      factor for the guest's time limits (check, refusal,
+#                      leak cases)                default 1
 #
 # Kernel log policy: by default a WARN does not stop the guest, so every
 # remaining case still runs; the runner checks the log after each scenario
@@ -52,7 +54,7 @@ parse_args() {
 		case $a in
 		--demo) DEMO=1 ;;
 		--keep) KEEP=1 ;;
-		-h | --help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h | --help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		-*) die "unknown option $a" ;;
 		*) SCENARIOS+=("$(resolve_scenario "$a")") ;;
 		esac
@@ -122,6 +124,7 @@ kernel_cmdline() {
 	)"
 	c="$c TORFW_VM_DEMO=$DEMO TORFW_VM_KEEP=$KEEP"
 	c="$c TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-300}"
+	c="$c TORFW_VM_SLOW=${TORFW_VM_SLOW:-1}"
 	echo "$c"
 }
 

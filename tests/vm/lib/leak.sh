@@ -501,8 +501,8 @@ LEAK_USERS='root amnesia debian-tor clearnet _apt proxy nobody htp
 # never reached the sender shows as one; the limit leaves room for a slow
 # client start on a loaded TCG host). Drops (and SCTP, which waits for
 # its INIT timer whatever the error) only need to be silent: 1 s shows it.
-LEAK_REFUSE_LIMIT=3
-LEAK_BLOCK_LIMIT=1
+LEAK_REFUSE_LIMIT=$((3 * SLOW))
+LEAK_BLOCK_LIMIT=$((1 * SLOW))
 
 # leak_ids NAME: LEAK_UID and LEAK_GID of NAME, from a table read once.
 LEAK_IDS=
