@@ -54,7 +54,7 @@ parse_args() {
 		case $a in
 		--demo) DEMO=1 ;;
 		--keep) KEEP=1 ;;
-		-h | --help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h | --help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		-*) die "unknown option $a" ;;
 		*) SCENARIOS+=("$(resolve_scenario "$a")") ;;
 		esac
