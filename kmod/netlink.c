@@ -84,12 +84,19 @@ static const struct nla_policy load_policy[TORFW_A_MAX + 1] = {
 /* Hooks may multicast events only while the family is registered. */
 bool torfw_netlink_up;
 
-/* The open load transaction, under the state mutex. */
-static struct {
+/*
+ * Open load transactions, one per socket, under the state mutex: loads
+ * from several sockets build side by side and commit one after the other.
+ */
+struct torfw_txn {
+	struct list_head list;
 	struct torfw_builder *b;
 	u32 portid;
 	u64 net_cookie;
-} txn;
+};
+
+static LIST_HEAD(txns);
+static unsigned int n_txns;
 
 /* Scratch space for one service's lists, too big for the stack. */
 struct svc_scratch {
@@ -98,10 +105,54 @@ struct svc_scratch {
 	struct torfw_ns ns[TORFW_MAX_SERVICE_NS];
 };
 
-static void txn_discard(void)
+static struct torfw_txn *txn_find(u32 portid, u64 net_cookie)
 {
-	torfw_builder_free(txn.b);
-	txn.b = NULL;
+	struct torfw_txn *t;
+
+	list_for_each_entry(t, &txns, list)
+		if (t->portid == portid && t->net_cookie == net_cookie)
+			return t;
+	return NULL;
+}
+
+static void txn_discard(struct torfw_txn *t)
+{
+	list_del(&t->list);
+	n_txns--;
+	torfw_builder_free(t->b);
+	kfree(t);
+}
+
+static void txn_discard_all(void)
+{
+	struct torfw_txn *t, *tmp;
+
+	list_for_each_entry_safe(t, tmp, &txns, list)
+		txn_discard(t);
+}
+
+static struct torfw_txn *txn_open(u32 portid, u64 net_cookie,
+				  struct netlink_ext_ack *extack)
+{
+	struct torfw_txn *t;
+
+	if (n_txns >= TORFW_MAX_LOADS) {
+		NL_SET_ERR_MSG(extack, "too many load transactions open");
+		return ERR_PTR(-EBUSY);
+	}
+	t = kzalloc(sizeof(*t), TORFW_GFP_LOAD);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	t->b = torfw_builder_new();
+	if (!t->b) {
+		kfree(t);
+		return ERR_PTR(-ENOMEM);
+	}
+	t->portid = portid;
+	t->net_cookie = net_cookie;
+	list_add(&t->list, &txns);
+	n_txns++;
+	return t;
 }
 
 /* Resolves a namespace given by fd (in the sender's file table). */
@@ -346,7 +397,7 @@ static int parse_elements(struct torfw_builder *b, struct genl_info *info)
 	struct nlattr *nla;
 	int rem, ret = 0;
 
-	sc = kmalloc(sizeof(*sc), GFP_KERNEL);
+	sc = kmalloc(sizeof(*sc), TORFW_GFP_LOAD);
 	if (!sc)
 		return -ENOMEM;
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
@@ -384,30 +435,35 @@ static int parse_elements(struct torfw_builder *b, struct genl_info *info)
 	return ret;
 }
 
-static int reply_generation(struct genl_info *info, u8 cmd, u64 generation)
+/*
+ * Sends the reply to a COMMIT, allocated before the policy changed. Once
+ * the policy is replaced the load has succeeded: a reply lost to a full
+ * socket does not undo it, and the ack still says 0.
+ */
+static void send_generation(struct sk_buff *msg, struct genl_info *info,
+			    u64 generation)
 {
-	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &torfw_genl_family, 0, cmd);
+	hdr = genlmsg_put_reply(msg, info, &torfw_genl_family, 0,
+				TORFW_CMD_LOAD);
 	if (!hdr ||
 	    nla_put_u64_64bit(msg, TORFW_A_GENERATION, generation,
 			      TORFW_A_PAD)) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	genlmsg_reply(msg, info);
 }
 
 static int torfw_nl_load(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	u64 cookie = genl_info_net(info)->net_cookie;
+	struct sk_buff *reply = NULL;
 	struct torfw_policy *p;
+	struct torfw_txn *t;
 	u32 flags;
 	int ret;
 
@@ -423,28 +479,34 @@ static int torfw_nl_load(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	torfw_state_lock();
+	t = txn_find(info->snd_portid, cookie);
 	if (flags & TORFW_LOAD_F_BEGIN) {
-		txn_discard();
-		txn.b = torfw_builder_new();
-		if (!txn.b) {
-			ret = -ENOMEM;
+		if (t)
+			txn_discard(t);
+		t = txn_open(info->snd_portid, cookie, extack);
+		if (IS_ERR(t)) {
+			ret = PTR_ERR(t);
+			t = NULL;
 			goto out;
 		}
-		txn.portid = info->snd_portid;
-		txn.net_cookie = cookie;
-	} else if (!txn.b || txn.portid != info->snd_portid ||
-		   txn.net_cookie != cookie) {
+	} else if (!t) {
 		NL_SET_ERR_MSG(extack, "no load transaction open on this socket");
 		ret = -ESRCH;
 		goto out;
 	}
 
-	ret = parse_elements(txn.b, info);
+	ret = parse_elements(t->b, info);
 	if (ret || !(flags & TORFW_LOAD_F_COMMIT))
 		goto out;
 
-	p = torfw_policy_build(txn.b, extack);
-	txn_discard();
+	reply = genlmsg_new(NLMSG_GOODSIZE, TORFW_GFP_LOAD);
+	if (!reply) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	p = torfw_policy_build(t->b, extack);
+	txn_discard(t);
+	t = NULL;
 	if (IS_ERR(p)) {
 		ret = PTR_ERR(p);
 		goto out;
@@ -464,11 +526,13 @@ static int torfw_nl_load(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (ret)
 		goto out;
-	ret = reply_generation(info, TORFW_CMD_LOAD, torfw_state_generation());
+	send_generation(reply, info, torfw_state_generation());
+	reply = NULL;
 out:
-	if (ret)
-		txn_discard();
+	if (ret && t)
+		txn_discard(t);
 	torfw_state_unlock();
+	nlmsg_free(reply);
 	return ret;
 }
 
@@ -516,7 +580,7 @@ static int torfw_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	torfw_state_lock();
 	ret = torfw_state_replace(NULL, info->extack);
 	if (!ret)
-		txn_discard();
+		txn_discard_all();
 	torfw_state_unlock();
 	if (!ret)
 		pr_info("policy flushed: only loopback passes\n");
@@ -839,13 +903,14 @@ static int torfw_nl_release(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
 	const struct netlink_notify *n = ptr;
+	struct torfw_txn *t;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	torfw_state_lock();
-	if (txn.b && txn.portid == n->portid &&
-	    txn.net_cookie == n->net->net_cookie)
-		txn_discard();
+	t = txn_find(n->portid, n->net->net_cookie);
+	if (t)
+		txn_discard(t);
 	torfw_state_unlock();
 	return NOTIFY_DONE;
 }
@@ -878,7 +943,7 @@ void torfw_netlink_exit(void)
 	genl_unregister_family(&torfw_genl_family);
 	netlink_unregister_notifier(&torfw_nl_notifier);
 	torfw_state_lock();
-	txn_discard();
+	txn_discard_all();
 	torfw_state_unlock();
 }
 

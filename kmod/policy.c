@@ -80,7 +80,7 @@ static int vec_reserve(struct vec *v, size_t elem, u32 more, u32 max)
 	while (cap < want)
 		cap = min_t(u64, (u64)cap * 2, max);
 	data = kvrealloc(v->data, (size_t)v->cap * elem, (size_t)cap * elem,
-			 GFP_KERNEL_ACCOUNT);
+			 TORFW_GFP_LOAD);
 	if (!data)
 		return -ENOMEM;
 	v->data = data;
@@ -114,7 +114,7 @@ struct torfw_builder *torfw_builder_new(void)
 {
 	struct torfw_builder *b;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	b = kzalloc(sizeof(*b), TORFW_GFP_LOAD);
 	if (b)
 		atomic_inc(&torfw_objects);
 	return b;
@@ -465,7 +465,7 @@ static int build_roles(struct torfw_policy *p, struct torfw_builder *b,
 		if (!p->n_role[k])
 			continue;
 		p->role[k] = kvmalloc_array(p->n_role[k], sizeof(u32),
-					    GFP_KERNEL_ACCOUNT);
+					    TORFW_GFP_LOAD);
 		if (!p->role[k])
 			return -ENOMEM;
 		p->n_role[k] = 0;
@@ -534,8 +534,8 @@ static int build_lan(struct torfw_policy *p, struct torfw_builder *b,
 	if (!b->lan.n)
 		return 0;
 	p->lan_in = kvmalloc_array(b->lan.n, sizeof(*p->lan_in),
-				   GFP_KERNEL_ACCOUNT);
-	p->lan = kvmalloc_array(b->lan.n, sizeof(*p->lan), GFP_KERNEL_ACCOUNT);
+				   TORFW_GFP_LOAD);
+	p->lan = kvmalloc_array(b->lan.n, sizeof(*p->lan), TORFW_GFP_LOAD);
 	if (!p->lan_in || !p->lan)
 		return -ENOMEM;
 	for (i = 0; i < b->lan.n; i++) {
@@ -573,7 +573,7 @@ static int build_refuse(struct torfw_policy *p, struct torfw_builder *b,
 	p->n_refuse_in = b->refuse.n;
 	b->refuse.data = NULL;
 	p->refuse = kvmalloc_array(p->n_refuse_in, sizeof(*p->refuse),
-				   GFP_KERNEL_ACCOUNT);
+				   TORFW_GFP_LOAD);
 	if (!p->refuse)
 		return -ENOMEM;
 	memcpy(p->refuse, p->refuse_in, p->n_refuse_in * sizeof(*p->refuse));
@@ -631,12 +631,12 @@ static int alloc_hits(struct torfw_policy *p)
 
 	if (!chunks)
 		return 0;
-	p->hits = kcalloc(chunks, sizeof(*p->hits), GFP_KERNEL_ACCOUNT);
+	p->hits = kcalloc(chunks, sizeof(*p->hits), TORFW_GFP_LOAD);
 	if (!p->hits)
 		return -ENOMEM;
 	for (i = 0; i < chunks; i++) {
 		p->hits[i] = __alloc_percpu_gfp(TORFW_HITS_CHUNK * sizeof(u64),
-						sizeof(u64), GFP_KERNEL_ACCOUNT);
+						sizeof(u64), TORFW_GFP_LOAD);
 		if (!p->hits[i])
 			return -ENOMEM;
 	}
@@ -679,7 +679,7 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 	struct torfw_policy *p;
 	int ret;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	p = kzalloc(sizeof(*p), TORFW_GFP_LOAD);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	atomic_inc(&torfw_objects);

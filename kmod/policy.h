@@ -2,6 +2,7 @@
 #ifndef _TORFW_POLICY_H
 #define _TORFW_POLICY_H
 
+#include <linux/gfp.h>
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
@@ -104,6 +105,13 @@ struct torfw_options {
 	u32 log_burst;
 	u32 flags;		/* TORFW_OPT_F_* */
 };
+
+/*
+ * The memory of a load is charged to the loader's memory cgroup, and when
+ * it cannot be had the load ends with -ENOMEM and the active policy stays:
+ * no OOM kill and no allocation warning for a request that may fail.
+ */
+#define TORFW_GFP_LOAD (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 #define TORFW_HITS_CHUNK 2048
 

@@ -43,10 +43,14 @@
  *   A policy larger than one message is sent as a transaction: the first
  *   message carries TORFW_LOAD_F_BEGIN, the last TORFW_LOAD_F_COMMIT, a
  *   policy that fits one message carries both. Messages of a transaction
- *   come from one netlink socket; their elements are concatenated. BEGIN
- *   discards any transaction in progress (from any socket), a message
- *   without BEGIN from a socket that does not own the open transaction fails
- *   with -ESRCH, closing the socket discards its transaction. Nothing is
+ *   come from one netlink socket; their elements are concatenated. Each
+ *   socket has its own transaction: BEGIN discards the sender's own
+ *   transaction in progress, a message without BEGIN from a socket with
+ *   no open transaction fails with -ESRCH, closing the socket discards its
+ *   transaction. Up to TORFW_MAX_LOADS sockets may have one open at once
+ *   (one more BEGIN: -EBUSY); their commits are serialized, each publishes
+ *   its whole policy and the last to commit is active. FLUSH discards
+ *   every open transaction. Nothing is
  *   active until COMMIT: then the kernel validates the whole policy, builds
  *   the compiled object and publishes it atomically (RCU); packets see the
  *   old or the new policy, never a mix. Any error (in any message) aborts
@@ -105,6 +109,7 @@
 #define TORFW_MAX_LAN_REFUSE	256
 #define TORFW_MAX_GRANTS	16
 #define TORFW_MAX_REDIRECTS	8
+#define TORFW_MAX_LOADS		8	/* transactions open at once */
 #define TORFW_NS_NAME_MAX	64	/* with the terminating NUL */
 
 enum torfw_cmd {

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultload MODE ARG FILE: torfwctl's load of FILE (a config without
+ * namespace grants), with the memory the kernel gets for it limited, to see
+ * that a load that cannot have its memory fails with ENOMEM and changes
+ * nothing (reliability issue, item 6).
+ *
+ * The config is read, the policy encoded and every page of this process
+ * touched (mlockall) first; only then does the limit start, so it hits the
+ * kernel's allocations for the load and not this program's own:
+ *   cgroup DIR   join the cgroup v2 DIR (its memory.max is the limit: torfw
+ *                charges a load to the loader's memory cgroup)
+ *   failslab N   make this task fail its slab allocations as set up in
+ *                /sys/kernel/debug/failslab (task-filter; N is written to
+ *                its "space": so many bytes are allowed first)
+ *
+ * Uses ctl's own code (read_config, encode_load, nl_transact), so that the
+ * messages are torfwctl's. Prints one line:
+ *   faultload: loaded generation N
+ *   faultload: message I of N: errno=ENAME (E) extack="..."
+ * Exit status: 0 loaded, 1 the kernel refused, 2 a local failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "encode.h"
+#include "loader.h"
+#include "nl.h"
+#include "policy.h"
+#include "torfwctl.h"
+
+struct tf_options_cli tf_cli;
+
+static int no_netns(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return -1;
+}
+
+static int generation_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct tf_status st;
+	const char *why;
+
+	if (!decode_status(nlh, &st, &why))
+		*(uint64_t *)data = st.generation;
+	return MNL_CB_OK;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
+	close(fd);
+	return 0;
+}
+
+/* From here on, the limit applies to this task. */
+static int start_limit(const char *mode, const char *arg)
+{
+	char path[4096], val[32];
+	int r;
+
+	if (!strcmp(mode, "cgroup")) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", arg);
+		snprintf(val, sizeof(val), "%d", (int)getpid());
+		r = write_file(path, val);
+	} else if (!strcmp(mode, "failslab")) {
+		r = write_file("/sys/kernel/debug/failslab/space", arg);
+		if (!r)
+			r = write_file("/proc/self/make-it-fail", "1");
+	} else {
+		return -EINVAL;
+	}
+	if (r)
+		fprintf(stderr, "faultload: %s %s: %s\n", mode, arg,
+			strerror(-r));
+	return r;
+}
+
+int main(int argc, char *argv[])
+{
+	struct tf_batch batch = { 0 };
+	struct tf_policy *pol = NULL;
+	struct tf_nl nl = { 0 };
+	uint64_t gen = 0;
+	const char *name;
+	size_t i;
+	int r;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: faultload cgroup DIR|failslab N FILE\n");
+		return 2;
+	}
+	if (read_config(argv[3], &pol) || nl_connect(&nl))
+		return 2;
+	policy_sort(pol);
+	r = encode_load(pol, nl.fam.id, 0, 0, TF_MSG_MAX, no_netns, NULL,
+			&batch);
+	if (r) {
+		fprintf(stderr, "faultload: encode: %s\n", strerror(-r));
+		return 2;
+	}
+	if (mlockall(MCL_CURRENT)) {
+		perror("faultload: mlockall");
+		return 2;
+	}
+	if (start_limit(argv[1], argv[2]))
+		return 2;
+	for (i = 0; i < batch.nmsgs; i++) {
+		r = nl_transact(&nl, (struct nlmsghdr *)batch.msgs[i].buf,
+				generation_cb, &gen);
+		if (r) {
+			name = strerrorname_np(-r);
+			printf("faultload: message %zu of %zu: errno=%s (%d) extack=\"%s\"\n",
+			       i + 1, batch.nmsgs, name ? name : "?", -r,
+			       nl.err.msg);
+			return 1;
+		}
+	}
+	printf("faultload: loaded generation %" PRIu64 "\n", gen);
+	batch_free(&batch);
+	policy_free(pol);
+	nl_close(&nl);
+	return 0;
+}
