@@ -81,6 +81,7 @@ static int egress_attach(struct net_device *dev)
 		return ret;
 	}
 	list_add(&h->list, &egress_hooks);
+	atomic_inc(&torfw_objects);
 	return 0;
 }
 
@@ -94,6 +95,7 @@ static void egress_detach(struct net_device *dev)
 		nf_unregister_net_hook(dev_net(dev), &h->ops);
 		list_del(&h->list);
 		kfree_rcu(h, rcu);
+		atomic_dec(&torfw_objects);
 	}
 }
 

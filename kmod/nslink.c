@@ -81,6 +81,7 @@ static void nslink_rebuild(void)
 		pr_warn_ratelimited("out of memory updating namespace links\n");
 		return;
 	}
+	atomic_inc(&torfw_objects);
 	for_each_netdev(&init_net, dev) {
 		struct net *peer;
 
@@ -96,8 +97,10 @@ static void nslink_rebuild(void)
 	sort(t->link, t->n, sizeof(t->link[0]), nslink_cmp, NULL);
 	old = rtnl_dereference(nslink_table);
 	rcu_assign_pointer(nslink_table, t);
-	if (old)
+	if (old) {
 		kfree_rcu(old, rcu);
+		atomic_dec(&torfw_objects);
+	}
 }
 
 static int nslink_event(struct notifier_block *nb, unsigned long event,
@@ -130,6 +133,8 @@ void torfw_nslink_exit(void)
 	t = rtnl_dereference(nslink_table);
 	RCU_INIT_POINTER(nslink_table, NULL);
 	rtnl_unlock();
-	if (t)
+	if (t) {
 		kfree_rcu(t, rcu);
+		atomic_dec(&torfw_objects);
+	}
 }

@@ -107,7 +107,6 @@ static void vec_free(struct vec *v)
 	v->cap = 0;
 }
 
-/* Builders and policies alive, for leak tests (TORFW_A_OBJECTS). */
 atomic_t torfw_objects = ATOMIC_INIT(0);
 
 struct torfw_builder *torfw_builder_new(void)

@@ -206,6 +206,10 @@ u64 torfw_policy_hits(const struct torfw_policy *p, u32 svc);
 
 extern const char *const torfw_reason_names[__TORFW_R_MAX];
 extern const u8 torfw_reason_kind[__TORFW_R_MAX];
+/*
+ * Objects of torfw alive, for leak tests (TORFW_A_OBJECTS): load builders,
+ * policies, egress hooks (one per device) and namespace link tables.
+ */
 extern atomic_t torfw_objects;
 
 #endif /* _TORFW_POLICY_H */

@@ -27,9 +27,11 @@
  *     TORFW_A_FLAGS       u32   TORFW_STATUS_F_*
  *     TORFW_A_VERSION     string module version
  *     TORFW_A_SERVICE_COUNT u32 allow-list entries of the active policy
- *     TORFW_A_OBJECTS     u32   policy objects and load transactions alive
- *                               in the kernel (leak checks: returns to the
- *                               same value once transactions are closed)
+ *     TORFW_A_OBJECTS     u32   torfw's objects alive in the kernel: load
+ *                               transactions, policies, per-device egress
+ *                               hooks, namespace link tables (leak checks:
+ *                               the same devices and no open transaction
+ *                               give the same value)
  *
  * TORFW_CMD_LOAD (doit, NLM_F_REQUEST | NLM_F_ACK): load a whole policy.
  *     TORFW_A_FLAGS       u32   TORFW_LOAD_F_*

@@ -100,12 +100,14 @@ as() {
 }
 
 # "amnesia(1000)" for 'as amnesia ...', "root(0)@lan" for 'n_lan ...',
-# else the caller ("root(0)").
+# "amnesia(1000)@userns" for 'in_userns ...', else the caller ("root(0)").
 case_user() {
 	local name where=
 	case $1 in
 	as) name=$2 ;;
 	n_*) where=@${1#n_} ;;
+	# amnesia's own user and network namespace (65-userns): root inside
+	in_userns) name=amnesia where=@userns ;;
 	esac
 	[ -n "${name:-}" ] ||
 		name=$(awk -F: -v u="$(id -u)" '$3 == u { print $1; exit }' /etc/passwd)

@@ -138,7 +138,9 @@ vm_install_etc() {
 }
 
 # The module subset VM-NOTES.md found sufficient for conntrack, NAT,
-# nf_tables, iptables and veth; depmod so that modprobe resolves them.
+# nf_tables, iptables and veth, plus macvlan (a device that reaches the
+# uplink, moved into a namespace: 65-userns); depmod so that modprobe
+# resolves them.
 vm_install_modules() {
 	local root=$1 kv=$2 src=${TORFW_VM_MODROOT:-}/lib/modules/$2 dst d
 	dst=$root/usr/lib/modules/$kv
@@ -148,6 +150,7 @@ vm_install_modules() {
 		[ ! -d "$src/kernel/$d" ] || cp -a "$src/kernel/$d" "$dst/kernel/"
 	done
 	cp -a "$src/kernel/drivers/net/veth.ko"* "$dst/kernel/drivers/net/"
+	cp -a "$src/kernel/drivers/net/macvlan.ko"* "$dst/kernel/drivers/net/"
 	cp -a "$src"/modules.order "$src"/modules.builtin* "$dst/"
 	depmod -b "$root" "$kv"
 }

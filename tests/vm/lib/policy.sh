@@ -31,8 +31,9 @@ SVC_PIDS=/run/torfw-vm/svc-pids
 refused_econn() { refused_class ECONNREFUSED "$@"; }
 
 # silent DESC CMD...: a silent drop. The client learns nothing: no answer
-# and no error (it is still waiting when killed after REFUSE_LIMIT s), no
-# ICMP error appears on loopback, nothing is sent on WATCH_DEVS.
+# and no error (it is still waiting when killed after REFUSE_LIMIT s, or
+# it gave up with its own timeout), no ICMP error appears on loopback,
+# nothing is sent on WATCH_DEVS.
 silent() {
 	local desc=$1 user why= icmp
 	shift
@@ -42,12 +43,10 @@ silent() {
 	cap_stop
 	icmp=$CAP_N
 	SEEN="$SEEN lo-icmp:$icmp"
-	if [ "$PROBE_CS" -lt $((REFUSE_LIMIT * 100)) ]; then
-		if [ "$PROBE_RC" -eq 0 ]; then
-			why="it succeeded"
-		else
-			why="the client got an error instead of silence"
-		fi
+	if [ "$PROBE_CS" -lt $((REFUSE_LIMIT * 100)) ] && [ "$PROBE_RC" -eq 0 ]; then
+		why="it succeeded"
+	elif [ "$PROBE_CS" -lt $((REFUSE_LIMIT * 100)) ] && [ "$(error_class)" != timeout ]; then
+		why="the client got an error instead of silence"
 	elif [ "$WATCH_SENT" -ne 0 ]; then
 		why="packets left: $WATCH_DELTAS"
 	elif [ "$icmp" != 0 ]; then

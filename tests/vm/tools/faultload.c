@@ -5,9 +5,10 @@
  * that a load that cannot have its memory fails with ENOMEM and changes
  * nothing (reliability issue, item 6).
  *
- * The config is read, the policy encoded and every page of this process
- * touched (mlockall) first; only then does the limit start, so it hits the
- * kernel's allocations for the load and not this program's own:
+ * The config is read, the policy encoded, the stack grown and every page
+ * of this process locked in (mlockall) first, stdout has a static buffer;
+ * only then does the limit start, so it hits the kernel's allocations for
+ * the load and not this program's own:
  *   cgroup DIR   join the cgroup v2 DIR (its memory.max is the limit: torfw
  *                charges a load to the loader's memory cgroup)
  *   failslab N   make this task fail its slab allocations as set up in
@@ -37,6 +38,19 @@
 #include "torfwctl.h"
 
 struct tf_options_cli tf_cli;
+
+/* No page may be needed once the limit starts: a user page fault over a
+ * memory cgroup's limit is an OOM kill, not an error. */
+static char outbuf[4096];
+
+static void prefault_stack(void)
+{
+	volatile char buf[256 * 1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 0;
+}
 
 static int no_netns(void *ctx, const char *name)
 {
@@ -105,6 +119,7 @@ int main(int argc, char *argv[])
 	size_t i;
 	int r;
 
+	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
 	if (argc != 4) {
 		fprintf(stderr, "usage: faultload cgroup DIR|failslab N FILE\n");
 		return 2;
@@ -118,6 +133,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "faultload: encode: %s\n", strerror(-r));
 		return 2;
 	}
+	prefault_stack();
 	if (mlockall(MCL_CURRENT)) {
 		perror("faultload: mlockall");
 		return 2;
