@@ -115,7 +115,9 @@ build_initrd() {
 }
 
 kernel_cmdline() {
-	local c="console=ttyS0 panic=-1 quiet"
+	# A big log buffer: the namespace churn (62-faults-netns) logs
+	# thousands of lines, and every line is checked at the end.
+	local c="console=ttyS0 panic=-1 quiet log_buf_len=8M"
 	[ "${TORFW_VM_PANIC_ON_WARN:-0}" = 1 ] && c="$c panic_on_warn=1 oops=panic"
 	# Unknown name=value words reach init's environment (guest/init).
 	c="$c TORFW_VM_SCENARIOS=$(

@@ -32,7 +32,7 @@ scenario_epilogue() {
 		ok "ran to completion"
 	else
 		fail "ran to completion" "exit status $rc" \
-			"(124+: killed after ${SCENARIO_TIMEOUT}s; 1: a setup step failed under set -e)"
+			"(124+: killed at its time limit; 1: a setup step failed under set -e)"
 	fi
 	bad=$(dmesg | tail -n +"$from" | grep -E "$KLOG_BAD" |
 		grep -v -E "$KLOG_BANNER" | head -n 20)
@@ -43,13 +43,23 @@ scenario_epilogue() {
 	fi
 }
 
+# A scenario may need more than SCENARIO_TIMEOUT: a header line
+# "# vm-timeout: N" gives it N seconds (times TORFW_VM_SLOW) if that is more.
+scenario_timeout() {
+	local own
+	own=$(sed -n 's/^# vm-timeout: \([0-9]*\)$/\1/p' "$1" | head -n 1)
+	own=$((${own:-0} * SLOW))
+	[ "$own" -gt "$SCENARIO_TIMEOUT" ] && echo "$own" || echo "$SCENARIO_TIMEOUT"
+}
+
 run_scenario() {
-	local name=$1 from rc t0
+	local name=$1 from rc t0 limit
 	from=$(($(klog_lines) + 1))
 	t0=$(now_cs)
 	marker "scenario $name"
 	rc=0
-	TORFW_SCENARIO=$name timeout -s KILL "$SCENARIO_TIMEOUT" \
+	limit=$(scenario_timeout "/tests/vm/scenarios/$name.sh")
+	TORFW_SCENARIO=$name timeout -s KILL "$limit" \
 		/bin/sh "/tests/vm/scenarios/$name.sh" || rc=$?
 	note "$name took $(cs_fmt $(($(now_cs) - t0)))"
 	# shellcheck disable=SC2034 # ok/fail (common.sh) number from it

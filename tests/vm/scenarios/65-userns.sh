@@ -41,9 +41,10 @@ done
 note "amnesia's namespaces: process $UNS_PID, $(readlink /proc/"$UNS_PID"/ns/user) $(readlink /proc/"$UNS_PID"/ns/net)"
 
 # in_userns CMD...: CMD (a program or a function of lib/) as amnesia
-# entered into its namespaces: uid 0 there, full capabilities over them.
+# entered into its namespaces: uid 0 there, full capabilities over them
+# (amnesia's own uid and gid, mapped to 0; unshare denied setgroups).
 in_userns() {
-	as amnesia nsenter -t "$UNS_PID" -U -n /bin/sh -c \
+	as amnesia nsenter -t "$UNS_PID" -U -n --preserve-credentials /bin/sh -c \
 		'. /tests/vm/lib/common.sh; . /tests/vm/lib/policy.sh; "$@"' in_userns "$@"
 }
 is_root_inside() { [ "$(id -u)" = 0 ] && ip link set lo up; }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * faultload MODE ARG FILE: torfwctl's load of FILE (a config without
+ * faultload [-c] MODE ARG FILE: torfwctl's load of FILE (a config without
  * namespace grants), with the memory the kernel gets for it limited, to see
  * that a load that cannot have its memory fails with ENOMEM and changes
  * nothing (reliability issue, item 6).
@@ -14,6 +14,8 @@
  *   failslab N   make this task fail its slab allocations as set up in
  *                /sys/kernel/debug/failslab (task-filter; N is written to
  *                its "space": so many bytes are allowed first)
+ * -c: the limit starts only before the last message, the COMMIT: what is
+ * limited is the building and publishing of the policy.
  *
  * Uses ctl's own code (read_config, encode_load, nl_transact), so that the
  * messages are torfwctl's. Prints one line:
@@ -24,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,14 +117,20 @@ int main(int argc, char *argv[])
 	struct tf_batch batch = { 0 };
 	struct tf_policy *pol = NULL;
 	struct tf_nl nl = { 0 };
+	bool commit_only = false;
 	uint64_t gen = 0;
 	const char *name;
 	size_t i;
 	int r;
 
 	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
+	if (argc == 5 && !strcmp(argv[1], "-c")) {
+		commit_only = true;
+		argv++;
+		argc--;
+	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: faultload cgroup DIR|failslab N FILE\n");
+		fprintf(stderr, "usage: faultload [-c] cgroup DIR|failslab N FILE\n");
 		return 2;
 	}
 	if (read_config(argv[3], &pol) || nl_connect(&nl))
@@ -138,9 +147,10 @@ int main(int argc, char *argv[])
 		perror("faultload: mlockall");
 		return 2;
 	}
-	if (start_limit(argv[1], argv[2]))
-		return 2;
 	for (i = 0; i < batch.nmsgs; i++) {
+		if (i == (commit_only ? batch.nmsgs - 1 : 0) &&
+		    start_limit(argv[1], argv[2]))
+			return 2;
 		r = nl_transact(&nl, (struct nlmsghdr *)batch.msgs[i].buf,
 				generation_cb, &gen);
 		if (r) {

@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Faults (reliability issue, item 6): TORFW_VM_CHURN (default 1,000)
+# namespaces created and destroyed while traffic flows leak nothing.
+# Rounds of 20: each namespace gets a veth to the host (10.99.K.1/24 on the
+# host, .2 inside, up), the host pings each, and the round is deleted
+# while its pings are in flight; meanwhile the flows of lib/faults.sh run.
+# Afterwards torfw's object count (egress hooks, link tables, policies) and
+# the kernel's count of namespaces are back at their baselines, and the
+# refused flow was never let through.
+# vm-timeout: 900
+set -eu
+. /tests/vm/lib/common.sh
+. /tests/vm/lib/policy.sh
+. /tests/vm/lib/faults.sh
+
+CHURN=${TORFW_VM_CHURN:-1000}
+
+cleanup() {
+	flows_stop
+	svc_stop_all
+	for n in $(ip netns list | awk '/^torfw-churn-/ { print $1 }'); do
+		ip netns del "$n"
+	done
+	return 0
+}
+trap cleanup EXIT
+
+ns_slab() { awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo; }
+
+policy_up
+flows_listen
+flows_start
+objects_before=$(objects)
+ns_before=$(ns_slab)
+note "before: torfw objects $objects_before, net_namespace objects $ns_before"
+made=0
+t0=$(now_cs)
+while [ $made -lt "$CHURN" ]; do
+	: >/tmp/ns.add
+	: >/tmp/ns.del
+	for k in $(seq 1 20); do
+		n=torfw-churn-$k
+		{
+			echo "netns add $n"
+			echo "link add vc$k type veth peer name vp netns $n"
+			echo "addr add 10.99.$k.1/24 dev vc$k"
+			echo "link set vc$k up"
+		} >>/tmp/ns.add
+		echo "netns del $n" >>/tmp/ns.del
+	done
+	ip -batch /tmp/ns.add >/dev/null || break
+	for k in $(seq 1 20); do
+		printf 'addr add 10.99.%d.2/24 dev vp\nlink set vp up\n' "$k" |
+			ip -n "torfw-churn-$k" -batch - >/dev/null || break 2
+	done
+	for k in $(seq 1 20); do
+		ping -n -q -c 3 -i 0.01 -W 1 "10.99.$k.2" >/dev/null 2>&1 &
+	done
+	sleep 0.1
+	ip -batch /tmp/ns.del >/dev/null || break
+	made=$((made + 20))
+	[ $((made % 200)) -eq 0 ] &&
+		note "$made namespaces in $(cs_fmt $(($(now_cs) - t0))), torfw objects $(objects)"
+done
+flows_stop
+expect_eq "churn: $CHURN namespaces with a veth each created and destroyed" "$CHURN" "$made"
+check "churn: the flows ran meanwhile" flows_ran
+expect_eq "churn: the refused flow (amnesia to 192.0.2.1:80) never got through" 0 \
+	"$(grep -c '^ok' "$FLOWS/refused")"
+
+# Namespaces are freed by a workqueue: give it time.
+i=0
+while [ "$(ns_slab)" -gt "$ns_before" ] && [ $i -lt $((60 * SLOW)) ]; do
+	sleep 1
+	i=$((i + 1))
+done
+expect_eq "churn: torfw's objects back to the baseline (egress hooks, link tables)" \
+	"$objects_before" "$(objects_settle "$objects_before")"
+if [ -n "$ns_before" ] && [ "$(ns_slab)" -le "$ns_before" ]; then
+	ok "churn: every namespace was freed (net_namespace objects $(ns_slab), before $ns_before)"
+else
+	fail "churn: every namespace was freed" "net_namespace objects $(ns_slab), before '$ns_before'"
+fi
+refused "churn: afterwards amnesia tcp 192.0.2.1:80 is refused" \
+	as amnesia http_get 192.0.2.1 80
+check "churn: afterwards the clearnet namespace's HTTP is forwarded" \
+	n_clearnet http_get 192.0.2.1 80
