@@ -21,6 +21,8 @@
 #   TORFW_VM_PANIC_ON_WARN=1  make a WARN or Oops panic the guest at once
 #   TORFW_VM_SLOW      factor for the guest's time limits (check, refusal,
 #                      leak cases)                default 1
+#   TORFW_VM_CHURN     namespaces 62-faults-netns makes and destroys
+#                                                 default 1000
 #
 # Kernel log policy: by default a WARN does not stop the guest, so every
 # remaining case still runs; the runner checks the log after each scenario
@@ -54,7 +56,7 @@ parse_args() {
 		case $a in
 		--demo) DEMO=1 ;;
 		--keep) KEEP=1 ;;
-		-h | --help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h | --help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		-*) die "unknown option $a" ;;
 		*) SCENARIOS+=("$(resolve_scenario "$a")") ;;
 		esac
@@ -127,6 +129,7 @@ kernel_cmdline() {
 	c="$c TORFW_VM_DEMO=$DEMO TORFW_VM_KEEP=$KEEP"
 	c="$c TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-300}"
 	c="$c TORFW_VM_SLOW=${TORFW_VM_SLOW:-1}"
+	[ -z "${TORFW_VM_CHURN:-}" ] || c="$c TORFW_VM_CHURN=$TORFW_VM_CHURN"
 	echo "$c"
 }
 
