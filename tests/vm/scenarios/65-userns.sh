@@ -16,6 +16,7 @@
 set -eu
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/policy.sh
+. /tests/vm/lib/userns.sh
 
 UNS_PID=''
 cleanup() {
@@ -40,15 +41,7 @@ until UNS_PID=$(ps -o pid,args | awk '$2 == "sleep" && $3 == "4321" { print $1; 
 done
 note "amnesia's namespaces: process $UNS_PID, $(readlink /proc/"$UNS_PID"/ns/user) $(readlink /proc/"$UNS_PID"/ns/net)"
 
-# in_userns CMD...: CMD (a program or a function of lib/) as amnesia
-# entered into its namespaces: uid 0 there, full capabilities over them
-# (amnesia's own uid and gid, mapped to 0; unshare denied setgroups).
-in_userns() {
-	as amnesia nsenter -t "$UNS_PID" -U -n --preserve-credentials /bin/sh -c \
-		'. /tests/vm/lib/common.sh; . /tests/vm/lib/policy.sh; "$@"' in_userns "$@"
-}
-is_root_inside() { [ "$(id -u)" = 0 ] && ip link set lo up; }
-check "userns: inside, amnesia is uid 0 and may configure its namespace" in_userns is_root_inside
+check "userns: inside, amnesia is uid 0 and may configure its namespace" in_userns uns_is_root
 
 # ---- the policy -----------------------------------------------------------------
 
@@ -62,13 +55,7 @@ expect_eq "userns: the generation is unchanged" "$gen" "$(policy_generation)"
 
 # ---- no device to the host ---------------------------------------------------
 
-# no_move_out: a veth created inside cannot have its peer in the host's
-# namespace (pid 1's), nor can the namespace's lo move there.
-no_move_out() {
-	! ip link add ua type veth peer name ub netns 1 2>&1 &&
-		! ip link show ub >/dev/null 2>&1
-}
-check "userns: a veth with its peer in the host's namespace cannot be made" in_userns no_move_out
+check "userns: a veth with its peer in the host's namespace cannot be made" in_userns uns_no_move_out
 if ip link show ub >/dev/null 2>&1; then
 	fail "userns: the host has no device 'ub'"
 else
@@ -80,11 +67,7 @@ fi
 ip link add rg0 type veth peer name rg1 netns "$UNS_PID"
 ip addr add 10.98.0.1/24 dev rg0
 ip link set rg0 up
-veth_inside() {
-	ip addr add 10.98.0.2/24 dev rg1 && ip link set rg1 up &&
-		ip route add default via 10.98.0.1
-}
-check "veth: amnesia configures its end (10.98.0.2, default via the host)" in_userns veth_inside
+check "veth: amnesia configures its end (10.98.0.2, default via the host)" in_userns uns_veth_up
 svc_listen tcp 10.98.0.1 7777
 svc_spawn in_userns socat TCP4-LISTEN:7780,reuseaddr,fork PIPE
 sleep 1
@@ -108,11 +91,7 @@ blocked "veth: the host's tcp 10.98.0.1:7777 does not answer amnesia's namespace
 cap_start up1 'ether src 02:00:00:00:01:77' internet
 ip link add mv0 link up0 address 02:00:00:00:01:77 type macvlan mode private
 ip link set mv0 netns "$UNS_PID"
-mv_inside() {
-	ip addr add 192.0.2.77/24 dev mv0 && ip link set mv0 up &&
-		ip neigh replace 192.0.2.1 lladdr 02:00:00:00:01:01 dev mv0 nud permanent
-}
-check "macvlan: amnesia configures mv0 (192.0.2.77/24 on the uplink's wire)" in_userns mv_inside
+check "macvlan: amnesia configures mv0 (192.0.2.77/24 on the uplink's wire)" in_userns uns_macvlan_up
 refused "macvlan: tcp 192.0.2.1:80 through mv0 is refused" in_userns http_get 192.0.2.1 80
 refused "macvlan: udp 192.0.2.1:7 through mv0 is refused" in_userns udp_echo 192.0.2.1 7
 refused "macvlan: icmp 192.0.2.1 through mv0 is refused" in_userns icmp_echo 192.0.2.1

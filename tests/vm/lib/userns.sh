@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# amnesia's own user and network namespace (65-userns): the way in, and
+# the steps run inside (they run in a fresh shell, so they live here).
+# UNS_PID is the process that holds the namespaces. Defines only.
+
+# in_userns CMD...: CMD (a program or a function of lib/) as amnesia
+# entered into its namespaces: uid 0 there, full capabilities over them
+# (amnesia's own uid and gid, mapped to 0; unshare denied setgroups).
+in_userns() {
+	as amnesia nsenter -t "$UNS_PID" -U -n --preserve-credentials /bin/sh -c \
+		'. /tests/vm/lib/common.sh; . /tests/vm/lib/policy.sh
+		. /tests/vm/lib/userns.sh; "$@"' in_userns "$@"
+}
+
+# ---- run inside ----------------------------------------------------------------
+
+uns_is_root() { [ "$(id -u)" = 0 ] && ip link set lo up; }
+
+# A veth made inside cannot have its peer in the host's namespace (pid 1's).
+uns_no_move_out() {
+	! ip link add ua type veth peer name ub netns 1 2>&1 &&
+		! ip link show ub >/dev/null 2>&1
+}
+
+# The namespace's end of the veth root gave it: 10.98.0.2, default route
+# through the host.
+uns_veth_up() {
+	ip addr add 10.98.0.2/24 dev rg1 && ip link set rg1 up &&
+		ip route add default via 10.98.0.1
+}
+
+# The macvlan of the uplink moved in: an address on the uplink's wire and
+# the far end's MAC, so that nothing needs ARP.
+uns_macvlan_up() {
+	ip addr add 192.0.2.77/24 dev mv0 && ip link set mv0 up &&
+		ip neigh replace 192.0.2.1 lladdr 02:00:00:00:01:01 dev mv0 nud permanent
+}
