@@ -3,7 +3,8 @@
  * KUnit: LOAD messages through the same strict validation genetlink applies
  * (load_policy) and then through parse_elements(), as the kernel sees
  * them. Each malformed message must fail with an errno and an extack
- * message, and must add nothing to the policy. Included by netlink.c.
+ * message, and must add nothing to the policy. Then load transactions of
+ * several sockets through torfw_nl_load(). Included by netlink.c.
  */
 
 #include <kunit/test.h>
@@ -307,8 +308,102 @@ out:
 	kfree_skb(skb);
 }
 
+/*
+ * One LOAD request from socket portid through torfw_nl_load(), as
+ * genetlink would hand it over: flags plus, with fill, the elements.
+ */
+static int txn_send(struct kunit *test, u32 portid, u32 flags,
+		    void (*fill)(struct sk_buff *skb))
+{
+	struct nlattr *tb[TORFW_A_MAX + 1];
+	struct netlink_ext_ack extack = {};
+	struct genl_info info = {};
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	int ret;
+
+	skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	nlh = nlmsg_put(skb, portid, 0, GENL_ID_CTRL, GENL_HDRLEN, 0);
+	KUNIT_ASSERT_NOT_NULL(test, nlh);
+	nla_put_u32(skb, TORFW_A_FLAGS, flags);
+	if (fill)
+		fill(skb);
+	nlmsg_end(skb, nlh);
+	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb, TORFW_A_MAX,
+					  load_policy, &extack), 0);
+	info.snd_portid = portid;
+	info.nlhdr = nlh;
+	info.attrs = tb;
+	info.extack = &extack;
+	genl_info_net_set(&info, &init_net);
+	/* The reply goes to a portid nobody has: dropped, as it may be. */
+	ret = torfw_nl_load(skb, &info);
+	kfree_skb(skb);
+	return ret;
+}
+
+static void txn_release(u32 portid)
+{
+	struct netlink_notify n = {
+		.net = &init_net,
+		.protocol = NETLINK_GENERIC,
+		.portid = portid,
+	};
+
+	torfw_nl_release(NULL, NETLINK_URELEASE, &n);
+}
+
+/* Two sockets' loads interleaved both commit; each socket has its own. */
+static void txn_interleaved_test(struct kunit *test)
+{
+	u64 gen = torfw_state_generation();
+
+	KUNIT_EXPECT_EQ(test, txn_send(test, 100, TORFW_LOAD_F_BEGIN, fill_ok), 0);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 200, TORFW_LOAD_F_BEGIN, fill_ok), 0);
+	KUNIT_EXPECT_EQ(test, n_txns, 2U);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 300, TORFW_LOAD_F_COMMIT, NULL),
+			-ESRCH);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 100, TORFW_LOAD_F_COMMIT, NULL), 0);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 200, TORFW_LOAD_F_COMMIT, NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_state_generation(), gen + 2);
+	KUNIT_EXPECT_EQ(test, n_txns, 0U);
+
+	/* A failed message ends its own transaction only. */
+	KUNIT_EXPECT_EQ(test, txn_send(test, 100, TORFW_LOAD_F_BEGIN, fill_ok), 0);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 200, TORFW_LOAD_F_BEGIN, fill_ok), 0);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 100, 0, fill_missing_addr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 100, TORFW_LOAD_F_COMMIT, NULL),
+			-ESRCH);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 200, TORFW_LOAD_F_COMMIT, NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_state_generation(), gen + 3);
+	KUNIT_EXPECT_EQ(test, n_txns, 0U);
+}
+
+/* At most TORFW_MAX_LOADS open; a closed socket's is discarded. */
+static void txn_limit_test(struct kunit *test)
+{
+	u32 i;
+
+	for (i = 0; i < TORFW_MAX_LOADS; i++)
+		KUNIT_EXPECT_EQ(test, txn_send(test, 1000 + i,
+					       TORFW_LOAD_F_BEGIN, fill_ok), 0);
+	KUNIT_EXPECT_EQ(test, txn_send(test, 2000, TORFW_LOAD_F_BEGIN, fill_ok),
+			-EBUSY);
+	/* BEGIN again on an open one replaces it: no new slot needed. */
+	KUNIT_EXPECT_EQ(test, txn_send(test, 1000, TORFW_LOAD_F_BEGIN, fill_ok),
+			0);
+	KUNIT_EXPECT_EQ(test, n_txns, (unsigned int)TORFW_MAX_LOADS);
+	for (i = 0; i < TORFW_MAX_LOADS; i++)
+		txn_release(1000 + i);
+	KUNIT_EXPECT_EQ(test, n_txns, 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&txns));
+}
+
 static struct kunit_case netlink_cases[] = {
 	KUNIT_CASE_PARAM(nl_load_test, nl_gen_params),
+	KUNIT_CASE(txn_interleaved_test),
+	KUNIT_CASE(txn_limit_test),
 	{}
 };
 
