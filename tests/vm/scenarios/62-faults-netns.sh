@@ -4,8 +4,9 @@
 # Faults (reliability issue, item 6): TORFW_VM_CHURN (default 1,000)
 # namespaces created and destroyed while traffic flows leak nothing.
 # Rounds of 20: each namespace gets a veth to the host (10.99.K.1/24 on the
-# host, .2 inside, up), the host pings each, and the round is deleted
-# while its pings are in flight; meanwhile the flows of lib/faults.sh run.
+# host, .2 inside, up; K cycles through 250), the host pings each, and the
+# round is deleted while its pings are in flight; meanwhile the flows of
+# lib/faults.sh run.
 # Afterwards torfw's object count (egress hooks, link tables, policies) and
 # the kernel's count of namespaces are back at their baselines, and the
 # refused flow was never let through.
@@ -40,29 +41,32 @@ t0=$(now_cs)
 while [ $made -lt "$CHURN" ]; do
 	: >/tmp/ns.add
 	: >/tmp/ns.del
-	for k in $(seq 1 20); do
+	# Unique names: a namespace is freed (its veth with it) by a
+	# workqueue, after 'netns del' returns.
+	for k in $(seq $((made + 1)) $((made + 20))); do
 		n=torfw-churn-$k
 		{
 			echo "netns add $n"
 			echo "link add vc$k type veth peer name vp netns $n"
-			echo "addr add 10.99.$k.1/24 dev vc$k"
+			echo "addr add 10.99.$((k % 250)).1/24 dev vc$k"
 			echo "link set vc$k up"
 		} >>/tmp/ns.add
 		echo "netns del $n" >>/tmp/ns.del
 	done
 	ip -batch /tmp/ns.add >/dev/null || break
-	for k in $(seq 1 20); do
-		printf 'addr add 10.99.%d.2/24 dev vp\nlink set vp up\n' "$k" |
+	for k in $(seq $((made + 1)) $((made + 20))); do
+		printf 'addr add 10.99.%d.2/24 dev vp\nlink set vp up\n' $((k % 250)) |
 			ip -n "torfw-churn-$k" -batch - >/dev/null || break 2
 	done
-	for k in $(seq 1 20); do
-		ping -n -q -c 3 -i 0.01 -W 1 "10.99.$k.2" >/dev/null 2>&1 &
+	for k in $(seq $((made + 1)) $((made + 20))); do
+		ping -n -q -c 3 -i 0.01 -W 1 "10.99.$((k % 250)).2" >/dev/null 2>&1 &
 	done
 	sleep 0.1
 	ip -batch /tmp/ns.del >/dev/null || break
 	made=$((made + 20))
-	[ $((made % 200)) -eq 0 ] &&
+	if [ $((made % 200)) -eq 0 ]; then
 		note "$made namespaces in $(cs_fmt $(($(now_cs) - t0))), torfw objects $(objects)"
+	fi
 done
 flows_stop
 expect_eq "churn: $CHURN namespaces with a veth each created and destroyed" "$CHURN" "$made"
