@@ -21,8 +21,9 @@ set -eu
 UNS_PID=''
 cleanup() {
 	svc_stop_all
-	[ -n "$UNS_PID" ] && kill "$UNS_PID" 2>/dev/null
-	ip link del ub 2>/dev/null
+	[ -z "$UNS_PID" ] || kill "$UNS_PID" 2>/dev/null || true
+	ip link del ub 2>/dev/null || true
+	ip link del mv0 2>/dev/null || true
 	return 0
 }
 trap cleanup EXIT
