@@ -19,9 +19,9 @@ CG=/sys/fs/cgroup
 FS=/sys/kernel/debug/failslab
 
 cleanup() {
-	[ -e "$FS/probability" ] && echo 0 >"$FS/probability"
+	[ ! -e "$FS/probability" ] || echo 0 >"$FS/probability"
 	for d in "$CG"/torfw-*; do
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		[ ! -d "$d" ] || rmdir "$d" 2>/dev/null || true
 	done
 	return 0
 }
