@@ -60,6 +60,7 @@ while [ $made -lt "$CHURN" ]; do
 		echo "netns del $n" >>/tmp/ns.del
 	done
 	ip -batch /tmp/ns.add >/dev/null || break
+	[ $made -gt 0 ] || alive=$(ns_ids)
 	for k in $(seq $((made + 1)) $((made + 20))); do
 		printf 'addr add 10.99.%d.2/24 dev vp\nlink set vp up\n' $((k % 250)) |
 			ip -n "torfw-churn-$k" -batch - >/dev/null || break 2
@@ -89,6 +90,11 @@ while [ "$(ns_ids)" -gt "$ns_before" ] && [ $i -lt $((60 * SLOW)) ]; do
 done
 expect_eq "churn: torfw's objects back to the baseline (egress hooks, link tables)" \
 	"$objects_before" "$(objects_settle "$objects_before")"
+if [ "${alive:-0}" -ge $((ns_before + 20)) ]; then
+	ok "churn: the namespace ids count them (first round: $alive, before $ns_before)"
+else
+	fail "churn: the namespace ids count them" "first round: ${alive:-none}, before $ns_before"
+fi
 expect_eq "churn: every namespace was destroyed (namespace ids in the host, after ${i} s)" \
 	"$ns_before" "$(ns_ids)"
 refused "churn: afterwards amnesia tcp 192.0.2.1:80 is refused" \
