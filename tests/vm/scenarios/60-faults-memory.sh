@@ -87,9 +87,11 @@ ladder() {
 		rmdir "$CG/torfw-$k"
 	done
 	note "memcg, $what: where the loads failed (message number of $MSGS, or loaded):$POINTS"
-	echo "$POINTS" | grep -q loaded &&
-		ok "memcg, $what: with enough memory the same load succeeds" ||
+	if echo "$POINTS" | grep -q loaded; then
+		ok "memcg, $what: with enough memory the same load succeeds"
+	else
 		fail "memcg, $what: with enough memory the same load succeeds" "$POINTS"
+	fi
 }
 
 # failed_at: the distinct message numbers of POINTS.
