@@ -59,8 +59,13 @@ run_scenario() {
 	marker "scenario $name"
 	rc=0
 	limit=$(scenario_timeout "/tests/vm/scenarios/$name.sh")
+	# Its own open of the console, and no console on stdin. The console
+	# init got is one open file shared by every process; once, mid-run, a
+	# scenario's printf to it failed (most likely EAGAIN: some program
+	# had made that shared file non-blocking) and set -e ended it.
 	TORFW_SCENARIO=$name timeout -s KILL "$limit" \
-		/bin/sh "/tests/vm/scenarios/$name.sh" || rc=$?
+		/bin/sh "/tests/vm/scenarios/$name.sh" </dev/null >/dev/console 2>&1 ||
+		rc=$?
 	note "$name took $(cs_fmt $(($(now_cs) - t0)))"
 	# shellcheck disable=SC2034 # ok/fail (common.sh) number from it
 	CASE_N=0
