@@ -22,8 +22,9 @@ export TORFW_VM_KERNEL=$out/bzImage
 export TORFW_VM_MODROOT=$out/modules
 export TORFW_VM_KO=$ko
 export TORFW_VM_DIR=${TORFW_VM_DIR:-/var/tmp/torfw-vm-debug}
-# KASAN and lockdep make the guest several times slower.
-export TORFW_VM_TIMEOUT=${TORFW_VM_TIMEOUT:-5400}
+# KASAN and lockdep make the guest several times slower: the whole suite
+# takes over an hour under TCG, more on a busy host.
+export TORFW_VM_TIMEOUT=${TORFW_VM_TIMEOUT:-10800}
 export TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-1800}
 # and every case's time limit with it (a refusal must still come before
 # the limit: a hang is still a failure).
