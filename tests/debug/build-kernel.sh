@@ -38,6 +38,9 @@ if [ ! -f "$build/.config" ] || [ "$frag" -nt "$build/.config" ]; then
 		grep -q "^CONFIG_$opt=y" "$build/.config" ||
 			{ echo "debug: CONFIG_$opt did not stick" >&2; exit 1; }
 	done
+	# The leak detector (tests/vm/lib/leak.sh) counts with nft 'dup'.
+	grep -q '^CONFIG_NFT_DUP_NETDEV=m' "$build/.config" ||
+		{ echo "debug: CONFIG_NFT_DUP_NETDEV=m did not stick" >&2; exit 1; }
 	grep -q '^CONFIG_TORFW=m' "$build/.config" ||
 		{ echo "debug: CONFIG_TORFW=m did not stick" >&2; exit 1; }
 fi
