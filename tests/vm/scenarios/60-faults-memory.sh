@@ -57,9 +57,9 @@ attempt() {
 	[ -n "$FAILED_AT" ] || FAILED_AT="rc=$rc"
 	if [ $rc -eq 1 ] && echo "$out" | grep -Eq "errno=($errs) " &&
 		[ "$(policy_generation)" = "$gen" ] && show_same /tmp/show.before; then
-		ok "$desc: fails with ${errs%%|*}, the active policy stays (generation $gen, same show)"
+		ok "$desc: fails with $(echo "$errs" | sed "s/|/ or /"), the active policy stays (generation $gen, same show)"
 	else
-		fail "$desc: fails with ${errs%%|*}, the active policy stays" \
+		fail "$desc: fails with $(echo "$errs" | sed "s/|/ or /"), the active policy stays" \
 			"exit status $rc, generation $gen -> $(policy_generation)" \
 			"$(torfwctl show | diff /tmp/show.before - | head -n 5)"
 	fi
