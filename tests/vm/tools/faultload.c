@@ -18,7 +18,7 @@
  * limited is the building and publishing of the policy.
  *
  * Uses ctl's own code (read_config, encode_load, nl_transact), so that the
- * messages are torfwctl's. Prints one line:
+ * messages are torfwctl's (only smaller: FL_MSG_MAX). Prints one line:
  *   faultload: loaded generation N
  *   faultload: message I of N: errno=ENAME (E) extack="..."
  * Exit status: 0 loaded, 1 the kernel refused, 2 a local failure.
@@ -41,6 +41,14 @@
 #include "torfwctl.h"
 
 struct tf_options_cli tf_cli;
+
+/*
+ * Messages of at most 4 KiB, not torfwctl's 32: the kernel copies a bigger
+ * one with vmalloc (netlink_sendmsg), and when failslab fails that, the
+ * kernel prints an allocation failure report with a stack trace, which
+ * the VM harness counts as a finding; a small one only gets ENOBUFS.
+ */
+#define FL_MSG_MAX 4096
 
 /* No page may be needed once the limit starts: a user page fault over a
  * memory cgroup's limit is an OOM kill, not an error. */
@@ -136,7 +144,7 @@ int main(int argc, char *argv[])
 	if (read_config(argv[3], &pol) || nl_connect(&nl))
 		return 2;
 	policy_sort(pol);
-	r = encode_load(pol, nl.fam.id, 0, 0, TF_MSG_MAX, no_netns, NULL,
+	r = encode_load(pol, nl.fam.id, 0, 0, FL_MSG_MAX, no_netns, NULL,
 			&batch);
 	if (r) {
 		fprintf(stderr, "faultload: encode: %s\n", strerror(-r));
