@@ -55,9 +55,16 @@ PROBE_OUT=/tmp/torfw-probe.out
 
 # ---- TAP -------------------------------------------------------------------
 
+# say FORMAT ARGS...: printf, once more if it fails. The shell's own write
+# to the slow serial console can fail with EINTR when a child of the shell
+# ends meanwhile (ash's SIGCHLD handler); under set -e that ended a
+# scenario twice. Child processes (sed, tr) are not affected.
+# shellcheck disable=SC2059 # the caller's format
+say() { printf "$@" 2>/dev/null || printf "$@"; }
+
 ok() {
 	CASE_N=$((CASE_N + 1))
-	echo "ok $CASE_N - $1"
+	say 'ok %s - %s\n' "$CASE_N" "$1"
 }
 
 # fail DESC [DETAIL...]: each detail line becomes a '# ' diagnostic.
@@ -65,7 +72,7 @@ fail() {
 	local desc=$1
 	shift
 	CASE_N=$((CASE_N + 1))
-	echo "not ok $CASE_N - $desc"
+	say 'not ok %s - %s\n' "$CASE_N" "$desc"
 	printf '%s\n' "$@" | sed -e '/^$/d' -e 's/^/#   /'
 }
 

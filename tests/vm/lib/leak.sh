@@ -344,7 +344,7 @@ now_cs() {
 }
 
 record() {
-	printf '#case\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5"
+	say '#case\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5"
 }
 
 # error_class of common.sh, the same classes, read without a process
