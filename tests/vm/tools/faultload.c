@@ -43,12 +43,13 @@
 struct tf_options_cli tf_cli;
 
 /*
- * Messages of at most 4 KiB, not torfwctl's 32: the kernel copies a bigger
- * one with vmalloc (netlink_sendmsg), and when failslab fails that, the
- * kernel prints an allocation failure report with a stack trace, which
- * the VM harness counts as a finding; a small one only gets ENOBUFS.
+ * Messages of at most 2 KiB, not torfwctl's 32: netlink_sendmsg copies one
+ * above NLMSG_GOODSIZE (about 3.7 KiB) with vmalloc, and when failslab
+ * fails that, the kernel prints an allocation failure report with a stack
+ * trace, which the VM harness counts as a finding (seen with 32 and with
+ * 4 KiB); a smaller one is a kmalloc that only fails with ENOBUFS.
  */
-#define FL_MSG_MAX 4096
+#define FL_MSG_MAX 2048
 
 /* No page may be needed once the limit starts: a user page fault over a
  * memory cgroup's limit is an OOM kill, not an error. */
