@@ -91,7 +91,7 @@ out:
 	return ret;
 }
 
-static int generation_cb(const struct nlmsghdr *nlh, void *data)
+int loader_generation_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct tf_status st;
 	const char *why;
@@ -149,7 +149,7 @@ int send_policy(struct tf_policy *pol, uint32_t extra_flags,
 	}
 	for (i = 0; i < batch.nmsgs; i++) {
 		r = nl_transact(&nl, (struct nlmsghdr *)batch.msgs[i].buf,
-				generation_cb, generation);
+				loader_generation_cb, generation);
 		if (r) {
 			report(&nl, &batch, i, r);
 			ret = TF_EXIT_KERNEL;

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <libmnl/libmnl.h>
+
 #include "policy.h"
 
 struct load_args {
@@ -34,5 +36,9 @@ int read_config(const char *path, struct tf_policy **out);
  */
 int send_policy(struct tf_policy *pol, uint32_t extra_flags,
 		bool skip_missing_netns, uint64_t *generation);
+
+/* The reply callback of a load: the reply to COMMIT sets the uint64_t
+ * generation that data points to. */
+int loader_generation_cb(const struct nlmsghdr *nlh, void *data);
 
 #endif

@@ -33,7 +33,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "decode.h"
 #include "encode.h"
 #include "loader.h"
 #include "nl.h"
@@ -69,16 +68,6 @@ static int no_netns(void *ctx, const char *name)
 	(void)ctx;
 	(void)name;
 	return -1;
-}
-
-static int generation_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct tf_status st;
-	const char *why;
-
-	if (!decode_status(nlh, &st, &why))
-		*(uint64_t *)data = st.generation;
-	return MNL_CB_OK;
 }
 
 static int write_file(const char *path, const char *val)
@@ -161,7 +150,7 @@ int main(int argc, char *argv[])
 		    start_limit(argv[1], argv[2]))
 			return 2;
 		r = nl_transact(&nl, (struct nlmsghdr *)batch.msgs[i].buf,
-				generation_cb, &gen);
+				loader_generation_cb, &gen);
 		if (r) {
 			name = strerrorname_np(-r);
 			printf("faultload: message %zu of %zu: errno=%s (%d) extack=\"%s\"\n",
