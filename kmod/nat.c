@@ -4,32 +4,15 @@
  *
  * Conntrack costs most of what an iptables ruleset costs, and TCP flows do
  * not need it: the owning socket answers the policy's questions, and
- * replies are matched to their local socket (hooks.c). So a hook at raw
+ * replies are matched to their local socket (facts.c). So a hook at raw
  * priority marks every IPv4 packet of the initial namespace untracked,
- * except:
- *  - loopback flows that a redirect rewrites (automap, system DNS), and
- *    ICMP errors about them, so that they are RELATED and translated back
- *    for the client;
- *  - locally generated non-TCP packets leaving through a real device (UDP
- *    and ICMP to the LAN, DNS of Tor and of the clearnet uid), except from
- *    connected UDP sockets: replies to unconnected sockets and to pings
- *    are what only conntrack can tell from unsolicited packets; inbound,
- *    the packets of those flows;
- *  - flows to and from veths of granted namespaces (forwarded clearnet
- *    traffic and its replies).
- * The redirects themselves go through the kernel's NAT core, so that
+ * except the flows torfw_decide_track() (decide.c) names. The redirects
+ * themselves go through the kernel's NAT core, so that
  * getsockopt(SO_ORIGINAL_DST) still reports the address the client dialed.
  */
 
-#include <linux/icmp.h>
-#include <linux/ip.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
-#include <net/ip.h>
-#include <net/inet_sock.h>
-#include <net/tcp_states.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_zones.h>
@@ -37,75 +20,6 @@
 #include <net/netfilter/nf_nat_redirect.h>
 
 #include "torfw.h"
-
-struct ports {
-	u16 sport;
-	u16 dport;
-};
-
-static bool read_ports(const struct sk_buff *skb, const struct iphdr *iph,
-		       struct ports *pt)
-{
-	__be16 _p[2];
-	const __be16 *p;
-
-	if (ntohs(iph->frag_off) & IP_OFFSET ||
-	    (iph->protocol != IPPROTO_TCP && iph->protocol != IPPROTO_UDP))
-		return false;
-	p = skb_header_pointer(skb, skb_network_offset(skb) + ip_hdrlen(skb),
-			       sizeof(_p), _p);
-	if (!p)
-		return false;
-	pt->sport = ntohs(p[0]);
-	pt->dport = ntohs(p[1]);
-	return true;
-}
-
-/* An ICMP error quoting a packet of a redirected flow. */
-static bool icmp_error_of_redirect(const struct torfw_policy *p,
-				   const struct sk_buff *skb)
-{
-	unsigned int off = skb_network_offset(skb) + ip_hdrlen(skb);
-	struct {
-		struct icmphdr icmp;
-		struct iphdr ip;
-	} _h;
-	const typeof(_h) *h;
-	__be16 _p[2];
-	const __be16 *pt;
-
-	h = skb_header_pointer(skb, off, sizeof(_h), &_h);
-	if (!h || !icmp_is_err(h->icmp.type) || h->ip.ihl < 5)
-		return false;
-	pt = skb_header_pointer(skb, off + sizeof(h->icmp) + h->ip.ihl * 4,
-				sizeof(_p), _p);
-	return pt && torfw_redir_involves(p, h->ip.protocol, h->ip.saddr,
-					  h->ip.daddr, ntohs(pt[0]),
-					  ntohs(pt[1]));
-}
-
-static bool track_loopback(const struct sk_buff *skb)
-{
-	const struct torfw_policy *p = rcu_dereference(torfw_active);
-	const struct iphdr *iph = ip_hdr(skb);
-	struct ports pt;
-
-	if (!p || !p->n_redir)
-		return false;
-	if (iph->protocol == IPPROTO_ICMP)
-		return icmp_error_of_redirect(p, skb);
-	return read_ports(skb, iph, &pt) &&
-	       torfw_redir_involves(p, iph->protocol, iph->saddr, iph->daddr,
-				    pt.sport, pt.dport);
-}
-
-static bool granted_link(const struct torfw_policy *p,
-			 const struct net_device *dev)
-{
-	u64 peer = torfw_nslink_peer(dev->ifindex);
-
-	return peer && torfw_ns_granted(p, peer);
-}
 
 static bool already_tracked(struct sk_buff *skb, struct net *net)
 {
@@ -134,59 +48,52 @@ static bool decided(const struct sk_buff *skb)
 	return nf_ct_get(skb, &ctinfo) || ctinfo == IP_CT_UNTRACKED;
 }
 
-/* A connected UDP socket matches its own replies (hooks.c). */
-static bool connected_udp(const struct sk_buff *skb)
+/* Marks the packet untracked unless decide.c says conntrack must see it. */
+static unsigned int torfw_raw(struct sk_buff *skb,
+			      const struct nf_hook_state *state, u8 hook)
 {
-	const struct sock *sk = skb_to_full_sk(skb);
+	const struct net_device *dev = hook == TORFW_HOOK_OUT ? state->out :
+								 state->in;
+	struct torfw_facts f = {
+		.hook = hook,
+		.init_net = true,
+		.lo = dev->flags & IFF_LOOPBACK,
+	};
+	const struct torfw_policy *p;
+	u8 track;
 
-	return ip_hdr(skb)->protocol == IPPROTO_UDP && sk &&
-	       sk->sk_protocol == IPPROTO_UDP &&
-	       sk->sk_state == TCP_ESTABLISHED;
+	/* Looped-back packets keep the decision taken on output. */
+	if (decided(skb))
+		return NF_ACCEPT;
+	p = rcu_dereference(torfw_active);
+	torfw_facts_ip(&f, skb, NFPROTO_IPV4);
+	if (f.lo) {
+		torfw_facts_icmp_inner(&f, skb);
+	} else if (hook == TORFW_HOOK_OUT) {
+		torfw_facts_udp_connected(&f, skb);
+		f.to_ns = torfw_nslink_peer(dev->ifindex);
+	} else {
+		f.from_ns = torfw_nslink_peer(dev->ifindex);
+	}
+	track = torfw_decide_track(p, &f);
+	if (track == TORFW_TRACK_KNOWN)
+		track = already_tracked(skb, state->net) ? TORFW_TRACK_YES :
+							   TORFW_TRACK_NO;
+	if (track == TORFW_TRACK_NO)
+		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+	return NF_ACCEPT;
 }
 
 static unsigned int torfw_raw_out(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	const struct torfw_policy *p;
-	bool track;
-
-	if (decided(skb))
-		return NF_ACCEPT;
-	if (state->out->flags & IFF_LOOPBACK) {
-		track = track_loopback(skb);
-	} else {
-		p = rcu_dereference(torfw_active);
-		track = p && ((ip_hdr(skb)->protocol != IPPROTO_TCP &&
-			       !connected_udp(skb)) ||
-			      (p->n_grant && granted_link(p, state->out)));
-	}
-	if (!track)
-		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
-	return NF_ACCEPT;
+	return torfw_raw(skb, state, TORFW_HOOK_OUT);
 }
 
 static unsigned int torfw_raw_pre(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	const struct torfw_policy *p;
-	bool track;
-
-	/* Looped-back packets keep the decision taken on output. */
-	if (decided(skb))
-		return NF_ACCEPT;
-	if (state->in->flags & IFF_LOOPBACK) {
-		track = track_loopback(skb);
-	} else {
-		p = rcu_dereference(torfw_active);
-		/* Replies of tracked flows; TCP only for granted namespaces. */
-		track = p && ((p->n_grant && granted_link(p, state->in)) ||
-			      ((ip_hdr(skb)->protocol != IPPROTO_TCP ||
-				p->n_grant) &&
-			       already_tracked(skb, state->net)));
-	}
-	if (!track)
-		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
-	return NF_ACCEPT;
+	return torfw_raw(skb, state, TORFW_HOOK_IN);
 }
 
 /* Called by the NAT core for the first packet of each tracked flow. */
@@ -194,14 +101,16 @@ static unsigned int torfw_nat_out(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	const struct torfw_policy *p = rcu_dereference(torfw_active);
-	const struct iphdr *iph = ip_hdr(skb);
+	struct torfw_facts f = {};
 	const struct torfw_redir *r;
 	struct nf_nat_range2 range = {};
-	struct ports pt;
 
-	if (!p || !p->n_redir || !read_ports(skb, iph, &pt))
+	if (!p || !p->n_redir)
 		return NF_ACCEPT;
-	r = torfw_redir_match(p, iph->protocol, iph->daddr, pt.dport);
+	torfw_facts_ip(&f, skb, NFPROTO_IPV4);
+	if (!f.ports)
+		return NF_ACCEPT;
+	r = torfw_redir_match(p, f.proto, f.daddr.ip, f.dport);
 	if (!r)
 		return NF_ACCEPT;
 	range.flags = NF_NAT_RANGE_PROTO_SPECIFIED;

@@ -1,540 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generic netlink family "torfw"; uapi/torfw.h is its specification.
- *
- * Every request is validated twice: by the strict nla_policy tables below
- * (types, lengths, unknown attributes) and semantically by the policy
- * builder, which never trusts the tool. Loads are transactions: elements
- * accumulate in a builder, COMMIT compiles and publishes them at once.
+ * Here: the family and its operations, the simple commands (status,
+ * flush, lock) and the notifier that ends a closed socket's load. Loads
+ * are netlink_load.c's, dumps netlink_dump.c's.
  */
 
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
-#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 
 #include "torfw.h"
 #include "version.h"
-
-static const struct nla_policy opt_policy[TORFW_OPT_MAX + 1] = {
-	[TORFW_OPT_NOSOCK] = NLA_POLICY_MAX(NLA_U8, __TORFW_NOSOCK_MAX - 1),
-	[TORFW_OPT_LOG_RATE] = NLA_POLICY_MAX(NLA_U32, 10000),
-	[TORFW_OPT_LOG_BURST] = NLA_POLICY_MAX(NLA_U32, 10000),
-	[TORFW_OPT_FLAGS] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy role_policy[TORFW_ROLE_MAX + 1] = {
-	[TORFW_ROLE_KIND] = NLA_POLICY_RANGE(NLA_U8, 1,
-					     __TORFW_ROLE_KIND_MAX - 1),
-	[TORFW_ROLE_UID] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy ns_policy[TORFW_NS_MAX + 1] = {
-	[TORFW_NS_FD] = { .type = NLA_U32 },
-	[TORFW_NS_NAME] = { .type = NLA_NUL_STRING,
-			    .len = TORFW_NS_NAME_MAX - 1 },
-};
-
-static const struct nla_policy svc_policy[TORFW_SVC_MAX + 1] = {
-	[TORFW_SVC_FAMILY] = { .type = NLA_U8 },
-	[TORFW_SVC_PROTO] = { .type = NLA_U8 },
-	[TORFW_SVC_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[TORFW_SVC_PORT_LO] = NLA_POLICY_MIN(NLA_U16, 1),
-	[TORFW_SVC_PORT_HI] = NLA_POLICY_MIN(NLA_U16, 1),
-	[TORFW_SVC_UID] = { .type = NLA_U32 },
-	[TORFW_SVC_DROP_UID] = { .type = NLA_U32 },
-	[TORFW_SVC_NETNS] = NLA_POLICY_NESTED(ns_policy),
-};
-
-static const struct nla_policy pfx_policy[TORFW_PFX_MAX + 1] = {
-	[TORFW_PFX_FAMILY] = { .type = NLA_U8 },
-	[TORFW_PFX_ADDR] = NLA_POLICY_EXACT_LEN(4),
-	[TORFW_PFX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
-};
-
-static const struct nla_policy port_policy[TORFW_PORT_MAX + 1] = {
-	[TORFW_PORT_PROTO] = { .type = NLA_U8 },
-	[TORFW_PORT_LO] = NLA_POLICY_MIN(NLA_U16, 1),
-	[TORFW_PORT_HI] = NLA_POLICY_MIN(NLA_U16, 1),
-};
-
-static const struct nla_policy redir_policy[TORFW_REDIR_MAX + 1] = {
-	[TORFW_REDIR_KIND] = NLA_POLICY_RANGE(NLA_U8, 1,
-					      __TORFW_REDIR_KIND_MAX - 1),
-	[TORFW_REDIR_ADDR] = NLA_POLICY_EXACT_LEN(4),
-	[TORFW_REDIR_PREFIXLEN] = NLA_POLICY_RANGE(NLA_U8, 8, 32),
-	[TORFW_REDIR_PORT] = { .type = NLA_U16 },
-	[TORFW_REDIR_TO_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-};
-
-static const struct nla_policy load_policy[TORFW_A_MAX + 1] = {
-	[TORFW_A_FLAGS] = { .type = NLA_U32 },
-	[TORFW_A_OPTIONS] = NLA_POLICY_NESTED(opt_policy),
-	[TORFW_A_ROLE] = NLA_POLICY_NESTED(role_policy),
-	[TORFW_A_SERVICE] = NLA_POLICY_NESTED(svc_policy),
-	[TORFW_A_LAN] = NLA_POLICY_NESTED(pfx_policy),
-	[TORFW_A_LAN_REFUSE] = NLA_POLICY_NESTED(port_policy),
-	[TORFW_A_GRANT] = NLA_POLICY_NESTED(ns_policy),
-	[TORFW_A_REDIRECT] = NLA_POLICY_NESTED(redir_policy),
-};
+#include "netlink.h"
 
 /* Hooks may multicast events only while the family is registered. */
 bool torfw_netlink_up;
-
-/*
- * Open load transactions, one per socket, under the state mutex: loads
- * from several sockets build side by side and commit one after the other.
- */
-struct torfw_txn {
-	struct list_head list;
-	struct torfw_builder *b;
-	u32 portid;
-	u64 net_cookie;
-};
-
-static LIST_HEAD(txns);
-static unsigned int n_txns;
-
-/* Scratch space for one service's lists, too big for the stack. */
-struct svc_scratch {
-	u32 allow[TORFW_MAX_SERVICE_UIDS];
-	u32 drop[TORFW_MAX_SERVICE_UIDS];
-	struct torfw_ns ns[TORFW_MAX_SERVICE_NS];
-};
-
-static struct torfw_txn *txn_find(u32 portid, u64 net_cookie)
-{
-	struct torfw_txn *t;
-
-	list_for_each_entry(t, &txns, list)
-		if (t->portid == portid && t->net_cookie == net_cookie)
-			return t;
-	return NULL;
-}
-
-static void txn_discard(struct torfw_txn *t)
-{
-	list_del(&t->list);
-	n_txns--;
-	torfw_builder_free(t->b);
-	kfree(t);
-}
-
-static void txn_discard_all(void)
-{
-	struct torfw_txn *t, *tmp;
-
-	list_for_each_entry_safe(t, tmp, &txns, list)
-		txn_discard(t);
-}
-
-static struct torfw_txn *txn_open(u32 portid, u64 net_cookie,
-				  struct netlink_ext_ack *extack)
-{
-	struct torfw_txn *t;
-
-	if (n_txns >= TORFW_MAX_LOADS) {
-		NL_SET_ERR_MSG(extack, "too many load transactions open");
-		return ERR_PTR(-EBUSY);
-	}
-	t = kzalloc(sizeof(*t), TORFW_GFP_LOAD);
-	if (!t)
-		return ERR_PTR(-ENOMEM);
-	t->b = torfw_builder_new();
-	if (!t->b) {
-		kfree(t);
-		return ERR_PTR(-ENOMEM);
-	}
-	t->portid = portid;
-	t->net_cookie = net_cookie;
-	list_add(&t->list, &txns);
-	n_txns++;
-	return t;
-}
-
-/* Resolves a namespace given by fd (in the sender's file table). */
-static int parse_ns(const struct nlattr *nla, struct torfw_ns *ns,
-		    struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[TORFW_NS_MAX + 1];
-	struct net *net;
-	int ret;
-
-	ret = nla_parse_nested(tb, TORFW_NS_MAX, nla, ns_policy, extack);
-	if (ret)
-		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_NS_FD) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_NS_NAME)) {
-		NL_SET_ERR_MSG(extack, "namespace needs an fd and a name");
-		return -EINVAL;
-	}
-	net = get_net_ns_by_fd(nla_get_u32(tb[TORFW_NS_FD]));
-	if (IS_ERR(net)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[TORFW_NS_FD],
-				    "not a network namespace fd");
-		return PTR_ERR(net);
-	}
-	memset(ns, 0, sizeof(*ns));
-	ns->cookie = net->net_cookie;
-	put_net(net);
-	nla_strscpy(ns->name, tb[TORFW_NS_NAME], sizeof(ns->name));
-	return 0;
-}
-
-static int parse_options(struct torfw_builder *b, const struct nlattr *nla,
-			 struct netlink_ext_ack *extack)
-{
-	struct torfw_options opt = {
-		.nosock = TORFW_NOSOCK_LOOPBACK,
-		.log_rate = 10,
-		.log_burst = 20,
-	};
-	struct nlattr *tb[TORFW_OPT_MAX + 1];
-	int ret;
-
-	ret = nla_parse_nested(tb, TORFW_OPT_MAX, nla, opt_policy, extack);
-	if (ret)
-		return ret;
-	if (tb[TORFW_OPT_NOSOCK])
-		opt.nosock = nla_get_u8(tb[TORFW_OPT_NOSOCK]);
-	if (tb[TORFW_OPT_LOG_RATE])
-		opt.log_rate = nla_get_u32(tb[TORFW_OPT_LOG_RATE]);
-	if (tb[TORFW_OPT_LOG_BURST])
-		opt.log_burst = nla_get_u32(tb[TORFW_OPT_LOG_BURST]);
-	if (tb[TORFW_OPT_FLAGS])
-		opt.flags = nla_get_u32(tb[TORFW_OPT_FLAGS]);
-	return torfw_builder_set_options(b, &opt, extack);
-}
-
-static int parse_role(struct torfw_builder *b, const struct nlattr *nla,
-		      struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[TORFW_ROLE_MAX + 1];
-	int ret;
-
-	ret = nla_parse_nested(tb, TORFW_ROLE_MAX, nla, role_policy, extack);
-	if (ret)
-		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_ROLE_KIND) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_ROLE_UID)) {
-		NL_SET_ERR_MSG(extack, "role needs a kind and a uid");
-		return -EINVAL;
-	}
-	return torfw_builder_add_role(b, nla_get_u8(tb[TORFW_ROLE_KIND]),
-				      nla_get_u32(tb[TORFW_ROLE_UID]), extack);
-}
-
-static int parse_addr(const struct nlattr *nla, u8 family,
-		      union nf_inet_addr *addr, struct netlink_ext_ack *extack)
-{
-	int len = family == AF_INET ? 4 : 16;
-
-	if (nla_len(nla) != len) {
-		NL_SET_ERR_MSG_ATTR(extack, nla,
-				    "address length does not match family");
-		return -EINVAL;
-	}
-	memset(addr, 0, sizeof(*addr));
-	nla_memcpy(addr, nla, len);
-	return 0;
-}
-
-static int parse_service(struct torfw_builder *b, const struct nlattr *nla,
-			 struct svc_scratch *sc, struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[TORFW_SVC_MAX + 1];
-	struct torfw_svc_spec s = {
-		.allow = sc->allow,
-		.drop = sc->drop,
-		.ns = sc->ns,
-	};
-	const struct nlattr *a;
-	int rem, ret;
-
-	ret = nla_parse_nested(tb, TORFW_SVC_MAX, nla, svc_policy, extack);
-	if (ret)
-		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_SVC_FAMILY) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_SVC_PROTO) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_SVC_ADDR) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_SVC_PORT_LO)) {
-		NL_SET_ERR_MSG(extack,
-			       "service needs family, protocol, address and port");
-		return -EINVAL;
-	}
-	s.family = nla_get_u8(tb[TORFW_SVC_FAMILY]);
-	s.proto = nla_get_u8(tb[TORFW_SVC_PROTO]);
-	if (s.family != AF_INET && s.family != AF_INET6) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[TORFW_SVC_FAMILY],
-				    "service family must be AF_INET or AF_INET6");
-		return -EAFNOSUPPORT;
-	}
-	ret = parse_addr(tb[TORFW_SVC_ADDR], s.family, &s.addr, extack);
-	if (ret)
-		return ret;
-	s.port_lo = nla_get_u16(tb[TORFW_SVC_PORT_LO]);
-	s.port_hi = tb[TORFW_SVC_PORT_HI] ?
-		    nla_get_u16(tb[TORFW_SVC_PORT_HI]) : s.port_lo;
-
-	nla_for_each_nested(a, nla, rem) {
-		switch (nla_type(a)) {
-		case TORFW_SVC_UID:
-		case TORFW_SVC_DROP_UID:
-			if (s.n_allow + s.n_drop == TORFW_MAX_SERVICE_UIDS) {
-				NL_SET_ERR_MSG_ATTR(extack, a,
-						    "too many uids in one service");
-				return -E2BIG;
-			}
-			if (nla_type(a) == TORFW_SVC_UID)
-				sc->allow[s.n_allow++] = nla_get_u32(a);
-			else
-				sc->drop[s.n_drop++] = nla_get_u32(a);
-			break;
-		case TORFW_SVC_NETNS:
-			if (s.n_ns == TORFW_MAX_SERVICE_NS) {
-				NL_SET_ERR_MSG_ATTR(extack, a,
-						    "too many namespaces in one service");
-				return -E2BIG;
-			}
-			ret = parse_ns(a, &sc->ns[s.n_ns++], extack);
-			if (ret)
-				return ret;
-			break;
-		}
-	}
-	return torfw_builder_add_service(b, &s, extack);
-}
-
-static int parse_lan(struct torfw_builder *b, const struct nlattr *nla,
-		     struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[TORFW_PFX_MAX + 1];
-	int ret;
-
-	ret = nla_parse_nested(tb, TORFW_PFX_MAX, nla, pfx_policy, extack);
-	if (ret)
-		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_PFX_FAMILY) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_PFX_ADDR) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_PFX_LEN)) {
-		NL_SET_ERR_MSG(extack, "prefix needs family, address and length");
-		return -EINVAL;
-	}
-	return torfw_builder_add_lan(b, nla_get_u8(tb[TORFW_PFX_FAMILY]),
-				     nla_get_in_addr(tb[TORFW_PFX_ADDR]),
-				     nla_get_u8(tb[TORFW_PFX_LEN]), extack);
-}
-
-static int parse_lan_refuse(struct torfw_builder *b, const struct nlattr *nla,
-			    struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[TORFW_PORT_MAX + 1];
-	u16 lo;
-	int ret;
-
-	ret = nla_parse_nested(tb, TORFW_PORT_MAX, nla, port_policy, extack);
-	if (ret)
-		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_PORT_PROTO) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_PORT_LO)) {
-		NL_SET_ERR_MSG(extack, "port range needs protocol and port");
-		return -EINVAL;
-	}
-	lo = nla_get_u16(tb[TORFW_PORT_LO]);
-	return torfw_builder_add_lan_refuse(b,
-					    nla_get_u8(tb[TORFW_PORT_PROTO]), lo,
-					    tb[TORFW_PORT_HI] ?
-					    nla_get_u16(tb[TORFW_PORT_HI]) : lo,
-					    extack);
-}
-
-static int parse_grant(struct torfw_builder *b, const struct nlattr *nla,
-		       struct netlink_ext_ack *extack)
-{
-	struct torfw_ns ns;
-	int ret;
-
-	ret = parse_ns(nla, &ns, extack);
-	if (ret)
-		return ret;
-	return torfw_builder_add_grant(b, &ns, extack);
-}
-
-static int parse_redirect(struct torfw_builder *b, const struct nlattr *nla,
-			  struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[TORFW_REDIR_MAX + 1];
-	struct torfw_redir r = {};
-	int ret;
-
-	ret = nla_parse_nested(tb, TORFW_REDIR_MAX, nla, redir_policy, extack);
-	if (ret)
-		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_REDIR_KIND) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_REDIR_ADDR) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_REDIR_PREFIXLEN) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_REDIR_TO_PORT)) {
-		NL_SET_ERR_MSG(extack,
-			       "redirect needs kind, address, prefix length and target port");
-		return -EINVAL;
-	}
-	r.kind = nla_get_u8(tb[TORFW_REDIR_KIND]);
-	r.addr = nla_get_in_addr(tb[TORFW_REDIR_ADDR]);
-	r.prefixlen = nla_get_u8(tb[TORFW_REDIR_PREFIXLEN]);
-	r.port = tb[TORFW_REDIR_PORT] ? nla_get_u16(tb[TORFW_REDIR_PORT]) : 0;
-	r.to_port = nla_get_u16(tb[TORFW_REDIR_TO_PORT]);
-	return torfw_builder_add_redirect(b, &r, extack);
-}
-
-/* Adds every element of one LOAD message to the builder. */
-static int parse_elements(struct torfw_builder *b, struct genl_info *info)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct svc_scratch *sc;
-	struct nlattr *nla;
-	int rem, ret = 0;
-
-	sc = kmalloc(sizeof(*sc), TORFW_GFP_LOAD);
-	if (!sc)
-		return -ENOMEM;
-	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
-		switch (nla_type(nla)) {
-		case TORFW_A_OPTIONS:
-			ret = parse_options(b, nla, extack);
-			break;
-		case TORFW_A_ROLE:
-			ret = parse_role(b, nla, extack);
-			break;
-		case TORFW_A_SERVICE:
-			ret = parse_service(b, nla, sc, extack);
-			break;
-		case TORFW_A_LAN:
-			ret = parse_lan(b, nla, extack);
-			break;
-		case TORFW_A_LAN_REFUSE:
-			ret = parse_lan_refuse(b, nla, extack);
-			break;
-		case TORFW_A_GRANT:
-			ret = parse_grant(b, nla, extack);
-			break;
-		case TORFW_A_REDIRECT:
-			ret = parse_redirect(b, nla, extack);
-			break;
-		}
-		if (ret) {
-			/* Point at the element when the builder could not. */
-			if (extack && !extack->bad_attr)
-				extack->bad_attr = nla;
-			break;
-		}
-	}
-	kfree(sc);
-	return ret;
-}
-
-/*
- * Sends the reply to a COMMIT, allocated before the policy changed. Once
- * the policy is replaced the load has succeeded: a reply lost to a full
- * socket does not undo it, and the ack still says 0.
- */
-static void send_generation(struct sk_buff *msg, struct genl_info *info,
-			    u64 generation)
-{
-	void *hdr;
-
-	hdr = genlmsg_put_reply(msg, info, &torfw_genl_family, 0,
-				TORFW_CMD_LOAD);
-	if (!hdr ||
-	    nla_put_u64_64bit(msg, TORFW_A_GENERATION, generation,
-			      TORFW_A_PAD)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_reply(msg, info);
-}
-
-static int torfw_nl_load(struct sk_buff *skb, struct genl_info *info)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	u64 cookie = genl_info_net(info)->net_cookie;
-	struct sk_buff *reply = NULL;
-	struct torfw_policy *p;
-	struct torfw_txn *t;
-	u32 flags;
-	int ret;
-
-	if (GENL_REQ_ATTR_CHECK(info, TORFW_A_FLAGS)) {
-		NL_SET_ERR_MSG(extack, "load needs TORFW_A_FLAGS");
-		return -EINVAL;
-	}
-	flags = nla_get_u32(info->attrs[TORFW_A_FLAGS]);
-	if (flags & ~__TORFW_LOAD_F_ALL) {
-		NL_SET_ERR_MSG_ATTR(extack, info->attrs[TORFW_A_FLAGS],
-				    "unknown load flag");
-		return -EOPNOTSUPP;
-	}
-
-	torfw_state_lock();
-	t = txn_find(info->snd_portid, cookie);
-	if (flags & TORFW_LOAD_F_BEGIN) {
-		if (t)
-			txn_discard(t);
-		t = txn_open(info->snd_portid, cookie, extack);
-		if (IS_ERR(t)) {
-			ret = PTR_ERR(t);
-			t = NULL;
-			goto out;
-		}
-	} else if (!t) {
-		NL_SET_ERR_MSG(extack, "no load transaction open on this socket");
-		ret = -ESRCH;
-		goto out;
-	}
-
-	ret = parse_elements(t->b, info);
-	if (ret || !(flags & TORFW_LOAD_F_COMMIT))
-		goto out;
-
-	reply = genlmsg_new(NLMSG_GOODSIZE, TORFW_GFP_LOAD);
-	if (!reply) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	p = torfw_policy_build(t->b, extack);
-	txn_discard(t);
-	t = NULL;
-	if (IS_ERR(p)) {
-		ret = PTR_ERR(p);
-		goto out;
-	}
-	if (flags & TORFW_LOAD_F_CHECK) {
-		if (torfw_state_is_locked())
-			ret = torfw_policy_no_looser(p, torfw_active_locked(),
-						     extack);
-		torfw_policy_free(p);
-	} else {
-		ret = torfw_state_replace(p, extack);
-		if (ret)
-			torfw_policy_free(p);
-		else
-			pr_info("policy loaded, generation %llu, %u services\n",
-				p->generation, p->n_svc);
-	}
-	if (ret)
-		goto out;
-	send_generation(reply, info, torfw_state_generation());
-	reply = NULL;
-out:
-	if (ret && t)
-		txn_discard(t);
-	torfw_state_unlock();
-	nlmsg_free(reply);
-	return ret;
-}
 
 static int torfw_nl_status(struct sk_buff *skb, struct genl_info *info)
 {
@@ -550,8 +34,8 @@ static int torfw_nl_status(struct sk_buff *skb, struct genl_info *info)
 				TORFW_CMD_GET_STATUS);
 	if (!hdr)
 		goto err;
-	torfw_state_lock();
-	p = torfw_active_locked();
+	torfw_update_lock();
+	p = torfw_active_protected();
 	if (p)
 		flags |= TORFW_STATUS_F_LOADED;
 	if (torfw_state_is_locked())
@@ -562,10 +46,10 @@ static int torfw_nl_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, TORFW_A_VERSION, TORFW_VERSION) ||
 	    nla_put_u32(msg, TORFW_A_SERVICE_COUNT, p ? p->n_svc : 0) ||
 	    nla_put_u32(msg, TORFW_A_OBJECTS, atomic_read(&torfw_objects))) {
-		torfw_state_unlock();
+		torfw_update_unlock();
 		goto err;
 	}
-	torfw_state_unlock();
+	torfw_update_unlock();
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 err:
@@ -577,11 +61,11 @@ static int torfw_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	int ret;
 
-	torfw_state_lock();
+	torfw_update_lock();
 	ret = torfw_state_replace(NULL, info->extack);
 	if (!ret)
-		txn_discard_all();
-	torfw_state_unlock();
+		torfw_load_discard_all();
+	torfw_update_unlock();
 	if (!ret)
 		pr_info("policy flushed: only loopback passes\n");
 	return ret;
@@ -591,261 +75,10 @@ static int torfw_nl_lock(struct sk_buff *skb, struct genl_info *info)
 {
 	int ret;
 
-	torfw_state_lock();
+	torfw_update_lock();
 	ret = torfw_state_lock_policy(info->extack);
-	torfw_state_unlock();
+	torfw_update_unlock();
 	return ret;
-}
-
-/* Dumps */
-
-enum dump_section {
-	DUMP_OPTIONS,
-	DUMP_ROLES,
-	DUMP_SERVICES,
-	DUMP_LAN,
-	DUMP_LAN_REFUSE,
-	DUMP_GRANTS,
-	DUMP_REDIRECTS,
-	DUMP_DONE,
-};
-
-static int put_ns(struct sk_buff *skb, int type, const struct torfw_ns *ns)
-{
-	struct nlattr *nest = nla_nest_start(skb, type);
-
-	if (!nest ||
-	    nla_put_string(skb, TORFW_NS_NAME, ns->name) ||
-	    nla_put_u64_64bit(skb, TORFW_NS_COOKIE, ns->cookie, TORFW_NS_PAD))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int put_service(struct sk_buff *skb, const struct torfw_policy *p,
-		       const struct torfw_svc *s)
-{
-	const u32 *u = p->uids + s->uid_off;
-	struct nlattr *nest = nla_nest_start(skb, TORFW_A_SERVICE);
-	u32 i;
-
-	if (!nest ||
-	    nla_put_u8(skb, TORFW_SVC_FAMILY, s->family) ||
-	    nla_put_u8(skb, TORFW_SVC_PROTO, s->proto) ||
-	    nla_put(skb, TORFW_SVC_ADDR, s->family == AF_INET ? 4 : 16,
-		    &s->addr) ||
-	    nla_put_u16(skb, TORFW_SVC_PORT_LO, s->port_lo) ||
-	    nla_put_u16(skb, TORFW_SVC_PORT_HI, s->port_hi))
-		return -EMSGSIZE;
-	for (i = 0; i < s->n_allow + s->n_drop; i++)
-		if (nla_put_u32(skb, i < s->n_allow ? TORFW_SVC_UID :
-				TORFW_SVC_DROP_UID, u[i]))
-			return -EMSGSIZE;
-	for (i = 0; i < s->n_ns; i++)
-		if (put_ns(skb, TORFW_SVC_NETNS, &p->svc_ns[s->ns_off + i]))
-			return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int put_role(struct sk_buff *skb, const struct torfw_policy *p,
-		    u32 idx)
-{
-	struct nlattr *nest;
-	u8 k;
-
-	for (k = 1; k < __TORFW_ROLE_KIND_MAX && idx >= p->n_role[k]; k++)
-		idx -= p->n_role[k];
-	nest = nla_nest_start(skb, TORFW_A_ROLE);
-	if (!nest ||
-	    nla_put_u8(skb, TORFW_ROLE_KIND, k) ||
-	    nla_put_u32(skb, TORFW_ROLE_UID, p->role[k][idx]))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static u32 prefix_len(const struct torfw_range4 *r)
-{
-	return 32 - fls(r->hi - r->lo);
-}
-
-static int put_element(struct sk_buff *skb, const struct torfw_policy *p,
-		       int section, u32 idx)
-{
-	struct nlattr *nest;
-	u32 n_roles = 0, k;
-
-	switch (section) {
-	case DUMP_OPTIONS:
-		if (idx)
-			return -ENOENT;
-		nest = nla_nest_start(skb, TORFW_A_OPTIONS);
-		if (!nest ||
-		    nla_put_u8(skb, TORFW_OPT_NOSOCK, p->opt.nosock) ||
-		    nla_put_u32(skb, TORFW_OPT_LOG_RATE, p->opt.log_rate) ||
-		    nla_put_u32(skb, TORFW_OPT_LOG_BURST, p->opt.log_burst) ||
-		    nla_put_u32(skb, TORFW_OPT_FLAGS, p->opt.flags))
-			return -EMSGSIZE;
-		break;
-	case DUMP_ROLES:
-		for (k = 1; k < __TORFW_ROLE_KIND_MAX; k++)
-			n_roles += p->n_role[k];
-		return idx < n_roles ? put_role(skb, p, idx) : -ENOENT;
-	case DUMP_SERVICES:
-		if (idx >= p->n_svc)
-			return -ENOENT;
-		return put_service(skb, p, &p->svc[idx]);
-	case DUMP_LAN:
-		if (idx >= p->n_lan_in)
-			return -ENOENT;
-		nest = nla_nest_start(skb, TORFW_A_LAN);
-		if (!nest ||
-		    nla_put_u8(skb, TORFW_PFX_FAMILY, AF_INET) ||
-		    nla_put_in_addr(skb, TORFW_PFX_ADDR,
-				    htonl(p->lan_in[idx].lo)) ||
-		    nla_put_u8(skb, TORFW_PFX_LEN, prefix_len(&p->lan_in[idx])))
-			return -EMSGSIZE;
-		break;
-	case DUMP_LAN_REFUSE:
-		if (idx >= p->n_refuse_in)
-			return -ENOENT;
-		nest = nla_nest_start(skb, TORFW_A_LAN_REFUSE);
-		if (!nest ||
-		    nla_put_u8(skb, TORFW_PORT_PROTO, p->refuse_in[idx].proto) ||
-		    nla_put_u16(skb, TORFW_PORT_LO, p->refuse_in[idx].lo) ||
-		    nla_put_u16(skb, TORFW_PORT_HI, p->refuse_in[idx].hi))
-			return -EMSGSIZE;
-		break;
-	case DUMP_GRANTS:
-		if (idx >= p->n_grant)
-			return -ENOENT;
-		return put_ns(skb, TORFW_A_GRANT, &p->grant[idx]);
-	case DUMP_REDIRECTS:
-		if (idx >= p->n_redir)
-			return -ENOENT;
-		nest = nla_nest_start(skb, TORFW_A_REDIRECT);
-		if (!nest ||
-		    nla_put_u8(skb, TORFW_REDIR_KIND, p->redir[idx].kind) ||
-		    nla_put_in_addr(skb, TORFW_REDIR_ADDR, p->redir[idx].addr) ||
-		    nla_put_u8(skb, TORFW_REDIR_PREFIXLEN,
-			       p->redir[idx].prefixlen) ||
-		    nla_put_u16(skb, TORFW_REDIR_PORT, p->redir[idx].port) ||
-		    nla_put_u16(skb, TORFW_REDIR_TO_PORT, p->redir[idx].to_port))
-			return -EMSGSIZE;
-		break;
-	default:
-		return -ENOENT;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int put_counter(struct sk_buff *skb, const struct torfw_policy *p,
-		       int section, u32 idx)
-{
-	struct nlattr *nest;
-	u64 n;
-
-	if (section == 0 && idx >= __TORFW_R_MAX)
-		return -ENOENT;
-	if (section == 1 && (!p || idx >= p->n_svc))
-		return -ENOENT;
-	if (section > 1)
-		return -ENOENT;
-	nest = nla_nest_start(skb, TORFW_A_COUNTER);
-	if (!nest)
-		return -EMSGSIZE;
-	if (section == 0) {
-		n = torfw_count_read(idx);
-		if (nla_put_u16(skb, TORFW_CTR_REASON, idx))
-			return -EMSGSIZE;
-	} else {
-		n = torfw_policy_hits(p, idx);
-		if (nla_put_u32(skb, TORFW_CTR_SERVICE, idx))
-			return -EMSGSIZE;
-	}
-	if (nla_put_u64_64bit(skb, TORFW_CTR_PACKETS, n, TORFW_CTR_PAD))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/*
- * One dump message: elements from the cursor (cb->args[0] section,
- * cb->args[1] index) until the message is full. The generation is the
- * dump's sequence, so a replace in between flags NLM_F_DUMP_INTR.
- */
-static int dump_sections(struct sk_buff *skb, struct netlink_callback *cb,
-			 u8 cmd, int n_sections,
-			 int (*put)(struct sk_buff *skb,
-				    const struct torfw_policy *p,
-				    int section, u32 idx))
-{
-	const struct torfw_policy *p;
-	int section = cb->args[0], added = 0, ret = 0;
-	u32 idx = cb->args[1];
-	void *hdr;
-
-	if (section >= n_sections)
-		return 0;
-	rcu_read_lock();
-	p = rcu_dereference(torfw_active);
-	if (!p && cmd == TORFW_CMD_GET_POLICY)
-		goto out;
-	cb->seq = p ? p->generation : 0;
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &torfw_genl_family, NLM_F_MULTI, cmd);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u64_64bit(skb, TORFW_A_GENERATION, cb->seq, TORFW_A_PAD)) {
-		genlmsg_cancel(skb, hdr);
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	while (section < n_sections) {
-		void *mark = skb_tail_pointer(skb);
-		int err = put(skb, p, section, idx);
-
-		if (err == -ENOENT) {
-			section++;
-			idx = 0;
-			continue;
-		}
-		if (err) {
-			nlmsg_trim(skb, mark);
-			break;
-		}
-		added++;
-		idx++;
-	}
-	if (!added && section < n_sections) {
-		/* One element larger than a whole message: cannot happen. */
-		genlmsg_cancel(skb, hdr);
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	genlmsg_end(skb, hdr);
-	cb->args[0] = section;
-	cb->args[1] = idx;
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
-}
-
-static int torfw_nl_get_policy(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return dump_sections(skb, cb, TORFW_CMD_GET_POLICY, DUMP_DONE,
-			     put_element);
-}
-
-static int torfw_nl_get_stats(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return dump_sections(skb, cb, TORFW_CMD_GET_STATS, 2, put_counter);
 }
 
 static const struct genl_ops torfw_genl_ops[] = {
@@ -857,7 +90,7 @@ static const struct genl_ops torfw_genl_ops[] = {
 	{
 		.cmd = TORFW_CMD_LOAD,
 		.doit = torfw_nl_load,
-		.policy = load_policy,
+		.policy = torfw_load_policy,
 		.maxattr = TORFW_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
@@ -903,15 +136,9 @@ static int torfw_nl_release(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
 	const struct netlink_notify *n = ptr;
-	struct torfw_txn *t;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
-		return NOTIFY_DONE;
-	torfw_state_lock();
-	t = txn_find(n->portid, n->net->net_cookie);
-	if (t)
-		txn_discard(t);
-	torfw_state_unlock();
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
+		torfw_load_release(n->portid, n->net->net_cookie);
 	return NOTIFY_DONE;
 }
 
@@ -942,13 +169,9 @@ void torfw_netlink_exit(void)
 	synchronize_rcu();
 	genl_unregister_family(&torfw_genl_family);
 	netlink_unregister_notifier(&torfw_nl_notifier);
-	torfw_state_lock();
-	txn_discard_all();
-	torfw_state_unlock();
+	torfw_update_lock();
+	torfw_load_discard_all();
+	torfw_update_unlock();
 }
 
 MODULE_ALIAS_GENL_FAMILY(TORFW_GENL_NAME);
-
-#if IS_ENABLED(CONFIG_TORFW_KUNIT_TEST)
-#include "tests/netlink_test.c"
-#endif

@@ -6,7 +6,9 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
+#include <linux/string.h>
 #include <linux/netfilter.h>
+#include <linux/in.h>
 #include "uapi/torfw.h"
 
 struct netlink_ext_ack;
@@ -34,6 +36,7 @@ struct torfw_facts {
 	union nf_inet_addr saddr;
 	union nf_inet_addr daddr;
 	u64 from_ns;		/* cookie of the netns behind the input veth */
+	u64 to_ns;		/* cookie of the netns behind the output veth */
 	u32 uid;		/* owner uid in the initial user namespace */
 	u16 sport;
 	u16 dport;
@@ -52,6 +55,32 @@ struct torfw_facts {
 	bool sock_match;	/* IN: an established local socket wants it */
 	bool packet_sock;	/* FRAME: sent by a packet (AF_PACKET) socket */
 	bool frame_ip;		/* FRAME: made by the IP stack or ARP */
+	bool udp_connected;	/* owner is a connected UDP socket */
+	bool icmp_err;		/* ICMPv4 error; inner_*: the quoted packet */
+	u8 inner_proto;
+	__be32 inner_saddr;
+	__be32 inner_daddr;
+	u16 inner_sport;
+	u16 inner_dport;
+};
+
+/*
+ * Untracked TCP on loopback: the stack sends a segment other than a SYN
+ * only on a connection whose SYN (ours or the peer's) passed the hooks,
+ * so the socket answers "established" without conntrack. facts.c skips
+ * the owner lookup and decide.c accepts on this one predicate.
+ */
+static inline bool torfw_lo_established(const struct torfw_facts *f)
+{
+	return f->lo && f->stream && f->proto == IPPROTO_TCP && f->ports &&
+	       !f->tcp_syn;
+}
+
+/* Whether conntrack sees a packet (torfw_decide_track()). */
+enum torfw_track {
+	TORFW_TRACK_NO,		/* mark it untracked */
+	TORFW_TRACK_YES,
+	TORFW_TRACK_KNOWN,	/* only if conntrack already has its flow */
 };
 
 struct torfw_decision {
@@ -143,7 +172,7 @@ struct torfw_policy {
 	u64 __percpu **hits;		/* per entry, in chunks */
 };
 
-/* Building a policy: collect elements, then compile and validate once. */
+/* builder.c and compile.c: collect elements, then compile and check once. */
 struct torfw_builder;
 
 struct torfw_svc_spec {
@@ -183,26 +212,60 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 					struct netlink_ext_ack *extack);
 void torfw_policy_free(struct torfw_policy *p);
 
-void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
-		  struct torfw_decision *d);
+/* compare.c: the lock's "no looser" judgement. */
 int torfw_policy_no_looser(const struct torfw_policy *new,
 			   const struct torfw_policy *old,
 			   struct netlink_ext_ack *extack);
 
+/* decide.c: the decision and the lookups it is made of. */
+void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
+		  struct torfw_decision *d);
+u8 torfw_decide_track(const struct torfw_policy *p,
+		      const struct torfw_facts *f);
 bool torfw_uid_in(const u32 *set, u32 n, u32 uid);
 bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid);
+const struct torfw_svc *torfw_svc_find_exact(const struct torfw_policy *p,
+					     u8 family, u8 proto,
+					     const union nf_inet_addr *addr,
+					     u16 port);
 const struct torfw_svc *torfw_svc_find(const struct torfw_policy *p,
 				       u8 family, u8 proto,
 				       const union nf_inet_addr *addr,
 				       u16 port);
+bool torfw_svc_has_ns(const struct torfw_policy *p,
+		      const struct torfw_svc *s, u64 cookie);
 bool torfw_ns_granted(const struct torfw_policy *p, u64 cookie);
+bool torfw_in_lan(const struct torfw_policy *p, __be32 addr);
+bool torfw_lan_refused(const struct torfw_policy *p, u8 proto, u16 port);
 const struct torfw_redir *torfw_redir_match(const struct torfw_policy *p,
 					    u8 proto, __be32 daddr,
 					    u16 dport);
 bool torfw_redir_involves(const struct torfw_policy *p, u8 proto,
 			  __be32 saddr, __be32 daddr, u16 sport, u16 dport);
+
+/* report.c: per-entry hit counters, kept in the policy object. */
 void torfw_policy_hit(const struct torfw_policy *p, s32 svc);
 u64 torfw_policy_hits(const struct torfw_policy *p, u32 svc);
+
+/*
+ * The allow-list's sort key, shared by compile.c (sorting) and decide.c
+ * (searching) so that both agree on the order.
+ */
+static inline int torfw_svc_key_cmp(u8 fa, u8 pa,
+				    const union nf_inet_addr *aa,
+				    const struct torfw_svc *b)
+{
+	if (fa != b->family)
+		return fa < b->family ? -1 : 1;
+	if (pa != b->proto)
+		return pa < b->proto ? -1 : 1;
+	return memcmp(aa, &b->addr, sizeof(*aa));
+}
+
+static inline bool torfw_addr_is_zero(const union nf_inet_addr *a)
+{
+	return !(a->all[0] | a->all[1] | a->all[2] | a->all[3]);
+}
 
 extern const char *const torfw_reason_names[__TORFW_R_MAX];
 extern const u8 torfw_reason_kind[__TORFW_R_MAX];

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What torfw tells about its decisions: per-reason counters (per CPU), a
- * rate-limited kernel log line per refusal, and the same refusal as a
- * generic netlink multicast event so a desktop can say who was blocked.
+ * What torfw tells about its decisions: per-reason and per-entry counters
+ * (per CPU), a rate-limited kernel log line per refusal, the same refusal
+ * as a generic netlink multicast event so a desktop can say who was
+ * blocked, and the count of torfw's objects alive (leak tests).
  */
 
 #include <linux/percpu.h>
@@ -20,6 +21,7 @@ struct torfw_counters {
 };
 
 static DEFINE_PER_CPU(struct torfw_counters, torfw_counters);
+atomic_t torfw_objects = ATOMIC_INIT(0);
 static DEFINE_RATELIMIT_STATE(torfw_log_rs, HZ, 10);
 static DEFINE_RATELIMIT_STATE(torfw_event_rs, HZ, 10);
 static bool torfw_log_on = true;
@@ -36,6 +38,27 @@ u64 torfw_count_read(u8 reason)
 
 	for_each_possible_cpu(cpu)
 		sum += per_cpu_ptr(&torfw_counters, cpu)->reason[reason];
+	return sum;
+}
+
+/* Per allow-list entry: the policy's own per-CPU counters (compile.c). */
+void torfw_policy_hit(const struct torfw_policy *p, s32 svc)
+{
+	if (svc < 0 || !p->hits)
+		return;
+	this_cpu_inc(p->hits[svc / TORFW_HITS_CHUNK][svc % TORFW_HITS_CHUNK]);
+}
+
+u64 torfw_policy_hits(const struct torfw_policy *p, u32 svc)
+{
+	u64 sum = 0;
+	int cpu;
+
+	if (svc >= p->n_svc)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(p->hits[svc / TORFW_HITS_CHUNK],
+				   cpu)[svc % TORFW_HITS_CHUNK];
 	return sum;
 }
 

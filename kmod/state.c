@@ -16,30 +16,30 @@
 #include "torfw.h"
 
 struct torfw_policy __rcu *torfw_active;
-static DEFINE_MUTEX(torfw_mutex);
+static DEFINE_MUTEX(torfw_update_mutex);
 static u64 torfw_last_generation;
 static bool torfw_is_locked;
 
-void torfw_state_lock(void)
+void torfw_update_lock(void)
 {
-	mutex_lock(&torfw_mutex);
+	mutex_lock(&torfw_update_mutex);
 }
 
-void torfw_state_unlock(void)
+void torfw_update_unlock(void)
 {
-	mutex_unlock(&torfw_mutex);
+	mutex_unlock(&torfw_update_mutex);
 }
 
-struct torfw_policy *torfw_active_locked(void)
+struct torfw_policy *torfw_active_protected(void)
 {
 	return rcu_dereference_protected(torfw_active,
-					 lockdep_is_held(&torfw_mutex));
+					 lockdep_is_held(&torfw_update_mutex));
 }
 
 /* Generation of the active policy, 0 when none. */
 u64 torfw_state_generation(void)
 {
-	struct torfw_policy *p = torfw_active_locked();
+	struct torfw_policy *p = torfw_active_protected();
 
 	return p ? p->generation : 0;
 }
@@ -52,7 +52,7 @@ static void torfw_policy_free_rcu(struct rcu_head *head)
 /* Replaces the active policy with p (NULL: flush). Consumes p. */
 void torfw_state_publish(struct torfw_policy *p)
 {
-	struct torfw_policy *old = torfw_active_locked();
+	struct torfw_policy *old = torfw_active_protected();
 
 	if (p) {
 		p->generation = ++torfw_last_generation;
@@ -67,7 +67,7 @@ void torfw_state_publish(struct torfw_policy *p)
 
 bool torfw_state_is_locked(void)
 {
-	lockdep_assert_held(&torfw_mutex);
+	lockdep_assert_held(&torfw_update_mutex);
 	return torfw_is_locked;
 }
 
@@ -78,7 +78,7 @@ bool torfw_state_is_locked(void)
  */
 int torfw_state_replace(struct torfw_policy *p, struct netlink_ext_ack *extack)
 {
-	struct torfw_policy *old = torfw_active_locked();
+	struct torfw_policy *old = torfw_active_protected();
 	int ret;
 
 	if (torfw_is_locked) {
@@ -97,7 +97,7 @@ int torfw_state_replace(struct torfw_policy *p, struct netlink_ext_ack *extack)
 /* Until reboot: no unload, no flush, no looser policy. */
 int torfw_state_lock_policy(struct netlink_ext_ack *extack)
 {
-	if (!torfw_active_locked()) {
+	if (!torfw_active_protected()) {
 		NL_SET_ERR_MSG(extack, "no policy loaded: nothing to lock");
 		return -ENOENT;
 	}
@@ -111,9 +111,9 @@ int torfw_state_lock_policy(struct netlink_ext_ack *extack)
 
 void torfw_state_exit(void)
 {
-	torfw_state_lock();
+	torfw_update_lock();
 	torfw_state_publish(NULL);
-	torfw_state_unlock();
+	torfw_update_unlock();
 	/* Wait for the frees queued above and by earlier replaces. */
 	rcu_barrier();
 }

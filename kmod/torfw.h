@@ -11,11 +11,15 @@
 
 struct net_device;
 
-/* state.c: the active policy, its writers' mutex and generation. */
+/*
+ * state.c: the active policy, the writers' update mutex, the generation,
+ * and the until-reboot lock (the only thing called "lock" in torfw's
+ * names besides the mutex helpers' "update").
+ */
 extern struct torfw_policy __rcu *torfw_active;
-void torfw_state_lock(void);
-void torfw_state_unlock(void);
-struct torfw_policy *torfw_active_locked(void);
+void torfw_update_lock(void);
+void torfw_update_unlock(void);
+struct torfw_policy *torfw_active_protected(void);
 u64 torfw_state_generation(void);
 void torfw_state_publish(struct torfw_policy *p);
 bool torfw_state_is_locked(void);
@@ -34,11 +38,20 @@ bool torfw_dev_is_veth(const struct net_device *dev);
 int torfw_egress_init(void);
 void torfw_egress_exit(void);
 
+/* facts.c: packet -> facts. */
+void torfw_facts_ip(struct torfw_facts *f, struct sk_buff *skb, u8 pf);
+void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
+		      const struct nf_hook_state *state,
+		      const struct torfw_policy *p);
+void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
+		       const struct net *net);
+void torfw_facts_icmp_inner(struct torfw_facts *f, const struct sk_buff *skb);
+void torfw_facts_udp_connected(struct torfw_facts *f,
+			       const struct sk_buff *skb);
+
 /* hooks.c: the filter hooks in every namespace. */
 int torfw_hooks_init(void);
 void torfw_hooks_exit(void);
-void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
-		       const struct net *net);
 unsigned int torfw_apply(const struct torfw_policy *p,
 			 const struct torfw_facts *f, struct sk_buff *skb,
 			 const struct nf_hook_state *state);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: LOAD messages through the same strict validation genetlink applies
- * (load_policy) and then through parse_elements(), as the kernel sees
+ * (torfw_load_policy) and then through parse_elements(), as the kernel sees
  * them. Each malformed message must fail with an errno and an extack
  * message, and must add nothing to the policy. Then load transactions of
- * several sockets through torfw_nl_load(). Included by netlink.c.
+ * several sockets through torfw_nl_load(). Included by netlink_load.c.
  */
 
 #include <kunit/test.h>
@@ -273,7 +273,7 @@ static void nl_load_test(struct kunit *test)
 	c->fill(skb);
 	nlmsg_end(skb, nlh);
 
-	ret = nlmsg_parse(nlh, GENL_HDRLEN, tb, TORFW_A_MAX, load_policy,
+	ret = nlmsg_parse(nlh, GENL_HDRLEN, tb, TORFW_A_MAX, torfw_load_policy,
 			  &extack);
 	KUNIT_EXPECT_TRUE_MSG(test, same_class(ret, c->validate),
 			      "validation returned %d, expected %d", ret,
@@ -331,7 +331,7 @@ static int txn_send(struct kunit *test, u32 portid, u32 flags,
 		fill(skb);
 	nlmsg_end(skb, nlh);
 	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb, TORFW_A_MAX,
-					  load_policy, &extack), 0);
+					  torfw_load_policy, &extack), 0);
 	info.snd_portid = portid;
 	info.nlhdr = nlh;
 	info.attrs = tb;
@@ -345,13 +345,7 @@ static int txn_send(struct kunit *test, u32 portid, u32 flags,
 
 static void txn_release(u32 portid)
 {
-	struct netlink_notify n = {
-		.net = &init_net,
-		.protocol = NETLINK_GENERIC,
-		.portid = portid,
-	};
-
-	torfw_nl_release(NULL, NETLINK_URELEASE, &n);
+	torfw_load_release(portid, init_net.net_cookie);
 }
 
 /* Two sockets' loads interleaved both commit; each socket has its own. */

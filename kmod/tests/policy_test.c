@@ -2,198 +2,21 @@
 /*
  * KUnit: the decision function against every rule of DESIGN.md section 2,
  * as the uid each rule concerns, plus edges; and the policy builder's
- * validation. Included at the end of policy.c to reach its statics.
+ * validation, through the functions the module's other files call.
  */
 
 #include <kunit/test.h>
 #include <linux/inet.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
 
-enum {
-	U_ROOT = 0,
-	U_PROXY = 13,
-	U_APT = 42,
-	U_TOR = 107,
-	U_CLEARNET = 108,
-	U_UPGRADE = 110,
-	U_HTP = 111,
-	U_IUK = 112,
-	U_GDM = 113,
-	U_AMNESIA = 1000,
-	U_STRANGER = 1500,
-	U_NOBODY = 65534,
-};
-
-#define NS_CLEARNET 0x1111ULL
-#define NS_OTHER 0x2222ULL
-#define LO4 "127.0.0.1"
-
-static const struct torfw_ns ns_clearnet = {
-	.cookie = NS_CLEARNET, .name = "clearnet",
-};
-
-static union nf_inet_addr addr_of(const char *s, u8 *family)
-{
-	union nf_inet_addr a = {};
-
-	if (strchr(s, ':')) {
-		*family = AF_INET6;
-		in6_pton(s, -1, (u8 *)&a.in6, -1, NULL);
-	} else {
-		*family = AF_INET;
-		in4_pton(s, -1, (u8 *)&a.ip, -1, NULL);
-	}
-	return a;
-}
-
-static int add_svc(struct torfw_builder *b, const char *addr, u8 proto,
-		   u16 lo, u16 hi, const u32 *allow, u32 n_allow,
-		   const u32 *drop, u32 n_drop, const struct torfw_ns *ns,
-		   u32 n_ns)
-{
-	struct torfw_svc_spec s = {
-		.proto = proto, .port_lo = lo, .port_hi = hi,
-		.allow = allow, .n_allow = n_allow,
-		.drop = drop, .n_drop = n_drop,
-		.ns = ns, .n_ns = n_ns,
-	};
-
-	s.addr = addr_of(addr, &s.family);
-	return torfw_builder_add_service(b, &s, NULL);
-}
-
-#define SVC(b, addr, proto, lo, hi, ...) ({				\
-	static const u32 _allow[] = { __VA_ARGS__ };			\
-	add_svc(b, addr, IPPROTO_##proto, lo, hi, _allow,		\
-		ARRAY_SIZE(_allow), NULL, 0, NULL, 0);			\
-})
-
-static __be32 ip4(const char *s)
-{
-	u8 family;
-
-	return addr_of(s, &family).ip;
-}
-
-/* Variants of the reference policy, for comparisons under the lock. */
-enum {
-	V_NO_CUPS = 1 << 0,	/* without tcp/631 */
-	V_STRANGER_SOCKS = 1 << 1,	/* stranger may use tcp/9050 */
-	V_STRANGER_TOR = 1 << 2,	/* stranger has the Tor role */
-	V_MORE_LAN = 1 << 3,	/* 100.64.0.0/10 is LAN too */
-	V_LESS_LAN = 1 << 4,	/* without 10.0.0.0/8 */
-	V_LAN_DNS = 1 << 5,	/* udp/53 to the LAN not refused */
-	V_OTHER_GRANT = 1 << 6,	/* a second namespace granted */
-	V_WILDCARD = 1 << 7,	/* tcp/7000 on any address for amnesia */
-	V_NO_DNS_REDIR = 1 << 8,	/* no system DNS redirect */
-	V_TOR_SVC = 1 << 9,	/* debian-tor on 127.0.0.1:45000 */
-	V_PACKET_ROOT = 1 << 10,	/* root may send raw frames */
-};
-
-static const struct torfw_ns ns_other = {
-	.cookie = NS_OTHER, .name = "other",
-};
-
-/* The reference policy of DESIGN.md section 2, plus extra entries. */
-static struct torfw_policy *reference_policy_v(u32 v, u8 nosock, u32 extra)
-{
-	static const u32 dns_allow[] = { U_AMNESIA, U_HTP };
-	static const u32 dns_drop[] = { U_APT };
-	static const u32 gw_allow[] = { U_AMNESIA };
-	struct torfw_options opt = {
-		.nosock = nosock, .log_rate = 10, .log_burst = 20,
-		.flags = TORFW_OPT_F_MTU_PROBING,
-	};
-	struct torfw_redir automap = {
-		.kind = TORFW_REDIR_AUTOMAP, .addr = ip4("127.192.0.0"),
-		.prefixlen = 10, .to_port = 9040,
-	};
-	struct torfw_redir dns = {
-		.kind = TORFW_REDIR_DNS, .addr = ip4(LO4), .prefixlen = 32,
-		.port = 53, .to_port = 5353,
-	};
-	struct torfw_builder *b = torfw_builder_new();
-	struct torfw_policy *p;
-	int ret = 0;
-	u32 i;
-
-	if (!b)
-		return ERR_PTR(-ENOMEM);
-	ret |= torfw_builder_set_options(b, &opt, NULL);
-	ret |= torfw_builder_add_role(b, TORFW_ROLE_TOR, U_TOR, NULL);
-	ret |= torfw_builder_add_role(b, TORFW_ROLE_CLEARNET, U_CLEARNET, NULL);
-	if (v & V_STRANGER_SOCKS)
-		ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
-			   U_NOBODY, U_UPGRADE, U_STRANGER);
-	else
-		ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
-			   U_NOBODY, U_UPGRADE);
-	if (v & V_STRANGER_TOR)
-		ret |= torfw_builder_add_role(b, TORFW_ROLE_TOR, U_STRANGER,
-					      NULL);
-	if (v & V_PACKET_ROOT)
-		ret |= torfw_builder_add_role(b, TORFW_ROLE_PACKET, U_ROOT,
-					      NULL);
-	if (v & V_WILDCARD)
-		ret |= SVC(b, "0.0.0.0", TCP, 7000, 7000, U_AMNESIA);
-	if (v & V_TOR_SVC)
-		ret |= SVC(b, LO4, TCP, 45000, 45000, U_TOR);
-	ret |= SVC(b, LO4, TCP, 9062, 9062, U_AMNESIA, U_HTP, U_UPGRADE);
-	ret |= SVC(b, LO4, TCP, 9063, 9063, U_IUK);
-	ret |= SVC(b, LO4, TCP, 9052, 9052, U_ROOT);
-	ret |= SVC(b, LO4, TCP, 951, 951, U_AMNESIA, U_ROOT);
-	ret |= SVC(b, LO4, TCP, 9040, 9040, U_AMNESIA);
-	ret |= add_svc(b, LO4, IPPROTO_UDP, 53, 53, dns_allow, 2, dns_drop, 1,
-		       NULL, 0);
-	ret |= add_svc(b, LO4, IPPROTO_UDP, 5353, 5353, dns_allow, 2,
-		       dns_drop, 1, NULL, 0);
-	ret |= SVC(b, LO4, TCP, 4101, 4101, U_AMNESIA, U_GDM);
-	if (!(v & V_NO_CUPS))
-		ret |= SVC(b, LO4, TCP, 631, 631, U_AMNESIA);
-	ret |= SVC(b, LO4, TCP, 17600, 17650, U_AMNESIA);
-	ret |= SVC(b, "::1", TCP, 4101, 4101, U_AMNESIA, U_GDM);
-	/* A host service reachable from the clearnet namespace's veth. */
-	ret |= add_svc(b, "10.200.1.1", IPPROTO_TCP, 8080, 8080, gw_allow, 1,
-		       NULL, 0, &ns_clearnet, 1);
-	if (!(v & V_LESS_LAN))
-		ret |= torfw_builder_add_lan(b, AF_INET, ip4("10.0.0.0"), 8,
-					     NULL);
-	if (v & V_MORE_LAN)
-		ret |= torfw_builder_add_lan(b, AF_INET, ip4("100.64.0.0"), 10,
-					     NULL);
-	ret |= torfw_builder_add_lan(b, AF_INET, ip4("172.16.0.0"), 12, NULL);
-	ret |= torfw_builder_add_lan(b, AF_INET, ip4("192.168.0.0"), 16, NULL);
-	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_TCP, 53, 53, NULL);
-	if (!(v & V_LAN_DNS))
-		ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 53, 53,
-						    NULL);
-	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 137, 137, NULL);
-	ret |= torfw_builder_add_grant(b, &ns_clearnet, NULL);
-	if (v & V_OTHER_GRANT)
-		ret |= torfw_builder_add_grant(b, &ns_other, NULL);
-	ret |= torfw_builder_add_redirect(b, &automap, NULL);
-	if (!(v & V_NO_DNS_REDIR))
-		ret |= torfw_builder_add_redirect(b, &dns, NULL);
-	/* Extra entries on 127.0.0.2, each for its own uid 100000 + i. */
-	for (i = 0; i < extra && !ret; i++) {
-		u32 uid = 100000 + i;
-
-		ret = add_svc(b, "127.0.0.2", IPPROTO_TCP, 20000 + i,
-			      20000 + i, &uid, 1, NULL, 0, NULL, 0);
-	}
-	if (ret) {
-		torfw_builder_free(b);
-		return ERR_PTR(-EINVAL);
-	}
-	p = torfw_policy_build(b, NULL);
-	torfw_builder_free(b);
-	return p;
-}
-
-static struct torfw_policy *reference_policy(u8 nosock, u32 extra)
-{
-	return reference_policy_v(0, nosock, extra);
-}
+#include "policy.h"
+#include "tests/ref.h"
 
 enum case_flags {
 	F_LO = 1 << 0,		/* out (in) device is loopback */
@@ -599,8 +422,8 @@ static void facts_of(const struct dcase *c, struct torfw_facts *f)
 
 	memset(f, 0, sizeof(*f));
 	f->hook = c->hook;
-	f->daddr = addr_of(c->daddr, &f->family);
-	f->saddr = addr_of(f->family == AF_INET ? "192.0.2.2" : "2001:db8::2",
+	f->daddr = torfw_test_addr(c->daddr, &f->family);
+	f->saddr = torfw_test_addr(f->family == AF_INET ? "192.0.2.2" : "2001:db8::2",
 			   &f->family);
 	f->proto = c->proto;
 	f->init_net = !(fl & F_NS);
@@ -651,7 +474,7 @@ static void decide_test(struct kunit *test)
 /* 10,000 extra entries: every lookup still lands on its own entry. */
 static void large_policy_test(struct kunit *test)
 {
-	struct torfw_policy *p = reference_policy(TORFW_NOSOCK_LOOPBACK, 10000);
+	struct torfw_policy *p = torfw_test_reference(TORFW_NOSOCK_LOOPBACK, 10000);
 	static const u32 probes[] = { 0, 1, 4999, 5000, 9998, 9999 };
 	struct torfw_decision d;
 	struct torfw_facts f = {
@@ -663,7 +486,7 @@ static void large_policy_test(struct kunit *test)
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
 	KUNIT_EXPECT_EQ(test, p->n_svc, 10000U + 13U);
-	f.daddr.ip = ip4("127.0.0.2");
+	f.daddr.ip = torfw_test_ip4("127.0.0.2");
 	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		f.dport = 20000 + probes[i];
 		f.uid = 100000 + probes[i];
@@ -683,7 +506,7 @@ static void large_policy_test(struct kunit *test)
 	torfw_decide(p, &f, &d);
 	KUNIT_EXPECT_EQ(test, d.service, -1);
 	/* The reference entries are still found among the extra ones. */
-	f.daddr.ip = ip4(LO4);
+	f.daddr.ip = torfw_test_ip4(LO4);
 	f.dport = 9050;
 	f.uid = U_AMNESIA;
 	torfw_decide(p, &f, &d);
@@ -696,39 +519,39 @@ static void redirect_test(struct kunit *test)
 	const struct torfw_policy *p = test_policies[P_REF];
 	const struct torfw_redir *r;
 
-	r = torfw_redir_match(p, IPPROTO_TCP, ip4("127.192.0.0"), 80);
+	r = torfw_redir_match(p, IPPROTO_TCP, torfw_test_ip4("127.192.0.0"), 80);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_EXPECT_EQ(test, r->to_port, 9040);
 	KUNIT_EXPECT_NOT_NULL(test, torfw_redir_match(p, IPPROTO_TCP,
-						      ip4("127.255.255.255"), 1));
+						      torfw_test_ip4("127.255.255.255"), 1));
 	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_TCP,
-						  ip4("127.191.255.255"), 80));
+						  torfw_test_ip4("127.191.255.255"), 80));
 	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_UDP,
-						  ip4("127.192.0.1"), 80));
-	r = torfw_redir_match(p, IPPROTO_UDP, ip4(LO4), 53);
+						  torfw_test_ip4("127.192.0.1"), 80));
+	r = torfw_redir_match(p, IPPROTO_UDP, torfw_test_ip4(LO4), 53);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_EXPECT_EQ(test, r->to_port, 5353);
-	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_UDP, ip4(LO4),
+	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_UDP, torfw_test_ip4(LO4),
 						  54));
 	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_UDP,
-						  ip4("127.0.0.2"), 53));
-	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_TCP, ip4(LO4),
+						  torfw_test_ip4("127.0.0.2"), 53));
+	KUNIT_EXPECT_NULL(test, torfw_redir_match(p, IPPROTO_TCP, torfw_test_ip4(LO4),
 						  53));
 	/* Both directions of a redirected flow are tracked. */
-	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP, ip4(LO4),
-						     ip4("127.200.1.2"), 40000,
+	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP, torfw_test_ip4(LO4),
+						     torfw_test_ip4("127.200.1.2"), 40000,
 						     80));
-	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP, ip4(LO4),
-						     ip4(LO4), 9040, 40000));
+	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP, torfw_test_ip4(LO4),
+						     torfw_test_ip4(LO4), 9040, 40000));
 	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_TCP,
-						     ip4("127.200.1.2"),
-						     ip4(LO4), 80, 40000));
-	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_UDP, ip4(LO4),
-						     ip4(LO4), 5353, 40000));
-	KUNIT_EXPECT_FALSE(test, torfw_redir_involves(p, IPPROTO_TCP, ip4(LO4),
-						      ip4(LO4), 40000, 9050));
-	KUNIT_EXPECT_FALSE(test, torfw_redir_involves(p, IPPROTO_UDP, ip4(LO4),
-						      ip4(LO4), 40000, 9050));
+						     torfw_test_ip4("127.200.1.2"),
+						     torfw_test_ip4(LO4), 80, 40000));
+	KUNIT_EXPECT_TRUE(test, torfw_redir_involves(p, IPPROTO_UDP, torfw_test_ip4(LO4),
+						     torfw_test_ip4(LO4), 5353, 40000));
+	KUNIT_EXPECT_FALSE(test, torfw_redir_involves(p, IPPROTO_TCP, torfw_test_ip4(LO4),
+						      torfw_test_ip4(LO4), 40000, 9050));
+	KUNIT_EXPECT_FALSE(test, torfw_redir_involves(p, IPPROTO_UDP, torfw_test_ip4(LO4),
+						      torfw_test_ip4(LO4), 40000, 9050));
 }
 
 /* Each builder error: the expected errno, nothing else accepted. */
@@ -737,7 +560,7 @@ static void builder_test(struct kunit *test)
 	static const u32 one[] = { 1000 };
 	static const u32 two[] = { 1000, 1000 };
 	struct torfw_redir r = {
-		.kind = TORFW_REDIR_AUTOMAP, .addr = ip4("10.192.0.0"),
+		.kind = TORFW_REDIR_AUTOMAP, .addr = torfw_test_ip4("10.192.0.0"),
 		.prefixlen = 10, .to_port = 9040,
 	};
 	struct torfw_options opt = { .log_rate = 10001 };
@@ -747,21 +570,21 @@ static void builder_test(struct kunit *test)
 	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 0, 0, one, 1, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 0, 0, one, 1, NULL,
 				      0, NULL, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 9, one, 1, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 10, 9, one, 1, NULL,
 				      0, NULL, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_ICMP, 10, 10, one, 1,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_ICMP, 10, 10, one, 1,
 				      NULL, 0, NULL, 0), -EPROTONOSUPPORT);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 10, NULL, 0,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 10, 10, NULL, 0,
 				      NULL, 0, NULL, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, add_svc(b, "::ffff:127.0.0.1", IPPROTO_TCP, 10,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, "::ffff:127.0.0.1", IPPROTO_TCP, 10,
 				      10, one, 1, NULL, 0, NULL, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan(b, AF_INET,
-						    ip4("10.0.0.1"), 8, NULL),
+						    torfw_test_ip4("10.0.0.1"), 8, NULL),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan(b, AF_INET,
-						    ip4("10.0.0.0"), 33, NULL),
+						    torfw_test_ip4("10.0.0.0"), 33, NULL),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, torfw_builder_add_lan(b, AF_INET6, 0, 8, NULL),
 			-EAFNOSUPPORT);
@@ -772,7 +595,7 @@ static void builder_test(struct kunit *test)
 						     (u32)-1, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, torfw_builder_add_redirect(b, &r, NULL),
 			-EINVAL);
-	r.addr = ip4("127.192.0.1");
+	r.addr = torfw_test_ip4("127.192.0.1");
 	KUNIT_EXPECT_EQ(test, torfw_builder_add_redirect(b, &r, NULL),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, torfw_builder_set_options(b, &opt, NULL),
@@ -793,21 +616,21 @@ static void builder_test(struct kunit *test)
 	/* Conflicts are found when the whole policy is compiled. */
 	b = torfw_builder_new();
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 20, one, 1, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 10, 20, one, 1, NULL,
 				      0, NULL, 0), 0);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 20, 30, one, 1, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 20, 30, one, 1, NULL,
 				      0, NULL, 0), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(torfw_policy_build(b, NULL)), -EEXIST);
 	torfw_builder_free(b);
 
 	b = torfw_builder_new();
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 20, one, 1, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 10, 20, one, 1, NULL,
 				      0, NULL, 0), 0);
 	/* Same ports, other protocol or address: no conflict. */
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_UDP, 10, 20, one, 1, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_UDP, 10, 20, one, 1, NULL,
 				      0, NULL, 0), 0);
-	KUNIT_EXPECT_EQ(test, add_svc(b, "127.0.0.2", IPPROTO_TCP, 10, 20, one,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, "127.0.0.2", IPPROTO_TCP, 10, 20, one,
 				      1, NULL, 0, NULL, 0), 0);
 	p = torfw_policy_build(b, NULL);
 	KUNIT_EXPECT_FALSE(test, IS_ERR(p));
@@ -817,14 +640,14 @@ static void builder_test(struct kunit *test)
 
 	b = torfw_builder_new();
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 10, two, 2, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 10, 10, two, 2, NULL,
 				      0, NULL, 0), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(torfw_policy_build(b, NULL)), -EEXIST);
 	torfw_builder_free(b);
 
 	b = torfw_builder_new();
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 10, 10, one, 1, one,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 10, 10, one, 1, one,
 				      1, NULL, 0), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(torfw_policy_build(b, NULL)), -EEXIST);
 	torfw_builder_free(b);
@@ -851,9 +674,9 @@ static void builder_test(struct kunit *test)
 						    htonl(i << 8), 24, NULL),
 			-E2BIG);
 	for (i = 0; i < TORFW_MAX_SERVICES; i++)
-		KUNIT_ASSERT_EQ(test, add_svc(b, LO4, IPPROTO_UDP, i + 1, i + 1,
+		KUNIT_ASSERT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_UDP, i + 1, i + 1,
 					      one, 1, NULL, 0, NULL, 0), 0);
-	KUNIT_EXPECT_EQ(test, add_svc(b, LO4, IPPROTO_TCP, 1, 1, one, 1, NULL,
+	KUNIT_EXPECT_EQ(test, torfw_test_add_svc(b, LO4, IPPROTO_TCP, 1, 1, one, 1, NULL,
 				      0, NULL, 0), -E2BIG);
 	p = torfw_policy_build(b, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
@@ -905,7 +728,7 @@ KUNIT_ARRAY_PARAM(lock, lock_cases, lock_case_desc);
 static void no_looser_test(struct kunit *test)
 {
 	const struct lcase *c = test->param_value;
-	struct torfw_policy *p = reference_policy_v(c->variant, c->nosock, 0);
+	struct torfw_policy *p = torfw_test_reference_v(c->variant, c->nosock, 0);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
 	KUNIT_EXPECT_EQ(test, torfw_policy_no_looser(p, test_policies[P_REF],
@@ -926,10 +749,10 @@ static void decide_bench(struct kunit *test)
 	};
 	u32 i, j, n = 200000;
 
-	f.daddr.ip = ip4(LO4);
+	f.daddr.ip = torfw_test_ip4(LO4);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct torfw_policy *p =
-			reference_policy(TORFW_NOSOCK_LOOPBACK, sizes[i]);
+			torfw_test_reference(TORFW_NOSOCK_LOOPBACK, sizes[i]);
 		u64 t0, t1;
 
 		KUNIT_ASSERT_FALSE(test, IS_ERR(p));
@@ -947,8 +770,8 @@ static void decide_bench(struct kunit *test)
 static int policy_suite_init(struct kunit_suite *suite)
 {
 	test_policies[P_NONE] = NULL;
-	test_policies[P_REF] = reference_policy(TORFW_NOSOCK_LOOPBACK, 0);
-	test_policies[P_LOOSE] = reference_policy_v(V_PACKET_ROOT,
+	test_policies[P_REF] = torfw_test_reference(TORFW_NOSOCK_LOOPBACK, 0);
+	test_policies[P_LOOSE] = torfw_test_reference_v(V_PACKET_ROOT,
 						    TORFW_NOSOCK_ACCEPT, 0);
 	if (IS_ERR(test_policies[P_REF]) ||
 	    IS_ERR(test_policies[P_LOOSE]))

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet -> facts: the only place that reads an skb for the policy. The
+ * hooks (hooks.c, nat.c, egress.c) fill a plain struct torfw_facts here
+ * and hand it to the pure decision functions of decide.c. Headers are
+ * read only through skb_header_pointer().
+ */
+
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/netfilter.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/inet_sock.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_socket.h>
+
+#include "torfw.h"
+
+static bool dev_is_lo(const struct net_device *dev)
+{
+	return dev && (dev->flags & IFF_LOOPBACK);
+}
+
+static bool dev_link_ok(const struct net_device *dev)
+{
+	return !dev || dev_is_lo(dev) || torfw_dev_is_veth(dev);
+}
+
+static void facts_l4(struct torfw_facts *f, const struct sk_buff *skb,
+		     unsigned int thoff)
+{
+	switch (f->proto) {
+	case IPPROTO_TCP: {
+		struct tcphdr _th;
+		const struct tcphdr *th;
+
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		if (!th)
+			return;
+		f->sport = ntohs(th->source);
+		f->dport = ntohs(th->dest);
+		f->tcp_syn = th->syn && !th->ack;
+		f->ports = true;
+		break;
+	}
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE: {
+		struct udphdr _uh;
+		const struct udphdr *uh;
+
+		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+		if (!uh)
+			return;
+		f->sport = ntohs(uh->source);
+		f->dport = ntohs(uh->dest);
+		f->ports = true;
+		break;
+	}
+	}
+}
+
+static void facts_ip4(struct torfw_facts *f, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	f->family = AF_INET;
+	f->proto = iph->protocol;
+	f->saddr.ip = iph->saddr;
+	f->daddr.ip = iph->daddr;
+	if (ntohs(iph->frag_off) & IP_OFFSET) {
+		f->fragment = true;
+		return;
+	}
+	facts_l4(f, skb, skb_network_offset(skb) + ip_hdrlen(skb));
+}
+
+static void facts_ip6(struct torfw_facts *f, struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned short fragoff = 0;
+	unsigned int thoff = 0;
+	int proto;
+
+	f->family = AF_INET6;
+	f->saddr.in6 = ip6h->saddr;
+	f->daddr.in6 = ip6h->daddr;
+	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
+	if (proto < 0) {
+		/* Unparsable extension headers: no L4 facts at all. */
+		f->proto = IPPROTO_RAW;
+		f->fragment = true;
+		return;
+	}
+	f->proto = proto;
+	if (fragoff) {
+		f->fragment = true;
+		return;
+	}
+	facts_l4(f, skb, thoff);
+}
+
+static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
+{
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	if (ct) {
+		switch (ctinfo) {
+		case IP_CT_NEW:
+			f->ct = TORFW_CT_NEW;
+			break;
+		case IP_CT_RELATED:
+		case IP_CT_RELATED_REPLY:
+			f->ct = TORFW_CT_RELATED;
+			break;
+		default:
+			f->ct = TORFW_CT_ESTABLISHED;
+			break;
+		}
+	} else if (ctinfo != IP_CT_UNTRACKED && f->init_net &&
+		   f->family == AF_INET) {
+		/* nat.c tracks or untracks every IPv4 packet of init_net. */
+		f->ct = TORFW_CT_INVALID;
+	} else {
+		f->ct = TORFW_CT_UNTRACKED;
+	}
+}
+
+/* The owner of a locally generated packet, as xt_owner sees it. */
+void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
+		       const struct net *net)
+{
+	struct sock *sk = skb_to_full_sk(skb);
+	const struct socket *sock;
+	const struct file *filp;
+
+	if (!sk || !net_eq(net, sock_net(sk)))
+		return;
+	f->stream = sk->sk_type == SOCK_STREAM &&
+		    sk->sk_protocol == IPPROTO_TCP;
+	/* Established TCP on loopback passes whoever owns it: no lock. */
+	if (torfw_lo_established(f))
+		return;
+	read_lock_bh(&sk->sk_callback_lock);
+	sock = READ_ONCE(sk->sk_socket);
+	filp = sock ? READ_ONCE(sock->file) : NULL;
+	/* Kernel sockets (ICMP errors, RSTs, tunnels) have no file. */
+	if (filp) {
+		f->has_uid = true;
+		f->uid = __kuid_val(filp->f_cred->fsuid);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static bool sk_wants_it(const struct sock *sk)
+{
+	if (!sk_fullsock(sk))
+		return true;	/* request or timewait: a known connection */
+	if (sk->sk_protocol == IPPROTO_TCP)
+		return sk->sk_state != TCP_LISTEN;
+	/* A connected UDP socket matched the peer's address and port. */
+	return sk->sk_protocol == IPPROTO_UDP &&
+	       sk->sk_state == TCP_ESTABLISHED;
+}
+
+/*
+ * Replies of locally generated flows, matched to their local socket
+ * instead of to a conntrack entry: the early demux result if any, else a
+ * socket lookup, as xt_socket does.
+ */
+static bool sock_match(struct net *net, struct sk_buff *skb,
+		       const struct torfw_facts *f,
+		       const struct net_device *in)
+{
+	struct sock *sk = skb->sk;
+	bool ret;
+
+	if (!f->ports || f->fragment)
+		return false;
+	if (sk)
+		return sk_wants_it(sk);
+	if (f->family == AF_INET)
+		sk = nf_sk_lookup_slow_v4(net, skb, in);
+	else
+		sk = nf_sk_lookup_slow_v6(net, skb, in);
+	if (!sk)
+		return false;
+	ret = sk_wants_it(sk);
+	sock_gen_put(sk);
+	return ret;
+}
+
+/* The L3 and L4 facts of an IPv4 or IPv6 packet. */
+void torfw_facts_ip(struct torfw_facts *f, struct sk_buff *skb, u8 pf)
+{
+	if (pf == NFPROTO_IPV4)
+		facts_ip4(f, skb);
+	else
+		facts_ip6(f, skb);
+}
+
+/* Everything the filter hooks (hooks.c) decide on. */
+void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
+		      const struct nf_hook_state *state,
+		      const struct torfw_policy *p)
+{
+	torfw_facts_ip(f, skb, state->pf);
+	switch (f->hook) {
+	case TORFW_HOOK_OUT:
+		f->lo = dev_is_lo(state->out);
+		f->link_ok = dev_link_ok(state->out);
+		break;
+	case TORFW_HOOK_IN:
+		f->lo = dev_is_lo(state->in);
+		f->link_ok = dev_link_ok(state->in);
+		break;
+	default:
+		f->link_ok = dev_link_ok(state->in) && dev_link_ok(state->out);
+		break;
+	}
+	if (!f->init_net)
+		return;
+	facts_ct(f, skb);
+	if (f->hook == TORFW_HOOK_OUT) {
+		torfw_facts_owner(f, skb, state->net);
+	} else if (!f->lo) {
+		f->from_ns = torfw_nslink_peer(state->in->ifindex);
+		if (f->hook == TORFW_HOOK_IN && p &&
+		    (f->ct == TORFW_CT_UNTRACKED || f->ct == TORFW_CT_NEW))
+			f->sock_match = sock_match(state->net, skb, f, state->in);
+	}
+}
+
+/* An ICMPv4 error: the quoted packet's addresses and ports (nat.c). */
+void torfw_facts_icmp_inner(struct torfw_facts *f, const struct sk_buff *skb)
+{
+	unsigned int off = skb_network_offset(skb) + ip_hdrlen(skb);
+	struct {
+		struct icmphdr icmp;
+		struct iphdr ip;
+	} _h;
+	const typeof(_h) *h;
+	__be16 _p[2];
+	const __be16 *pt;
+
+	if (f->family != AF_INET || f->proto != IPPROTO_ICMP || f->fragment)
+		return;
+	h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+	if (!h || !icmp_is_err(h->icmp.type) || h->ip.ihl < 5)
+		return;
+	pt = skb_header_pointer(skb, off + sizeof(h->icmp) + h->ip.ihl * 4,
+				sizeof(_p), _p);
+	if (!pt)
+		return;
+	f->icmp_err = true;
+	f->inner_proto = h->ip.protocol;
+	f->inner_saddr = h->ip.saddr;
+	f->inner_daddr = h->ip.daddr;
+	f->inner_sport = ntohs(pt[0]);
+	f->inner_dport = ntohs(pt[1]);
+}
+
+/* A connected UDP socket matches its own replies (sock_match()). */
+void torfw_facts_udp_connected(struct torfw_facts *f,
+			       const struct sk_buff *skb)
+{
+	const struct sock *sk = skb_to_full_sk(skb);
+
+	f->udp_connected = f->proto == IPPROTO_UDP && sk &&
+			   sk->sk_protocol == IPPROTO_UDP &&
+			   sk->sk_state == TCP_ESTABLISHED;
+}
