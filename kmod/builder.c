@@ -95,7 +95,11 @@ int torfw_builder_set_options(struct torfw_builder *b,
 		NL_SET_ERR_MSG(extack, "unknown no-socket rule");
 		return -EINVAL;
 	}
-	if (opt->log_rate > 10000 || opt->log_burst > 10000) {
+	if (opt->kernel >= __TORFW_KERNEL_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown kernel-socket rule");
+		return -EINVAL;
+	}
+	if (opt->log_rate > TORFW_LOG_MAX || opt->log_burst > TORFW_LOG_MAX) {
 		NL_SET_ERR_MSG(extack, "log rate and burst are at most 10000");
 		return -ERANGE;
 	}

@@ -312,8 +312,8 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 		p->opt = b->opt;
 	} else {
 		p->opt.nosock = TORFW_NOSOCK_LOOPBACK;
-		p->opt.log_rate = 10;
-		p->opt.log_burst = 20;
+		p->opt.log_rate = TORFW_LOG_RATE_DEFAULT;
+		p->opt.log_burst = TORFW_LOG_BURST_DEFAULT;
 	}
 	ret = build_roles(p, b, extack);
 	if (!ret)

@@ -214,12 +214,87 @@ static u8 decide_loopback(const struct torfw_policy *p,
 			return TORFW_R_SERVICE;
 		if (torfw_uid_in(u + s->n_allow, s->n_drop, f->uid))
 			return TORFW_R_SERVICE_DROP;
-		return TORFW_R_LOOPBACK;
 	}
-	/* Rule 4, loopback part: Tor answers its clients (e.g. DNSPort). */
+	/*
+	 * Rule 4, loopback part: Tor reaches every IPv4 loopback port, also
+	 * one whose entry names only others (an onion service's target).
+	 */
 	if (f->family == AF_INET && torfw_has_role(p, TORFW_ROLE_TOR, f->uid))
 		return TORFW_R_TOR_LOOPBACK;
 	return TORFW_R_LOOPBACK;
+}
+
+/*
+ * Out of a veth into another namespace of this machine: never a way out,
+ * only a host service answering a namespace that its entry names.
+ */
+static u8 decide_to_netns(const struct torfw_policy *p,
+			  const struct torfw_facts *f,
+			  struct torfw_decision *d)
+{
+	const struct torfw_svc *s;
+
+	if (!f->ports || f->fragment || f->tcp_syn)
+		return TORFW_R_NETNS_LOCAL;
+	s = torfw_svc_find(p, f->family, f->proto, &f->saddr, f->sport);
+	if (!s || !torfw_svc_has_ns(p, s, f->to_ns))
+		return TORFW_R_NETNS_LOCAL;
+	d->service = s - p->svc;
+	return TORFW_R_GRANT_REPLY;
+}
+
+/*
+ * LAN refusals name tcp or udp; the protocols that carry the same ports
+ * follow them (DNS over UDP-Lite, SCTP or DCCP is refused as well).
+ */
+static u8 lan_proto(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_UDPLITE:
+		return IPPROTO_UDP;
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		return IPPROTO_TCP;
+	default:
+		return proto;
+	}
+}
+
+/* Rule 5 for IPv4 through a device: the LAN ranges, minus refused ports. */
+static u8 decide_lan(const struct torfw_policy *p,
+		     const struct torfw_facts *f)
+{
+	if (!torfw_in_lan(p, f->daddr.ip))
+		return TORFW_R_NONE;
+	/* LAN DNS could reveal the public address. */
+	if (f->ports && torfw_lan_refused(p, lan_proto(f->proto), f->dport))
+		return TORFW_R_LAN_REFUSED;
+	return TORFW_R_LAN;
+}
+
+/*
+ * A socket the kernel made that opens connections (not its control
+ * sockets answering with RSTs, ACKs and ICMP): SMC's TCP socket, in-kernel
+ * clients, tunnels. Not linked to a process the module can name, so only
+ * what the kernel-sockets option allows.
+ */
+static bool kernel_opens(const struct torfw_facts *f)
+{
+	return f->kernel_sock &&
+	       (f->stream || (f->proto != IPPROTO_TCP && !is_icmp(f)));
+}
+
+static u8 decide_kernel(const struct torfw_policy *p,
+			const struct torfw_facts *f)
+{
+	if (f->lo)
+		return p->opt.kernel == TORFW_KERNEL_REFUSE ? TORFW_R_KERNEL :
+							      TORFW_R_KERNEL_ALLOWED;
+	if (p->opt.kernel != TORFW_KERNEL_LAN || f->to_ns || f->fragment ||
+	    f->family != AF_INET || f->srr)
+		return TORFW_R_KERNEL;
+	return decide_lan(p, f) == TORFW_R_LAN ? TORFW_R_KERNEL_ALLOWED :
+						 TORFW_R_KERNEL;
 }
 
 static u8 decide_out(const struct torfw_policy *p,
@@ -227,6 +302,7 @@ static u8 decide_out(const struct torfw_policy *p,
 {
 	bool tcp = f->proto == IPPROTO_TCP;
 	bool dns = f->ports && f->proto == IPPROTO_UDP && f->dport == 53;
+	u8 lan;
 
 	if (!p)
 		return f->lo ? TORFW_R_NOPOLICY_LOOPBACK : TORFW_R_NO_POLICY;
@@ -245,12 +321,16 @@ static u8 decide_out(const struct torfw_policy *p,
 	}
 	/*
 	 * Established on loopback (policy.h). Off loopback every segment
-	 * meets the policy again: a TCP_REPAIR socket sends data with no SYN
-	 * at all, and still does once closed, so a closed socket's segments
-	 * are refused as packets without an owner.
+	 * meets the policy again, as its owner's: a TCP_REPAIR socket sends
+	 * data with no SYN at all, and still does once closed (its owner is
+	 * still in the socket).
 	 */
 	if (torfw_lo_established(f))
 		return TORFW_R_ESTABLISHED;
+	if (f->closing)
+		return TORFW_R_CLOSING;
+	if (kernel_opens(f))
+		return decide_kernel(p, f);
 	if (!f->has_uid) {
 		if (f->lo)
 			return TORFW_R_NOSOCK_LOOPBACK;
@@ -262,18 +342,19 @@ static u8 decide_out(const struct torfw_policy *p,
 		return TORFW_R_FRAGMENT;
 	if (f->lo)
 		return decide_loopback(p, f, d);
+	if (f->to_ns)
+		return decide_to_netns(p, f, d);
 	if (f->family != AF_INET)
 		return TORFW_R_IPV6;
+	if (f->srr)
+		return TORFW_R_SOURCE_ROUTE;
 	if ((tcp || dns) && torfw_has_role(p, TORFW_ROLE_CLEARNET, f->uid))
 		return TORFW_R_CLEARNET;
 	if ((tcp || dns) && torfw_has_role(p, TORFW_ROLE_TOR, f->uid))
 		return TORFW_R_TOR;
-	if (torfw_in_lan(p, f->daddr.ip)) {
-		/* LAN DNS could reveal the public address. */
-		if (f->ports && torfw_lan_refused(p, f->proto, f->dport))
-			return TORFW_R_LAN_REFUSED;
-		return TORFW_R_LAN;
-	}
+	lan = decide_lan(p, f);
+	if (lan != TORFW_R_NONE)
+		return lan;
 	return tcp ? TORFW_R_INTERNET_TCP : TORFW_R_INTERNET_NON_TCP;
 }
 
@@ -325,8 +406,13 @@ static u8 decide_forward(const struct torfw_policy *p,
 	default:
 		break;
 	}
+	/*
+	 * A granted namespace's new flows leave through a way out, never
+	 * into another namespace of this machine (to_ns): the unsafe
+	 * browser must not reach a sibling's services.
+	 */
 	if (f->ct == TORFW_CT_NEW && f->family == AF_INET && f->from_ns &&
-	    (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP) &&
+	    !f->to_ns && (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP) &&
 	    !ipv4_is_loopback(f->daddr.ip) &&
 	    torfw_ns_granted(p, f->from_ns))
 		return TORFW_R_GRANT_FORWARD;

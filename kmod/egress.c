@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Raw frames: a netdev egress hook on every non-loopback device of every
- * namespace, present and future. Packet sockets (AF_PACKET, also with
+ * namespace, present and future (a device without one is refused at
+ * registration and cannot come up). Packet sockets (AF_PACKET, also with
  * PACKET_QDISC_BYPASS, which runs the same hook) bypass the IP hooks, so
  * their frames pass only for uids with the packet role (a DHCP client).
  */
 
 #include <linux/if_ether.h>
-#include <linux/list.h>
+#include <linux/hashtable.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
@@ -18,12 +19,13 @@
 #include "torfw.h"
 
 struct egress_hook {
-	struct list_head list;
+	struct hlist_node node;
 	struct rcu_head rcu;
 	struct nf_hook_ops ops;
 };
 
-static LIST_HEAD(egress_hooks);	/* under RTNL */
+/* Per device, found in O(1) on its events (under RTNL). */
+static DEFINE_HASHTABLE(egress_hooks, 12);
 
 /* Frames without a socket that the IP stack or ARP made. */
 static bool frame_ip(const struct sk_buff *skb)
@@ -62,11 +64,23 @@ static unsigned int torfw_egress(void *priv, struct sk_buff *skb,
 	return torfw_apply(rcu_dereference(torfw_active), &f, skb, state);
 }
 
+static struct egress_hook *egress_find(const struct net_device *dev)
+{
+	struct egress_hook *h;
+
+	hash_for_each_possible(egress_hooks, h, node, (unsigned long)dev)
+		if (h->ops.dev == dev)
+			return h;
+	return NULL;
+}
+
 static int egress_attach(struct net_device *dev)
 {
 	struct egress_hook *h;
 	int ret;
 
+	if (egress_find(dev))
+		return 0;
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
@@ -80,23 +94,21 @@ static int egress_attach(struct net_device *dev)
 		kfree(h);
 		return ret;
 	}
-	list_add(&h->list, &egress_hooks);
+	hash_add(egress_hooks, &h->node, (unsigned long)dev);
 	atomic_inc(&torfw_objects);
 	return 0;
 }
 
 static void egress_detach(struct net_device *dev)
 {
-	struct egress_hook *h, *tmp;
+	struct egress_hook *h = egress_find(dev);
 
-	list_for_each_entry_safe(h, tmp, &egress_hooks, list) {
-		if (h->ops.dev != dev)
-			continue;
-		nf_unregister_net_hook(dev_net(dev), &h->ops);
-		list_del(&h->list);
-		kfree_rcu(h, rcu);
-		atomic_dec(&torfw_objects);
-	}
+	if (!h)
+		return;
+	nf_unregister_net_hook(dev_net(dev), &h->ops);
+	hash_del(&h->node);
+	kfree_rcu(h, rcu);
+	atomic_dec(&torfw_objects);
 }
 
 static int egress_event(struct notifier_block *nb, unsigned long event,
@@ -109,6 +121,12 @@ static int egress_event(struct notifier_block *nb, unsigned long event,
 	switch (event) {
 	case NETDEV_REGISTER:
 		/* A device we cannot watch is not registered at all. */
+		return notifier_from_errno(egress_attach(dev));
+	case NETDEV_PRE_UP:
+		/*
+		 * Nor does it come up: a device moved to another namespace
+		 * is registered there again, and that cannot be refused.
+		 */
 		return notifier_from_errno(egress_attach(dev));
 	case NETDEV_UNREGISTER:
 		egress_detach(dev);

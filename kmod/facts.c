@@ -18,6 +18,9 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/inet_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/inet6_hashtables.h>
+#include <net/mptcp.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_socket.h>
 
@@ -51,19 +54,55 @@ static void facts_l4(struct torfw_facts *f, const struct sk_buff *skb,
 		break;
 	}
 	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE: {
-		struct udphdr _uh;
-		const struct udphdr *uh;
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP: {
+		/* Their headers all start with the two ports. */
+		__be16 _pt[2];
+		const __be16 *pt;
 
-		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
-		if (!uh)
+		pt = skb_header_pointer(skb, thoff, sizeof(_pt), _pt);
+		if (!pt)
 			return;
-		f->sport = ntohs(uh->source);
-		f->dport = ntohs(uh->dest);
+		f->sport = ntohs(pt[0]);
+		f->dport = ntohs(pt[1]);
 		f->ports = true;
 		break;
 	}
 	}
+}
+
+/*
+ * Loose or strict source routing: the header's destination is only the
+ * first hop (a LAN router, say) and the option names the real one.
+ * Unreadable or malformed options count as a source route.
+ */
+static bool ip4_source_route(const struct sk_buff *skb,
+			     const struct iphdr *iph)
+{
+	unsigned int len = iph->ihl * 4 - sizeof(*iph), i = 0;
+	u8 _opt[MAX_IPOPTLEN];
+	const u8 *opt;
+
+	if (!len)
+		return false;
+	opt = skb_header_pointer(skb, skb_network_offset(skb) + sizeof(*iph),
+				 len, _opt);
+	if (!opt)
+		return true;
+	while (i < len) {
+		if (opt[i] == IPOPT_END)
+			return false;
+		if (opt[i] == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		if (opt[i] == IPOPT_LSRR || opt[i] == IPOPT_SSRR ||
+		    i + 1 >= len || opt[i + 1] < 2)
+			return true;
+		i += opt[i + 1];
+	}
+	return false;
 }
 
 static void facts_ip4(struct torfw_facts *f, const struct sk_buff *skb)
@@ -74,6 +113,7 @@ static void facts_ip4(struct torfw_facts *f, const struct sk_buff *skb)
 	f->proto = iph->protocol;
 	f->saddr.ip = iph->saddr;
 	f->daddr.ip = iph->daddr;
+	f->srr = iph->ihl > 5 && ip4_source_route(skb, iph);
 	if (ntohs(iph->frag_off) & IP_OFFSET) {
 		f->fragment = true;
 		return;
@@ -133,36 +173,87 @@ static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
 	}
 }
 
-/* The owner of a locally generated packet, as xt_owner sees it. */
+/*
+ * The owner of a locally generated packet; the rule is in the UAPI header
+ * (enum torfw_nosock). A user's socket: sk_uid, set by the kernel from
+ * the socket's inode when it is created or accepted, which is the uid
+ * xt_owner reads from the file, and which stays when the file is closed.
+ */
 void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
 		       const struct net *net)
 {
 	struct sock *sk = skb_to_full_sk(skb);
 	const struct socket *sock;
-	const struct file *filp;
 
-	if (!sk || !net_eq(net, sock_net(sk)))
+	/* A request or TIME_WAIT socket has no owner fields to read. */
+	if (!sk || !sk_fullsock(sk) || !net_eq(net, sock_net(sk)))
 		return;
 	f->stream = sk->sk_type == SOCK_STREAM &&
 		    sk->sk_protocol == IPPROTO_TCP;
-	/* Established TCP on loopback passes whoever owns it: no lock. */
+	/* Established TCP on loopback passes whoever owns it. */
 	if (torfw_lo_established(f))
 		return;
-	read_lock_bh(&sk->sk_callback_lock);
-	sock = READ_ONCE(sk->sk_socket);
-	filp = sock ? READ_ONCE(sock->file) : NULL;
-	/* Kernel sockets (ICMP errors, RSTs, tunnels) have no file. */
-	if (filp) {
+	if (f->stream && sk_is_mptcp(sk)) {
+		/*
+		 * A subflow, made by the kernel (for additional subflows by
+		 * its worker, as root); the kernel sets its inode to the
+		 * MPTCP socket's user (mptcp_subflow_create_socket()).
+		 */
+		sock = READ_ONCE(sk->sk_socket);
 		f->has_uid = true;
-		f->uid = __kuid_val(filp->f_cred->fsuid);
+		f->uid = __kuid_val(sock ? SOCK_INODE((struct socket *)sock)->i_uid :
+				    sk->sk_uid);
+		return;
 	}
-	read_unlock_bh(&sk->sk_callback_lock);
+	if (sk->sk_kern_sock) {
+		f->kernel_sock = true;
+		return;
+	}
+	f->has_uid = true;
+	f->uid = __kuid_val(sk->sk_uid);
 }
 
-static bool sk_wants_it(const struct sock *sk)
+/*
+ * A TCP segment without an owner leaving through a device: the kernel's
+ * control socket answering for a local socket (the ACK of a TIME_WAIT
+ * socket, a RST). A TIME_WAIT socket's connection passed the policy on
+ * its way there; a full socket's segment is decided as its owner's.
+ */
+static void facts_closing(struct torfw_facts *f, struct net *net,
+			  const struct net_device *out)
 {
-	if (!sk_fullsock(sk))
-		return true;	/* request or timewait: a known connection */
+	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	struct sock *sk;
+
+	if (f->family == AF_INET)
+		sk = __inet_lookup_established(net, h, f->daddr.ip,
+					       htons(f->dport), f->saddr.ip,
+					       f->sport, out->ifindex, 0);
+	else
+		sk = __inet6_lookup_established(net, h, &f->daddr.in6,
+						htons(f->dport),
+						&f->saddr.in6, f->sport,
+						out->ifindex, 0);
+	if (!sk)
+		return;
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		f->closing = true;
+	} else if (sk_fullsock(sk) && !sk->sk_kern_sock) {
+		f->kernel_sock = false;
+		f->has_uid = true;
+		f->uid = __kuid_val(sk->sk_uid);
+	}
+	sock_gen_put(sk);
+}
+
+static bool sk_wants_it(const struct sock *sk, const struct torfw_facts *f)
+{
+	/* A SYN for a TIME_WAIT socket would reach the listener as new. */
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return !f->tcp_syn;
+	/* The rest of a handshake whose SYN passed. */
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		return true;
 	if (sk->sk_protocol == IPPROTO_TCP)
 		return sk->sk_state != TCP_LISTEN;
 	/* A connected UDP socket matched the peer's address and port. */
@@ -185,14 +276,14 @@ static bool sock_match(struct net *net, struct sk_buff *skb,
 	if (!f->ports || f->fragment)
 		return false;
 	if (sk)
-		return sk_wants_it(sk);
+		return sk_wants_it(sk, f);
 	if (f->family == AF_INET)
 		sk = nf_sk_lookup_slow_v4(net, skb, in);
 	else
 		sk = nf_sk_lookup_slow_v6(net, skb, in);
 	if (!sk)
 		return false;
-	ret = sk_wants_it(sk);
+	ret = sk_wants_it(sk, f);
 	sock_gen_put(sk);
 	return ret;
 }
@@ -211,30 +302,50 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		      const struct nf_hook_state *state,
 		      const struct torfw_policy *p)
 {
+	struct net_device *out = state->out;
+
+	/* An earlier hook may have rerouted: judge the real device. */
+	if (f->hook == TORFW_HOOK_OUT && skb_dst(skb))
+		out = skb_dst(skb)->dev;
 	torfw_facts_ip(f, skb, state->pf);
 	switch (f->hook) {
 	case TORFW_HOOK_OUT:
-		f->lo = dev_is_lo(state->out);
-		f->link_ok = dev_link_ok(state->out);
+		f->lo = dev_is_lo(out);
+		f->link_ok = dev_link_ok(out);
 		break;
 	case TORFW_HOOK_IN:
 		f->lo = dev_is_lo(state->in);
 		f->link_ok = dev_link_ok(state->in);
 		break;
 	default:
-		f->link_ok = dev_link_ok(state->in) && dev_link_ok(state->out);
+		f->link_ok = dev_link_ok(state->in) && dev_link_ok(out);
 		break;
 	}
 	if (!f->init_net)
 		return;
 	facts_ct(f, skb);
-	if (f->hook == TORFW_HOOK_OUT) {
+	switch (f->hook) {
+	case TORFW_HOOK_OUT:
 		torfw_facts_owner(f, skb, state->net);
-	} else if (!f->lo) {
-		f->from_ns = torfw_nslink_peer(state->in->ifindex);
-		if (f->hook == TORFW_HOOK_IN && p &&
-		    (f->ct == TORFW_CT_UNTRACKED || f->ct == TORFW_CT_NEW))
-			f->sock_match = sock_match(state->net, skb, f, state->in);
+		if (f->lo)
+			break;
+		f->to_ns = torfw_link_ns(out);
+		if (!f->has_uid && f->proto == IPPROTO_TCP && f->ports &&
+		    !f->tcp_syn && !f->fragment)
+			facts_closing(f, state->net, out);
+		break;
+	case TORFW_HOOK_IN:
+		if (f->lo)
+			break;
+		f->from_ns = torfw_link_ns(state->in);
+		if (p && (f->ct == TORFW_CT_UNTRACKED || f->ct == TORFW_CT_NEW))
+			f->sock_match = sock_match(state->net, skb, f,
+						   state->in);
+		break;
+	default:
+		f->from_ns = torfw_link_ns(state->in);
+		f->to_ns = torfw_link_ns(out);
+		break;
 	}
 }
 

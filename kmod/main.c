@@ -15,9 +15,6 @@ static int __init torfw_init(void)
 {
 	int ret;
 
-	ret = torfw_nslink_init();
-	if (ret)
-		goto err_nslink;
 	ret = torfw_hooks_init();
 	if (ret)
 		goto err_hooks;
@@ -27,6 +24,9 @@ static int __init torfw_init(void)
 	ret = torfw_egress_init();
 	if (ret)
 		goto err_egress;
+	ret = torfw_xsk_init();
+	if (ret)
+		goto err_xsk;
 	ret = torfw_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -34,24 +34,26 @@ static int __init torfw_init(void)
 	return 0;
 
 err_netlink:
+	torfw_xsk_exit();
+err_xsk:
 	torfw_egress_exit();
 err_egress:
 	torfw_nat_exit();
 err_nat:
 	torfw_hooks_exit();
 err_hooks:
-	torfw_nslink_exit();
-err_nslink:
 	return ret;
 }
 
 static void __exit torfw_exit(void)
 {
+	/* Only a forced unload gets here while locked: it never returns. */
+	torfw_state_hold_if_locked();
 	torfw_netlink_exit();
+	torfw_xsk_exit();
 	torfw_egress_exit();
 	torfw_nat_exit();
 	torfw_hooks_exit();
-	torfw_nslink_exit();
 	torfw_state_exit();
 }
 

@@ -52,8 +52,8 @@ static bool decided(const struct sk_buff *skb)
 static unsigned int torfw_raw(struct sk_buff *skb,
 			      const struct nf_hook_state *state, u8 hook)
 {
-	const struct net_device *dev = hook == TORFW_HOOK_OUT ? state->out :
-								 state->in;
+	struct net_device *dev = hook == TORFW_HOOK_OUT ? state->out :
+							   state->in;
 	struct torfw_facts f = {
 		.hook = hook,
 		.init_net = true,
@@ -71,9 +71,9 @@ static unsigned int torfw_raw(struct sk_buff *skb,
 		torfw_facts_icmp_inner(&f, skb);
 	} else if (hook == TORFW_HOOK_OUT) {
 		torfw_facts_udp_connected(&f, skb);
-		f.to_ns = torfw_nslink_peer(dev->ifindex);
+		f.to_ns = torfw_link_ns(dev);
 	} else {
-		f.from_ns = torfw_nslink_peer(dev->ifindex);
+		f.from_ns = torfw_link_ns(dev);
 	}
 	track = torfw_decide_track(p, &f);
 	if (track == TORFW_TRACK_KNOWN)

@@ -98,7 +98,8 @@ static int put_element(struct sk_buff *skb, const struct torfw_policy *p,
 		    nla_put_u8(skb, TORFW_OPT_NOSOCK, p->opt.nosock) ||
 		    nla_put_u32(skb, TORFW_OPT_LOG_RATE, p->opt.log_rate) ||
 		    nla_put_u32(skb, TORFW_OPT_LOG_BURST, p->opt.log_burst) ||
-		    nla_put_u32(skb, TORFW_OPT_FLAGS, p->opt.flags))
+		    nla_put_u32(skb, TORFW_OPT_FLAGS, p->opt.flags) ||
+		    nla_put_u8(skb, TORFW_OPT_KERNEL, p->opt.kernel))
 			return -EMSGSIZE;
 		break;
 	case DUMP_ROLES:

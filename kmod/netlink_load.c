@@ -18,9 +18,10 @@
 
 static const struct nla_policy opt_policy[TORFW_OPT_MAX + 1] = {
 	[TORFW_OPT_NOSOCK] = NLA_POLICY_MAX(NLA_U8, __TORFW_NOSOCK_MAX - 1),
-	[TORFW_OPT_LOG_RATE] = NLA_POLICY_MAX(NLA_U32, 10000),
-	[TORFW_OPT_LOG_BURST] = NLA_POLICY_MAX(NLA_U32, 10000),
+	[TORFW_OPT_LOG_RATE] = NLA_POLICY_MAX(NLA_U32, TORFW_LOG_MAX),
+	[TORFW_OPT_LOG_BURST] = NLA_POLICY_MAX(NLA_U32, TORFW_LOG_MAX),
 	[TORFW_OPT_FLAGS] = { .type = NLA_U32 },
+	[TORFW_OPT_KERNEL] = NLA_POLICY_MAX(NLA_U8, __TORFW_KERNEL_MAX - 1),
 };
 
 static const struct nla_policy role_policy[TORFW_ROLE_MAX + 1] = {
@@ -196,8 +197,8 @@ static int parse_options(struct torfw_builder *b, const struct nlattr *nla,
 {
 	struct torfw_options opt = {
 		.nosock = TORFW_NOSOCK_LOOPBACK,
-		.log_rate = 10,
-		.log_burst = 20,
+		.log_rate = TORFW_LOG_RATE_DEFAULT,
+		.log_burst = TORFW_LOG_BURST_DEFAULT,
 	};
 	struct nlattr *tb[TORFW_OPT_MAX + 1];
 	int ret;
@@ -213,6 +214,8 @@ static int parse_options(struct torfw_builder *b, const struct nlattr *nla,
 		opt.log_burst = nla_get_u32(tb[TORFW_OPT_LOG_BURST]);
 	if (tb[TORFW_OPT_FLAGS])
 		opt.flags = nla_get_u32(tb[TORFW_OPT_FLAGS]);
+	if (tb[TORFW_OPT_KERNEL])
+		opt.kernel = nla_get_u8(tb[TORFW_OPT_KERNEL]);
 	return torfw_builder_set_options(b, &opt, extack);
 }
 

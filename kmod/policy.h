@@ -45,7 +45,10 @@ struct torfw_facts {
 	u8 proto;		/* IPPROTO_*, after IPv6 extension headers */
 	u8 ct;			/* enum torfw_ct */
 	bool init_net;		/* packet is in the initial netns */
-	bool has_uid;		/* owned by a user's socket */
+	bool has_uid;		/* owned by a user's socket (uid) */
+	bool kernel_sock;	/* owned by a kernel-made socket, no user */
+	bool closing;		/* TCP segment of a local TIME_WAIT socket */
+	bool srr;		/* IPv4 source route option (LSRR, SSRR) */
 	bool stream;		/* owner is a TCP stream socket */
 	bool ports;		/* sport/dport are valid (TCP/UDP head) */
 	bool tcp_syn;		/* SYN without ACK: a new connection */
@@ -130,6 +133,7 @@ struct torfw_redir {
 
 struct torfw_options {
 	u8 nosock;		/* enum torfw_nosock */
+	u8 kernel;		/* enum torfw_kernel_sockets */
 	u32 log_rate;
 	u32 log_burst;
 	u32 flags;		/* TORFW_OPT_F_* */

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <net/net_namespace.h>
 
 #include <linux/netlink.h>
@@ -107,6 +108,30 @@ int torfw_state_lock_policy(struct netlink_ext_ack *extack)
 		pr_info("policy locked until reboot\n");
 	}
 	return 0;
+}
+
+/*
+ * The module's exit runs while locked only when the unload is forced
+ * (rmmod -f ignores the reference the lock holds, on kernels built with
+ * MODULE_FORCE_UNLOAD). Unloading would open the machine, so that exit
+ * never completes: the rmmod process waits until reboot, in TASK_IDLE
+ * (no signal ends it, and the hung-task detector ignores it), and the
+ * hooks, the policy and the netlink family stay.
+ */
+void torfw_state_hold_if_locked(void)
+{
+	bool locked;
+
+	torfw_update_lock();
+	locked = torfw_is_locked;
+	torfw_update_unlock();
+	if (!locked)
+		return;
+	pr_crit("forced unload while locked: refused until reboot\n");
+	for (;;) {
+		set_current_state(TASK_IDLE);
+		schedule();
+	}
 }
 
 void torfw_state_exit(void)

@@ -26,17 +26,20 @@ bool torfw_state_is_locked(void);
 int torfw_state_replace(struct torfw_policy *p,
 			struct netlink_ext_ack *extack);
 int torfw_state_lock_policy(struct netlink_ext_ack *extack);
+void torfw_state_hold_if_locked(void);
 void torfw_state_exit(void);
 
-/* nslink.c: which namespace sits behind each veth of the initial netns. */
-int torfw_nslink_init(void);
-void torfw_nslink_exit(void);
-u64 torfw_nslink_peer(int ifindex);
+/* nslink.c: which namespace sits behind a veth (under RCU). */
+u64 torfw_link_ns(struct net_device *dev);
 bool torfw_dev_is_veth(const struct net_device *dev);
 
 /* egress.c: raw frames on every non-loopback device. */
 int torfw_egress_init(void);
 void torfw_egress_exit(void);
+
+/* xsk.c: AF_XDP sockets, whose frames no hook sees, are refused. */
+int torfw_xsk_init(void);
+void torfw_xsk_exit(void);
 
 /* facts.c: packet -> facts. */
 void torfw_facts_ip(struct torfw_facts *f, struct sk_buff *skb, u8 pf);

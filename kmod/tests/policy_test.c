@@ -34,10 +34,15 @@ enum case_flags {
 	F_CT_INV = 1 << 12,
 	F_PACKET = 1 << 13,	/* frame from a packet socket */
 	F_FRAME_IP = 1 << 14,	/* frame of the IP stack or ARP */
+	F_KSOCK = 1 << 15,	/* kernel-made socket (SMC, NFS, a tunnel) */
+	F_KRAW = 1 << 16,	/* kernel control socket (RST, ACK, ICMP) */
+	F_CLOSING = 1 << 17,	/* segment of a local TIME_WAIT socket */
+	F_SRR = 1 << 18,	/* IPv4 source route option */
 };
 
 /* P_LOOSE: accepts packets without socket, root sends raw frames. */
-enum { P_REF, P_NONE, P_LOOSE, __P_MAX };
+/* P_KLAN: kernel-made sockets may open connections to the LAN. */
+enum { P_REF, P_NONE, P_LOOSE, P_KLAN, __P_MAX };
 
 struct dcase {
 	const char *name;
@@ -51,18 +56,25 @@ struct dcase {
 	u16 dport;
 	u32 flags;
 	u64 from_ns;
+	u64 to_ns;
+	const char *saddr;
+	u16 sport;
 };
 
-#define C(_name, _hook, _uid, _proto, _daddr, _dport, _flags, _pol, _v, _r) \
+/* A case; CX takes more designated initializers (FROM(), TO(), ...). */
+#define CX(_name, _hook, _uid, _proto, _daddr, _dport, _flags, _pol, _v, \
+	   _r, ...)							     \
 	{ .name = _name, .hook = TORFW_HOOK_##_hook, .uid = _uid,	     \
 	  .proto = IPPROTO_##_proto, .daddr = _daddr, .dport = _dport,	     \
 	  .flags = _flags, .policy = _pol, .verdict = TORFW_##_v,	     \
-	  .reason = TORFW_R_##_r }
+	  .reason = TORFW_R_##_r, __VA_ARGS__ }
+#define C(...) CX(__VA_ARGS__)
 #define LOOP(name, uid, proto, port, v, r) \
 	C(name, OUT, uid, proto, LO4, port, F_LO, P_REF, v, r)
 #define NET(name, uid, proto, daddr, port, v, r) \
 	C(name, OUT, uid, proto, daddr, port, 0, P_REF, v, r)
 #define FROM(_ns) .from_ns = (_ns)
+#define TO(_ns) .to_ns = (_ns)
 
 static const struct dcase cases[] = {
 	/* Rule 2: the loopback allow-list, each uid it names and others. */
@@ -87,8 +99,8 @@ static const struct dcase cases[] = {
 	LOOP("control 9052 root", U_ROOT, TCP, 9052, ACCEPT, SERVICE),
 	LOOP("control 9052 amnesia refused", U_AMNESIA, TCP, 9052, REJECT,
 	     LOOPBACK),
-	LOOP("control 9052 debian-tor refused", U_TOR, TCP, 9052, REJECT,
-	     LOOPBACK),
+	LOOP("control 9052 debian-tor: rule 4", U_TOR, TCP, 9052, ACCEPT,
+	     TOR_LOOPBACK),
 	LOOP("filter 951 amnesia", U_AMNESIA, TCP, 951, ACCEPT, SERVICE),
 	LOOP("filter 951 root", U_ROOT, TCP, 951, ACCEPT, SERVICE),
 	LOOP("filter 951 htp refused", U_HTP, TCP, 951, REJECT, LOOPBACK),
@@ -139,8 +151,18 @@ static const struct dcase cases[] = {
 	/* Rule 4 on loopback: Tor answers its clients. */
 	LOOP("debian-tor udp reply on loopback", U_TOR, UDP, 40000, ACCEPT,
 	     TOR_LOOPBACK),
-	LOOP("debian-tor on listed port not named", U_TOR, TCP, 9050, REJECT,
-	     LOOPBACK),
+	LOOP("debian-tor on a listed port not naming it", U_TOR, TCP, 9050,
+	     ACCEPT, TOR_LOOPBACK),
+	LOOP("debian-tor to onionshare 17600 (an onion service)", U_TOR, TCP,
+	     17600, ACCEPT, TOR_LOOPBACK),
+	LOOP("debian-tor to cups 631", U_TOR, TCP, 631, ACCEPT, TOR_LOOPBACK),
+	LOOP("debian-tor udp to dns 53", U_TOR, UDP, 53, ACCEPT, TOR_LOOPBACK),
+	C("debian-tor on ::1 4101 (IPv6: allow-list only)", OUT, U_TOR, TCP,
+	  "::1", 4101, F_LO, P_REF, REJECT, LOOPBACK),
+	C("debian-tor on ::1 unlisted port", OUT, U_TOR, TCP, "::1", 8080, F_LO,
+	  P_REF, REJECT, LOOPBACK),
+	LOOP("stranger to onionshare 17600 refused", U_STRANGER, TCP, 17600,
+	     REJECT, LOOPBACK),
 	/* IPv6 loopback allow-list. */
 	C("v6 ::1 4101 amnesia", OUT, U_AMNESIA, TCP, "::1", 4101, F_LO, P_REF,
 	  ACCEPT, SERVICE),
@@ -377,6 +399,112 @@ static const struct dcase cases[] = {
 	  40000, F_CT_EST, P_REF, ACCEPT, ESTABLISHED),
 	C("fwd: RELATED dropped", FORWARD, 0, ICMP, "10.200.1.2", 0,
 	  F_CT_REL | F_NOPORTS, P_REF, DROP, RELATED),
+	CX("fwd: granted netns to a sibling namespace", FORWARD, 0, TCP,
+	   "10.200.2.2", 8080, F_CT_NEW, P_REF, DROP, FORWARD,
+	   FROM(NS_CLEARNET), TO(NS_OTHER)),
+	CX("fwd: granted netns udp to a sibling namespace", FORWARD, 0, UDP,
+	   "10.200.2.2", 53, F_CT_NEW, P_REF, DROP, FORWARD,
+	   FROM(NS_CLEARNET), TO(NS_OTHER)),
+	CX("fwd: granted netns back into its own veth", FORWARD, 0, TCP,
+	   "10.200.1.3", 80, F_CT_NEW, P_REF, DROP, FORWARD,
+	   FROM(NS_CLEARNET), TO(NS_CLEARNET)),
+	CX("fwd: sibling namespace to the granted one", FORWARD, 0, TCP,
+	   "10.200.1.2", 80, F_CT_NEW, P_REF, DROP, FORWARD,
+	   FROM(NS_OTHER), TO(NS_CLEARNET)),
+	CX("fwd: granted netns to the LAN through a device", FORWARD, 0, TCP,
+	   "192.168.1.10", 80, F_CT_NEW, P_REF, ACCEPT, GRANT_FORWARD,
+	   FROM(NS_CLEARNET)),
+	/* Out of a veth into a namespace of this machine. */
+	CX("netns link: amnesia to the granted namespace", OUT, U_AMNESIA, TCP,
+	   "10.200.1.2", 80, 0, P_REF, REJECT, NETNS_LOCAL, TO(NS_CLEARNET)),
+	CX("netns link: root to a sibling namespace", OUT, U_ROOT, TCP,
+	   "10.200.2.2", 8080, 0, P_REF, REJECT, NETNS_LOCAL, TO(NS_OTHER)),
+	CX("netns link: udp to a sibling namespace", OUT, U_AMNESIA, UDP,
+	   "10.200.2.2", 9, 0, P_REF, REJECT, NETNS_LOCAL, TO(NS_OTHER)),
+	CX("netns link: debian-tor to a namespace", OUT, U_TOR, TCP,
+	   "10.200.2.2", 443, 0, P_REF, REJECT, NETNS_LOCAL, TO(NS_OTHER)),
+	CX("netns link: clearnet uid to a namespace", OUT, U_CLEARNET, TCP,
+	   "10.200.2.2", 443, 0, P_REF, REJECT, NETNS_LOCAL, TO(NS_OTHER)),
+	CX("netns link: the granted service answers its namespace", OUT,
+	   U_AMNESIA, TCP, "10.200.1.2", 40000, F_EST, P_REF, ACCEPT,
+	   GRANT_REPLY, TO(NS_CLEARNET), .saddr = "10.200.1.1", .sport = 8080),
+	CX("netns link: the service answers another namespace", OUT,
+	   U_AMNESIA, TCP, "10.200.2.2", 40000, F_EST, P_REF, REJECT,
+	   NETNS_LOCAL, TO(NS_OTHER), .saddr = "10.200.1.1", .sport = 8080),
+	CX("netns link: a SYN from the service's port", OUT, U_AMNESIA, TCP,
+	   "10.200.1.2", 40000, 0, P_REF, REJECT, NETNS_LOCAL,
+	   TO(NS_CLEARNET), .saddr = "10.200.1.1", .sport = 8080),
+	/* Kernel-made sockets and the kernel answering. */
+	C("kernel: SMC-like socket to 127.0.0.1:9052", OUT, 0, TCP, LO4, 9052,
+	  F_LO | F_KSOCK, P_REF, REJECT, KERNEL),
+	C("kernel: SMC-like socket to 127.0.0.1:9050", OUT, 0, TCP, LO4, 9050,
+	  F_LO | F_KSOCK, P_REF, REJECT, KERNEL),
+	C("kernel: stream socket to the Internet", OUT, 0, TCP, "192.0.2.1",
+	  443, F_KSOCK, P_REF, REJECT, KERNEL),
+	C("kernel: stream socket to the LAN", OUT, 0, TCP, "192.168.1.10",
+	  2049, F_KSOCK, P_REF, REJECT, KERNEL),
+	C("kernel: stream socket, no-socket rule accept", OUT, 0, TCP,
+	  "192.0.2.1", 443, F_KSOCK, P_LOOSE, REJECT, KERNEL),
+	C("kernel: its established segments off loopback", OUT, 0, TCP,
+	  "192.168.1.10", 2049, F_KSOCK | F_EST, P_REF, REJECT, KERNEL),
+	C("kernel: its established segments on loopback", OUT, 0, TCP, LO4,
+	  2049, F_KSOCK | F_EST | F_LO, P_REF, ACCEPT, ESTABLISHED),
+	C("kernel: udp socket (a tunnel) to the Internet", OUT, 0, UDP,
+	  "192.0.2.1", 51820, F_KSOCK, P_REF, REJECT, KERNEL),
+	C("kernel: option lan, loopback", OUT, 0, TCP, LO4, 9052,
+	  F_LO | F_KSOCK, P_KLAN, ACCEPT, KERNEL_ALLOWED),
+	C("kernel: option lan, the LAN", OUT, 0, TCP, "192.168.1.10", 2049,
+	  F_KSOCK, P_KLAN, ACCEPT, KERNEL_ALLOWED),
+	C("kernel: option lan, LAN DNS refused", OUT, 0, UDP, "192.168.1.1",
+	  53, F_KSOCK, P_KLAN, REJECT, KERNEL),
+	C("kernel: option lan, the Internet refused", OUT, 0, TCP, "192.0.2.1",
+	  443, F_KSOCK, P_KLAN, REJECT, KERNEL),
+	CX("kernel: option lan, a namespace refused", OUT, 0, TCP,
+	   "10.200.1.2", 80, F_KSOCK, P_KLAN, REJECT, KERNEL,
+	   TO(NS_CLEARNET)),
+	C("kernel: option lan, IPv6 refused", OUT, 0, TCP, "2001:db8::1", 443,
+	  F_KSOCK, P_KLAN, REJECT, KERNEL),
+	C("kernel: control socket RST off loopback", OUT, 0, TCP, "192.0.2.1",
+	  443, F_KRAW | F_EST, P_REF, DROP, NOSOCK),
+	C("kernel: control socket RST on loopback", OUT, 0, TCP, LO4, 40000,
+	  F_KRAW | F_EST | F_LO, P_REF, ACCEPT, NOSOCK_LOOPBACK),
+	C("kernel: ICMP error off loopback", OUT, 0, ICMP, "192.0.2.1", 0,
+	  F_KRAW | F_NOPORTS, P_REF, DROP, NOSOCK),
+	C("kernel: ICMP error, no-socket rule accept", OUT, 0, ICMP,
+	  "192.0.2.1", 0, F_KRAW | F_NOPORTS, P_LOOSE, ACCEPT, NOSOCK_ACCEPT),
+	C("closing: the ACK of a TIME_WAIT connection", OUT, 0, TCP,
+	  "192.0.2.1", 443, F_KRAW | F_EST | F_CLOSING, P_REF, ACCEPT,
+	  CLOSING),
+	C("closing: without a socket (IPv6 control)", OUT, 0, TCP,
+	  "2001:db8::1", 443, F_NOUID | F_EST | F_CLOSING, P_REF, ACCEPT,
+	  CLOSING),
+	C("orphan: debian-tor's last ACK to the Internet", OUT, U_TOR, TCP,
+	  "192.0.2.1", 443, F_EST, P_REF, ACCEPT, TOR),
+	C("orphan: amnesia's FIN to the LAN", OUT, U_AMNESIA, TCP,
+	  "192.168.1.10", 80, F_EST, P_REF, ACCEPT, LAN),
+	C("orphan: root's repaired socket to the Internet", OUT, U_ROOT, TCP,
+	  "192.0.2.1", 443, F_EST, P_REF, REJECT, INTERNET_TCP),
+	/* Source routes and the protocols that carry ports. */
+	C("lsrr through a LAN router", OUT, U_AMNESIA, UDP, "192.168.1.1", 9,
+	  F_SRR, P_REF, REJECT, SOURCE_ROUTE),
+	C("lsrr tcp, even for debian-tor", OUT, U_TOR, TCP, "192.168.1.1", 80,
+	  F_SRR, P_REF, REJECT, SOURCE_ROUTE),
+	C("lsrr on loopback is local", OUT, U_AMNESIA, TCP, LO4, 9050,
+	  F_SRR | F_LO, P_REF, ACCEPT, SERVICE),
+	C("udplite to LAN dns refused", OUT, U_AMNESIA, UDPLITE, "192.168.1.1",
+	  53, 0, P_REF, REJECT, LAN_REFUSED),
+	C("sctp to LAN dns refused", OUT, U_AMNESIA, SCTP, "192.168.1.1", 53, 0,
+	  P_REF, REJECT, LAN_REFUSED),
+	C("dccp to LAN dns refused", OUT, U_AMNESIA, DCCP, "192.168.1.1", 53, 0,
+	  P_REF, REJECT, LAN_REFUSED),
+	C("udplite to LAN netbios refused", OUT, U_AMNESIA, UDPLITE,
+	  "192.168.1.1", 137, 0, P_REF, REJECT, LAN_REFUSED),
+	C("sctp to LAN port 80 passes", OUT, U_AMNESIA, SCTP, "192.168.1.1",
+	  80, 0, P_REF, ACCEPT, LAN),
+	C("udplite dns for debian-tor is not its udp/53", OUT, U_TOR, UDPLITE,
+	  "192.0.2.1", 53, 0, P_REF, REJECT, INTERNET_NON_TCP),
+	C("sctp to loopback services refused", OUT, U_AMNESIA, SCTP, LO4, 9050,
+	  F_LO, P_REF, REJECT, LOOPBACK),
 	/* Raw frames on a device. */
 	C("frame: packet socket of amnesia", FRAME, U_AMNESIA, RAW, LO4, 0,
 	  F_PACKET, P_REF, DROP, PACKET),
@@ -423,16 +551,24 @@ static void facts_of(const struct dcase *c, struct torfw_facts *f)
 	memset(f, 0, sizeof(*f));
 	f->hook = c->hook;
 	f->daddr = torfw_test_addr(c->daddr, &f->family);
-	f->saddr = torfw_test_addr(f->family == AF_INET ? "192.0.2.2" : "2001:db8::2",
-			   &f->family);
+	if (c->saddr)
+		f->saddr = torfw_test_addr(c->saddr, &f->family);
+	else
+		f->saddr = torfw_test_addr(f->family == AF_INET ? "192.0.2.2" :
+					   "2001:db8::2", &f->family);
 	f->proto = c->proto;
 	f->init_net = !(fl & F_NS);
-	f->has_uid = c->hook == TORFW_HOOK_OUT && !(fl & F_NOUID);
+	f->has_uid = c->hook == TORFW_HOOK_OUT &&
+		     !(fl & (F_NOUID | F_KSOCK | F_KRAW));
+	f->kernel_sock = fl & (F_KSOCK | F_KRAW);
+	f->closing = fl & F_CLOSING;
+	f->srr = fl & F_SRR;
 	f->uid = c->uid;
-	f->stream = c->proto == IPPROTO_TCP && !(fl & F_RAWTCP);
-	f->ports = (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP) &&
-		   !(fl & F_NOPORTS);
-	f->sport = 40001;
+	f->stream = c->proto == IPPROTO_TCP && !(fl & (F_RAWTCP | F_KRAW));
+	f->ports = (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP ||
+		    c->proto == IPPROTO_UDPLITE || c->proto == IPPROTO_SCTP ||
+		    c->proto == IPPROTO_DCCP) && !(fl & F_NOPORTS);
+	f->sport = c->sport ? c->sport : 40001;
 	f->dport = c->dport;
 	f->tcp_syn = c->proto == IPPROTO_TCP && !(fl & (F_EST | F_RAWTCP));
 	f->fragment = fl & F_FRAG;
@@ -446,6 +582,7 @@ static void facts_of(const struct dcase *c, struct torfw_facts *f)
 		f->family = 0;
 	}
 	f->from_ns = c->from_ns;
+	f->to_ns = c->to_ns;
 	if (fl & F_CT_NEW)
 		f->ct = TORFW_CT_NEW;
 	else if (fl & F_CT_EST)
@@ -772,9 +909,12 @@ static int policy_suite_init(struct kunit_suite *suite)
 	test_policies[P_NONE] = NULL;
 	test_policies[P_REF] = torfw_test_reference(TORFW_NOSOCK_LOOPBACK, 0);
 	test_policies[P_LOOSE] = torfw_test_reference_v(V_PACKET_ROOT,
-						    TORFW_NOSOCK_ACCEPT, 0);
+							TORFW_NOSOCK_ACCEPT, 0);
+	test_policies[P_KLAN] = torfw_test_reference_v(V_KERNEL_LAN,
+						       TORFW_NOSOCK_LOOPBACK,
+						       0);
 	if (IS_ERR(test_policies[P_REF]) ||
-	    IS_ERR(test_policies[P_LOOSE]))
+	    IS_ERR(test_policies[P_LOOSE]) || IS_ERR(test_policies[P_KLAN]))
 		return -EINVAL;
 	return 0;
 }
@@ -783,6 +923,7 @@ static void policy_suite_exit(struct kunit_suite *suite)
 {
 	torfw_policy_free(test_policies[P_REF]);
 	torfw_policy_free(test_policies[P_LOOSE]);
+	torfw_policy_free(test_policies[P_KLAN]);
 }
 
 static struct kunit_case policy_cases[] = {

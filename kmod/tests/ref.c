@@ -84,6 +84,8 @@ struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra)
 	int ret = 0;
 	u32 i;
 
+	if (v & V_KERNEL_LAN)
+		opt.kernel = TORFW_KERNEL_LAN;
 	if (!b)
 		return ERR_PTR(-ENOMEM);
 	ret |= torfw_builder_set_options(b, &opt, NULL);

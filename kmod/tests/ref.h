@@ -54,6 +54,7 @@ enum {
 	V_PACKET_ROOT = 1 << 10,	/* root may send raw frames */
 	V_NO_GRANT = 1 << 11,	/* no namespace granted */
 	V_NO_REDIR = 1 << 12,	/* no redirect at all */
+	V_KERNEL_LAN = 1 << 13,	/* kernel-made sockets may reach the LAN */
 };
 
 struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra);

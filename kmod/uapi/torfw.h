@@ -81,12 +81,17 @@
  *   -EPERM when locked.
  *
  * TORFW_CMD_LOCK (doit): lock until reboot. The module takes a reference
- *   on itself (it cannot be unloaded), TORFW_CMD_FLUSH fails with -EPERM,
- *   and a load succeeds only if the new policy grants nothing that the
- *   active one does not (no new role uid, no loopback or namespace access
- *   the active policy refuses, no new LAN range, no LAN refusal dropped,
- *   no new namespace grant, the same redirects, no looser no-socket rule);
- *   otherwise -EPERM. Locking with no policy loaded fails with -ENOENT.
+ *   on itself (plain rmmod fails), and a forced unload (rmmod -f, where
+ *   the kernel allows it) never completes: the module's exit waits until
+ *   reboot and the policy stays. TORFW_CMD_FLUSH fails with -EPERM, and a
+ *   load succeeds only if the new policy accepts nothing that the active
+ *   one refuses: the two policies' decisions are compared for every
+ *   principal and destination either names (no new role uid, no loopback
+ *   or namespace access the active policy refuses, also through a removed
+ *   or narrowed entry, no new LAN range, no LAN refusal dropped, no new
+ *   namespace grant, the same redirects, no looser no-socket or
+ *   kernel-socket rule); otherwise -EPERM with an extack message naming
+ *   what would open. Locking with no policy loaded fails with -ENOENT.
  *   Locking twice is not an error.
  *
  * TORFW_CMD_EVENT (multicast group TORFW_MCGRP_EVENTS, kernel -> user): one
@@ -113,6 +118,10 @@
 #define TORFW_MAX_REDIRECTS	8
 #define TORFW_MAX_LOADS		8	/* transactions open at once */
 #define TORFW_NS_NAME_MAX	64	/* with the terminating NUL */
+/* Refusals logged (and sent as events) per second, and the burst. */
+#define TORFW_LOG_RATE_DEFAULT	10
+#define TORFW_LOG_BURST_DEFAULT	20
+#define TORFW_LOG_MAX		10000	/* for both */
 
 enum torfw_cmd {
 	TORFW_CMD_UNSPEC,
@@ -166,10 +175,11 @@ enum torfw_attr {
 enum torfw_opt {
 	TORFW_OPT_UNSPEC,
 	TORFW_OPT_NOSOCK,	/* u8 torfw_nosock; default LOOPBACK */
-	/* u32 refusals logged per second; 0 = none; default 10, max 10000 */
+	/* u32 refusals logged per second; 0 = none; TORFW_LOG_* */
 	TORFW_OPT_LOG_RATE,
-	TORFW_OPT_LOG_BURST,	/* u32 default 20, at most 10000 */
+	TORFW_OPT_LOG_BURST,	/* u32 TORFW_LOG_BURST_DEFAULT, TORFW_LOG_MAX */
 	TORFW_OPT_FLAGS,	/* u32 TORFW_OPT_F_* */
+	TORFW_OPT_KERNEL,	/* u8 torfw_kernel_sockets; default REFUSE */
 	__TORFW_OPT_LAST
 };
 #define TORFW_OPT_MAX (__TORFW_OPT_LAST - 1)
@@ -183,11 +193,33 @@ enum torfw_opt_flag {
 	__TORFW_OPT_F_ALL = TORFW_OPT_F_MTU_PROBING
 };
 
-/* Packets without an owning socket (made by the kernel itself). */
+/*
+ * Who owns a locally generated packet. A user's socket: the uid it was
+ * created as (the file's opener, which the kernel keeps in the socket
+ * after close(), so an orphaned socket's last segments are still its
+ * user's). A socket the kernel made to open connections for a process is
+ * that process's when the kernel links the two: MPTCP subflows belong to
+ * their MPTCP socket's user. Any other kernel-made socket (AF_SMC's TCP
+ * socket, in-kernel clients such as NFS, tunnels' UDP sockets) opening a
+ * connection (a TCP SYN, any datagram but ICMP) is decided by
+ * torfw_kernel_sockets. What remains has no owner: the kernel answering
+ * (RSTs, ACKs, ICMP errors and echo replies, also from its control
+ * sockets), decided by torfw_nosock, except the segments of a connection
+ * in TIME_WAIT, which pass (reason "closing": the 4-tuple is the local
+ * socket's, and it passed the policy to get there).
+ */
 enum torfw_nosock {
 	TORFW_NOSOCK_LOOPBACK,	/* pass on loopback, refuse elsewhere */
 	TORFW_NOSOCK_ACCEPT,	/* pass everywhere */
 	__TORFW_NOSOCK_MAX
+};
+
+/* Kernel-made sockets not linked to a process, opening a connection. */
+enum torfw_kernel_sockets {
+	TORFW_KERNEL_REFUSE,	/* everywhere, loopback included */
+	TORFW_KERNEL_LOOPBACK,	/* pass on loopback */
+	TORFW_KERNEL_LAN,	/* pass on loopback and to the LAN (rule 5) */
+	__TORFW_KERNEL_MAX
 };
 
 /* A uid with a role. A uid may hold several roles. */
@@ -361,7 +393,13 @@ enum torfw_hook {
 	X(INBOUND,		"inbound",		DROP)		\
 	X(FORWARD,		"forward",		DROP)		\
 	X(NETNS_DEVICE,		"netns-device",		DROP)		\
-	X(PACKET,		"packet",		DROP)
+	X(PACKET,		"packet",		DROP)		\
+	X(CLOSING,		"closing",		ACCEPT)		\
+	X(KERNEL_ALLOWED,	"kernel-socket-allowed", ACCEPT)	\
+	X(GRANT_REPLY,		"grant-reply",		ACCEPT)		\
+	X(KERNEL,		"kernel-socket",	REFUSE)		\
+	X(NETNS_LOCAL,		"netns-local",		REFUSE)		\
+	X(SOURCE_ROUTE,		"source-route",		REFUSE)
 
 enum torfw_reason_kind {
 	TORFW_RK_ACCEPT,
