@@ -31,7 +31,7 @@ u64 torfw_link_ns(struct net_device *dev)
 	const struct net_device *peer;
 	const struct net *net;
 
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "torfw_link_ns() needs RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "veth peer read outside RCU");
 	if (!dev || !dev->netdev_ops->ndo_get_peer_dev ||
 	    !torfw_dev_is_veth(dev))
 		return 0;
