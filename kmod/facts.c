@@ -330,8 +330,9 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		if (f->lo)
 			break;
 		f->to_ns = torfw_link_ns(out);
-		if (!f->has_uid && f->proto == IPPROTO_TCP && f->ports &&
-		    !f->tcp_syn && !f->fragment)
+		/* Control sockets and no socket: not a connection's own. */
+		if (!f->has_uid && !f->stream && f->proto == IPPROTO_TCP &&
+		    f->ports && !f->tcp_syn && !f->fragment)
 			facts_closing(f, state->net, out);
 		break;
 	case TORFW_HOOK_IN:
