@@ -105,7 +105,8 @@ static bool ip4_source_route(const struct sk_buff *skb,
 	return false;
 }
 
-static void facts_ip4(struct torfw_facts *f, const struct sk_buff *skb)
+/* Addresses and protocol of an IPv4 packet, nothing read beyond. */
+void torfw_facts_ip4_l3(struct torfw_facts *f, const struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
@@ -113,6 +114,13 @@ static void facts_ip4(struct torfw_facts *f, const struct sk_buff *skb)
 	f->proto = iph->protocol;
 	f->saddr.ip = iph->saddr;
 	f->daddr.ip = iph->daddr;
+}
+
+static void facts_ip4(struct torfw_facts *f, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	torfw_facts_ip4_l3(f, skb);
 	f->srr = iph->ihl > 5 && ip4_source_route(skb, iph);
 	if (ntohs(iph->frag_off) & IP_OFFSET) {
 		f->fragment = true;

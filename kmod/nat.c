@@ -48,6 +48,33 @@ static bool decided(const struct sk_buff *skb)
 	return nf_ct_get(skb, &ctinfo) || ctinfo == IP_CT_UNTRACKED;
 }
 
+/*
+ * Every packet crosses the raw hooks: only the facts that
+ * torfw_decide_track() reads under policy p are gathered.
+ */
+static void track_facts(struct torfw_facts *f, struct sk_buff *skb,
+			struct net_device *dev, const struct torfw_policy *p)
+{
+	torfw_facts_ip4_l3(f, skb);
+	if (!p)
+		return;
+	if (f->lo) {
+		if (!p->n_redir)
+			return;
+		torfw_facts_ip(f, skb, NFPROTO_IPV4);
+		torfw_facts_icmp_inner(f, skb);
+		return;
+	}
+	if (f->hook == TORFW_HOOK_OUT && f->proto == IPPROTO_UDP)
+		torfw_facts_udp_connected(f, skb);
+	if (!p->n_grant)
+		return;
+	if (f->hook == TORFW_HOOK_OUT)
+		f->to_ns = torfw_link_ns(dev);
+	else
+		f->from_ns = torfw_link_ns(dev);
+}
+
 /* Marks the packet untracked unless decide.c says conntrack must see it. */
 static unsigned int torfw_raw(struct sk_buff *skb,
 			      const struct nf_hook_state *state, u8 hook)
@@ -66,15 +93,7 @@ static unsigned int torfw_raw(struct sk_buff *skb,
 	if (decided(skb))
 		return NF_ACCEPT;
 	p = rcu_dereference(torfw_active);
-	torfw_facts_ip(&f, skb, NFPROTO_IPV4);
-	if (f.lo) {
-		torfw_facts_icmp_inner(&f, skb);
-	} else if (hook == TORFW_HOOK_OUT) {
-		torfw_facts_udp_connected(&f, skb);
-		f.to_ns = torfw_link_ns(dev);
-	} else {
-		f.from_ns = torfw_link_ns(dev);
-	}
+	track_facts(&f, skb, dev, p);
 	track = torfw_decide_track(p, &f);
 	if (track == TORFW_TRACK_KNOWN)
 		track = already_tracked(skb, state->net) ? TORFW_TRACK_YES :

@@ -43,6 +43,7 @@ void torfw_xsk_exit(void);
 
 /* facts.c: packet -> facts. */
 void torfw_facts_ip(struct torfw_facts *f, struct sk_buff *skb, u8 pf);
+void torfw_facts_ip4_l3(struct torfw_facts *f, const struct sk_buff *skb);
 void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		      const struct nf_hook_state *state,
 		      const struct torfw_policy *p);
