@@ -199,12 +199,12 @@ enum torfw_opt_flag {
  * after close(), so an orphaned socket's last segments are still its
  * user's). A socket the kernel made to open connections for a process is
  * that process's when the kernel links the two: MPTCP subflows belong to
- * their MPTCP socket's user. Any other kernel-made socket (AF_SMC's TCP
- * socket, in-kernel clients such as NFS, tunnels' UDP sockets) opening a
- * connection (a TCP SYN, any datagram but ICMP) is decided by
+ * their MPTCP socket's user. Every packet of any other kernel-made socket
+ * (AF_SMC's TCP socket, in-kernel clients such as NFS, tunnels' UDP
+ * sockets: its TCP segments, its datagrams but ICMP) is decided by
  * torfw_kernel_sockets. What remains has no owner: the kernel answering
- * (RSTs, ACKs, ICMP errors and echo replies, also from its control
- * sockets), decided by torfw_nosock, except the segments of a connection
+ * from its control sockets or from none (RSTs, ACKs, ICMP errors and echo
+ * replies), decided by torfw_nosock, except the segments of a connection
  * in TIME_WAIT, which pass (reason "closing": the 4-tuple is the local
  * socket's, and it passed the policy to get there).
  */
@@ -214,11 +214,16 @@ enum torfw_nosock {
 	__TORFW_NOSOCK_MAX
 };
 
-/* Kernel-made sockets not linked to a process, opening a connection. */
+/*
+ * Kernel-made sockets not linked to a process. LAN: the IPv4 LAN ranges
+ * through a device that is not a link to a local namespace, minus the
+ * refused LAN ports, without fragments or source routes (rule 5 as a
+ * user's packets meet it).
+ */
 enum torfw_kernel_sockets {
 	TORFW_KERNEL_REFUSE,	/* everywhere, loopback included */
 	TORFW_KERNEL_LOOPBACK,	/* pass on loopback */
-	TORFW_KERNEL_LAN,	/* pass on loopback and to the LAN (rule 5) */
+	TORFW_KERNEL_LAN,	/* pass on loopback and to the LAN */
 	__TORFW_KERNEL_MAX
 };
 
@@ -232,7 +237,11 @@ enum torfw_role_attr {
 #define TORFW_ROLE_MAX (__TORFW_ROLE_LAST - 1)
 
 enum torfw_role_kind {
-	TORFW_ROLE_TOR = 1,	/* rule 4: loopback, new TCP anywhere, UDP 53 */
+	/*
+	 * Rule 4: all of IPv4 loopback (every protocol and port, unless an
+	 * entry drops the uid), new TCP anywhere, UDP to port 53.
+	 */
+	TORFW_ROLE_TOR = 1,
 	TORFW_ROLE_CLEARNET,	/* rule 3: TCP and UDP 53 off loopback */
 	TORFW_ROLE_PACKET,	/* may send raw frames (AF_PACKET) */
 	__TORFW_ROLE_KIND_MAX
