@@ -20,6 +20,7 @@ static int dec_options(const struct nlattr *nest, struct tf_options *o,
 		[TORFW_OPT_LOG_RATE] = MNL_TYPE_U32,
 		[TORFW_OPT_LOG_BURST] = MNL_TYPE_U32,
 		[TORFW_OPT_FLAGS] = MNL_TYPE_U32,
+		[TORFW_OPT_KERNEL] = MNL_TYPE_U8,
 	};
 	const struct nlattr *a;
 
@@ -35,6 +36,12 @@ static int dec_options(const struct nlattr *nest, struct tf_options *o,
 			o->nosock = mnl_attr_get_u8(a);
 			if (o->nosock >= __TORFW_NOSOCK_MAX)
 				return unsupported(why, "unknown nosocket mode");
+			break;
+		case TORFW_OPT_KERNEL:
+			o->kernel = mnl_attr_get_u8(a);
+			if (o->kernel >= __TORFW_KERNEL_MAX)
+				return unsupported(why,
+						   "unknown kernel-sockets mode");
 			break;
 		case TORFW_OPT_LOG_RATE:
 			o->log_rate = mnl_attr_get_u32(a);

@@ -123,6 +123,15 @@ static bool put_options(struct enc *e, const void *elem)
 	    !mnl_attr_put_u32_check(e->nlh, room(e), TORFW_OPT_FLAGS,
 				    o->flags))
 		return false;
+	/*
+	 * Absent means refuse, so a policy that keeps the default also
+	 * loads into a module older than the option (which refuses unknown
+	 * attributes), as after an upgrade before the reboot.
+	 */
+	if (o->kernel != TORFW_KERNEL_REFUSE &&
+	    !mnl_attr_put_u8_check(e->nlh, room(e), TORFW_OPT_KERNEL,
+				   o->kernel))
+		return false;
 	mnl_attr_nest_end(e->nlh, nest);
 	return true;
 }

@@ -15,8 +15,9 @@ static void defaults(struct tf_policy *pol)
 {
 	memset(&pol->opt, 0, sizeof(pol->opt));
 	pol->opt.nosock = TORFW_NOSOCK_LOOPBACK;
-	pol->opt.log_rate = TF_DEFAULT_LOG_RATE;
-	pol->opt.log_burst = TF_DEFAULT_LOG_BURST;
+	pol->opt.kernel = TORFW_KERNEL_REFUSE;
+	pol->opt.log_rate = TORFW_LOG_RATE_DEFAULT;
+	pol->opt.log_burst = TORFW_LOG_BURST_DEFAULT;
 }
 
 struct tf_policy *policy_new(void)
@@ -296,6 +297,20 @@ const char *nosock_name(uint8_t nosock)
 		return "loopback";
 	case TORFW_NOSOCK_ACCEPT:
 		return "accept";
+	default:
+		return NULL;
+	}
+}
+
+const char *kernel_sockets_name(uint8_t kernel)
+{
+	switch (kernel) {
+	case TORFW_KERNEL_REFUSE:
+		return "refuse";
+	case TORFW_KERNEL_LOOPBACK:
+		return "loopback";
+	case TORFW_KERNEL_LAN:
+		return "lan";
 	default:
 		return NULL;
 	}

@@ -23,6 +23,7 @@ struct tf_loc {
 
 enum tf_opt_index {
 	TF_OPT_NOSOCK,
+	TF_OPT_KERNEL,
 	TF_OPT_LOG_RATE,
 	TF_OPT_LOG_BURST,
 	TF_OPT_MTU_PROBING,
@@ -31,15 +32,12 @@ enum tf_opt_index {
 
 struct tf_options {
 	uint8_t nosock;		/* enum torfw_nosock */
+	uint8_t kernel;		/* enum torfw_kernel_sockets */
 	uint32_t log_rate;
 	uint32_t log_burst;
 	uint32_t flags;		/* TORFW_OPT_F_* */
 	struct tf_loc set[TF_OPT_COUNT];	/* line 0: default */
 };
-
-#define TF_DEFAULT_LOG_RATE	10
-#define TF_DEFAULT_LOG_BURST	20
-#define TF_MAX_LOG		10000
 
 struct tf_role {
 	uint8_t kind;		/* enum torfw_role_kind */
@@ -136,6 +134,7 @@ void ports_format(char *buf, size_t size, uint16_t lo, uint16_t hi);
 const char *role_kind_name(uint8_t kind);
 const char *redirect_kind_name(uint8_t kind);
 const char *nosock_name(uint8_t nosock);
+const char *kernel_sockets_name(uint8_t kernel);
 
 /* The reason names of TORFW_REASONS; NULL for an unknown number. */
 const char *reason_name(unsigned int reason);

@@ -76,6 +76,8 @@ static void print_options(FILE *f, const struct tf_options *opt)
 {
 	fprintf(f, "nosocket %s\n", nosock_name(opt->nosock) ?
 		nosock_name(opt->nosock) : "loopback");
+	fprintf(f, "kernel-sockets %s\n", kernel_sockets_name(opt->kernel) ?
+		kernel_sockets_name(opt->kernel) : "refuse");
 	fprintf(f, "log-rate %" PRIu32 "\n", opt->log_rate);
 	fprintf(f, "log-burst %" PRIu32 "\n", opt->log_burst);
 	fprintf(f, "mtu-probing %s\n",

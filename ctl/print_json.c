@@ -69,10 +69,12 @@ void policy_print_json(FILE *f, const struct tf_policy *pol,
 	size_t i;
 
 	fprintf(f, "{\"generation\":%" PRIu64 ",\"options\":{\"nosocket\":\"%s\","
-		"\"log_rate\":%" PRIu32 ",\"log_burst\":%" PRIu32
-		",\"mtu_probing\":%s},\"roles\":[",
+		"\"kernel_sockets\":\"%s\",\"log_rate\":%" PRIu32
+		",\"log_burst\":%" PRIu32 ",\"mtu_probing\":%s},\"roles\":[",
 		pol->generation,
 		nosock_name(o->nosock) ? nosock_name(o->nosock) : "?",
+		kernel_sockets_name(o->kernel) ?
+		kernel_sockets_name(o->kernel) : "?",
 		o->log_rate, o->log_burst,
 		o->flags & TORFW_OPT_F_MTU_PROBING ? "true" : "false");
 	for (i = 0; i < pol->nroles; i++) {

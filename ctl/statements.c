@@ -84,6 +84,29 @@ static bool st_nosocket(struct parser *p, const struct tok *t, size_t n,
 	return true;
 }
 
+static bool st_kernel_sockets(struct parser *p, const struct tok *t,
+			      size_t n, unsigned int eol)
+{
+	uint8_t v;
+
+	if (!need(p, t, n, 1, eol, "'refuse', 'loopback' or 'lan'"))
+		return false;
+	if (!strcmp(t[1].s, "refuse"))
+		v = TORFW_KERNEL_REFUSE;
+	else if (!strcmp(t[1].s, "loopback"))
+		v = TORFW_KERNEL_LOOPBACK;
+	else if (!strcmp(t[1].s, "lan"))
+		v = TORFW_KERNEL_LAN;
+	else
+		return fail(p->err, t[1].col,
+			    "unknown kernel-sockets mode '%s' (expected refuse, loopback or lan)",
+			    t[1].s);
+	if (!end_here(p, t, n, 2) || !option_once(p, t, TF_OPT_KERNEL))
+		return false;
+	p->pol->opt.kernel = v;
+	return true;
+}
+
 static bool log_number(struct parser *p, const struct tok *t, size_t n,
 		       unsigned int eol, uint32_t *out)
 {
@@ -92,10 +115,14 @@ static bool log_number(struct parser *p, const struct tok *t, size_t n,
 
 	if (!need(p, t, n, 1, eol, "number"))
 		return false;
-	if (!parse_ulong(t[1].s, TF_MAX_LOG, &v, &range))
-		return fail(p->err, t[1].col,
-			    range ? "%s '%s' out of range (0-10000)" :
-			    "invalid %s '%s'", t[0].s, t[1].s);
+	if (!parse_ulong(t[1].s, TORFW_LOG_MAX, &v, &range)) {
+		if (range)
+			return fail(p->err, t[1].col,
+				    "%s '%s' out of range (0-%u)", t[0].s,
+				    t[1].s, TORFW_LOG_MAX);
+		return fail(p->err, t[1].col, "invalid %s '%s'", t[0].s,
+			    t[1].s);
+	}
 	*out = (uint32_t)v;
 	return end_here(p, t, n, 2);
 }
@@ -159,6 +186,7 @@ static const struct {
 	{ "grant", st_grant },
 	{ "redirect", st_redirect },
 	{ "nosocket", st_nosocket },
+	{ "kernel-sockets", st_kernel_sockets },
 	{ "log-rate", st_log_rate },
 	{ "log-burst", st_log_burst },
 	{ "mtu-probing", st_mtu_probing },

@@ -245,6 +245,20 @@ struct bad_case {
 	  "unknown nosocket mode 'drop' (expected loopback or accept)")	\
 	X(nosocket_twice, "nosocket accept\n# again\nnosocket loopback\n", \
 	  3, 1, "'nosocket' already set (at t.conf:1)")			\
+	X(kernel_sockets_missing, "kernel-sockets\n", 1, 15,		\
+	  "missing 'refuse', 'loopback' or 'lan' after 'kernel-sockets'") \
+	X(kernel_sockets_unknown, "kernel-sockets accept\n", 1, 16,	\
+	  "unknown kernel-sockets mode 'accept' (expected refuse, loopback or lan)") \
+	X(kernel_sockets_case, "kernel-sockets LAN\n", 1, 16,		\
+	  "unknown kernel-sockets mode 'LAN' (expected refuse, loopback or lan)") \
+	X(kernel_sockets_trailing, "kernel-sockets lan loopback\n", 1, 20, \
+	  "unexpected 'loopback' (expected end of line)")		\
+	X(kernel_sockets_twice,						\
+	  "kernel-sockets lan\n# again\n  kernel-sockets refuse\n", 3, 3, \
+	  "'kernel-sockets' already set (at t.conf:1)")			\
+	X(kernel_sockets_then_nosocket_twice,				\
+	  "kernel-sockets lan\nnosocket accept\nnosocket accept\n", 3, 1, \
+	  "'nosocket' already set (at t.conf:2)")			\
 	X(log_rate_too_big, "log-rate 10001\n", 1, 10,			\
 	  "log-rate '10001' out of range (0-10000)")			\
 	X(log_rate_invalid, "log-rate ten\n", 1, 10,			\
@@ -308,6 +322,7 @@ static void test_empty(void **state)
 	assert_int_equal(pol->nroles + pol->nservices + pol->nlan +
 			 pol->nlan_refuse + pol->ngrants + pol->nredirects, 0);
 	assert_int_equal(pol->opt.nosock, TORFW_NOSOCK_LOOPBACK);
+	assert_int_equal(pol->opt.kernel, TORFW_KERNEL_REFUSE);
 	assert_int_equal(pol->opt.log_rate, 10);
 	assert_int_equal(pol->opt.log_burst, 20);
 	assert_int_equal(pol->opt.flags, 0);
@@ -505,6 +520,32 @@ static void test_options(void **state)
 	policy_free(pol);
 }
 
+static void test_kernel_sockets(void **state)
+{
+	static const struct {
+		const char *text;
+		uint8_t mode;
+	} cases[] = {
+		{ "kernel-sockets refuse\n", TORFW_KERNEL_REFUSE },
+		{ "kernel-sockets loopback # NFS over loopback\n",
+		  TORFW_KERNEL_LOOPBACK },
+		{ "\tkernel-sockets lan\n", TORFW_KERNEL_LAN },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tf_policy *pol = parse_ok(cases[i].text);
+
+		assert_int_equal(pol->opt.kernel, cases[i].mode);
+		assert_int_equal(pol->opt.set[TF_OPT_KERNEL].line, 1);
+		/* the other options keep their defaults */
+		assert_int_equal(pol->opt.nosock, TORFW_NOSOCK_LOOPBACK);
+		assert_int_equal(pol->opt.set[TF_OPT_NOSOCK].line, 0);
+		policy_free(pol);
+	}
+}
+
 static void expect_error(const char *text, unsigned int line,
 			 unsigned int col, const char *msg)
 {
@@ -660,6 +701,7 @@ int test_config_run(unsigned int *count)
 		cmocka_unit_test(test_lan_values),
 		cmocka_unit_test(test_grants_and_redirects),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_kernel_sockets),
 		cmocka_unit_test(test_limit_roles),
 		cmocka_unit_test(test_limit_service_uids),
 		cmocka_unit_test(test_limit_services),

@@ -212,6 +212,100 @@ static void test_policy_incomplete_redirect(void **state)
 	policy_free(pol);
 }
 
+/* An options nest as GET_POLICY dumps it; kernel < 0: without the u8. */
+static struct nlmsghdr *options_dump(int kernel)
+{
+	struct nlmsghdr *nlh = msg(TORFW_CMD_GET_POLICY);
+	struct nlattr *n;
+
+	mnl_attr_put_u64(nlh, TORFW_A_GENERATION, 3);
+	n = mnl_attr_nest_start(nlh, TORFW_A_OPTIONS);
+	mnl_attr_put_u8(nlh, TORFW_OPT_NOSOCK, TORFW_NOSOCK_LOOPBACK);
+	mnl_attr_put_u32(nlh, TORFW_OPT_LOG_RATE, 10);
+	mnl_attr_put_u32(nlh, TORFW_OPT_LOG_BURST, 20);
+	mnl_attr_put_u32(nlh, TORFW_OPT_FLAGS, TORFW_OPT_F_MTU_PROBING);
+	if (kernel >= 0)
+		mnl_attr_put_u8(nlh, TORFW_OPT_KERNEL, (uint8_t)kernel);
+	mnl_attr_nest_end(nlh, n);
+	return nlh;
+}
+
+/* show: the dumped mode is printed, and what show prints loads back. */
+static void test_policy_kernel_sockets(void **state)
+{
+	static const char *const names[] = {
+		[TORFW_KERNEL_REFUSE] = "kernel-sockets refuse\n",
+		[TORFW_KERNEL_LOOPBACK] = "kernel-sockets loopback\n",
+		[TORFW_KERNEL_LAN] = "kernel-sockets lan\n",
+	};
+	unsigned int k;
+
+	(void)state;
+	for (k = 0; k < __TORFW_KERNEL_MAX; k++) {
+		struct tf_policy *pol = policy_new(), *again;
+		const char *why = NULL;
+		char *text, *text2;
+
+		assert_int_equal(decode_policy(options_dump((int)k), pol, &why),
+				 0);
+		assert_int_equal(pol->opt.kernel, k);
+		text = print_to_string(pol);
+		assert_non_null(strstr(text, names[k]));
+		again = parse_ok(text);
+		assert_int_equal(again->opt.kernel, k);
+		text2 = print_to_string(again);
+		assert_string_equal(text, text2);
+		free(text);
+		free(text2);
+		policy_free(pol);
+		policy_free(again);
+	}
+}
+
+/* A module that does not send the option: the default, refuse. */
+static void test_policy_kernel_sockets_absent(void **state)
+{
+	struct tf_policy *pol = policy_new();
+	const char *why = NULL;
+
+	(void)state;
+	/* a retried dump starts again from policy_clear() */
+	pol->opt.kernel = TORFW_KERNEL_LAN;
+	policy_clear(pol);
+	assert_int_equal(decode_policy(options_dump(-1), pol, &why), 0);
+	assert_int_equal(pol->opt.kernel, TORFW_KERNEL_REFUSE);
+	policy_free(pol);
+}
+
+/* A mode of a newer module is refused, not printed as another one. */
+static void test_policy_kernel_sockets_unknown(void **state)
+{
+	struct tf_policy *pol = policy_new();
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(decode_policy(options_dump(__TORFW_KERNEL_MAX), pol,
+				       &why), -EOPNOTSUPP);
+	assert_string_equal(why, "unknown kernel-sockets mode");
+	policy_free(pol);
+}
+
+static void test_policy_kernel_sockets_malformed(void **state)
+{
+	struct tf_policy *pol = policy_new();
+	struct nlmsghdr *nlh = msg(TORFW_CMD_GET_POLICY);
+	struct nlattr *n;
+	const char *why = NULL;
+
+	(void)state;
+	n = mnl_attr_nest_start(nlh, TORFW_A_OPTIONS);
+	mnl_attr_put_u32(nlh, TORFW_OPT_KERNEL, TORFW_KERNEL_LAN); /* not u8 */
+	mnl_attr_nest_end(nlh, n);
+	assert_int_equal(decode_policy(nlh, pol, &why), -EBADMSG);
+	assert_string_equal(why, "malformed option");
+	policy_free(pol);
+}
+
 static void put_counter(struct nlmsghdr *nlh, uint16_t type, uint32_t idx,
 			uint64_t packets)
 {
@@ -478,6 +572,10 @@ int test_decode_run(unsigned int *count)
 		cmocka_unit_test(test_policy_bad_address),
 		cmocka_unit_test(test_policy_unknown_role),
 		cmocka_unit_test(test_policy_incomplete_redirect),
+		cmocka_unit_test(test_policy_kernel_sockets),
+		cmocka_unit_test(test_policy_kernel_sockets_absent),
+		cmocka_unit_test(test_policy_kernel_sockets_unknown),
+		cmocka_unit_test(test_policy_kernel_sockets_malformed),
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_counter_incomplete),
 		cmocka_unit_test(test_event),

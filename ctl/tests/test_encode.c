@@ -120,6 +120,8 @@ static void test_single_message(void **state)
 	assert_int_equal(mnl_attr_get_u32(child(n, TORFW_OPT_LOG_BURST, 0)), 4);
 	assert_int_equal(mnl_attr_get_u32(child(n, TORFW_OPT_FLAGS, 0)),
 			 TORFW_OPT_F_MTU_PROBING);
+	/* kernel-sockets at its default (refuse): absent */
+	assert_null(child(n, TORFW_OPT_KERNEL, 0));
 
 	n = nth(nlh, TORFW_A_ROLE, 0);
 	assert_int_equal(mnl_attr_get_u8(child(n, TORFW_ROLE_KIND, 0)),
@@ -194,6 +196,47 @@ static void test_empty_policy(void **state)
 	assert_int_equal(count_type(nlh, TORFW_A_SERVICE), 0);
 	batch_free(&b);
 	policy_free(pol);
+}
+
+/*
+ * kernel-sockets: sent as a u8 when not refuse; refuse (the default, also
+ * when written) is left out, which the module reads as refuse.
+ */
+static void test_kernel_sockets_attr(void **state)
+{
+	static const struct {
+		const char *text;
+		int mode;	/* -1: absent */
+	} cases[] = {
+		{ "kernel-sockets refuse\n", -1 },
+		{ "kernel-sockets loopback\n", TORFW_KERNEL_LOOPBACK },
+		{ "kernel-sockets lan\n", TORFW_KERNEL_LAN },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tf_policy *pol = parse_ok(cases[i].text);
+		const struct nlattr *n, *k;
+		struct tf_batch b;
+
+		assert_int_equal(encode_load(pol, FAMILY, 1, 0, TF_MSG_MAX,
+					     NULL, NULL, &b), 0);
+		n = nth((const void *)b.msgs[0].buf, TORFW_A_OPTIONS, 0);
+		assert_non_null(n);
+		k = child(n, TORFW_OPT_KERNEL, 0);
+		if (cases[i].mode < 0) {
+			assert_null(k);
+		} else {
+			assert_non_null(k);
+			assert_int_equal(mnl_attr_validate(k, MNL_TYPE_U8), 0);
+			assert_int_equal(mnl_attr_get_u8(k), cases[i].mode);
+		}
+		assert_int_equal(mnl_attr_get_u8(child(n, TORFW_OPT_NOSOCK, 0)),
+				 TORFW_NOSOCK_LOOPBACK);
+		batch_free(&b);
+		policy_free(pol);
+	}
 }
 
 /* A big policy: 3000 entries of 40 uids, about 0.6 MB of attributes. */
@@ -345,7 +388,8 @@ static void test_encode_decode_round_trip(void **state)
 		"lan-refuse tcp 1-1024\ngrant netns clearnet\n"
 		"redirect automap 127.192.0.0/10 to 9040\n"
 		"redirect dns 127.0.0.1:53 to 5353\n"
-		"nosocket accept\nlog-rate 3\nlog-burst 4\nmtu-probing on\n";
+		"nosocket accept\nkernel-sockets loopback\nlog-rate 3\n"
+		"log-burst 4\nmtu-probing on\n";
 	struct tf_policy *pol = parse_ok(text), *back = policy_new();
 	struct tf_batch b;
 	const char *why = NULL;
@@ -361,6 +405,7 @@ static void test_encode_decode_round_trip(void **state)
 	for (i = 0; i < b.nmsgs; i++)
 		assert_int_equal(decode_policy((const void *)b.msgs[i].buf,
 					       back, &why), 0);
+	assert_int_equal(back->opt.kernel, TORFW_KERNEL_LOOPBACK);
 	t2 = print_to_string(back);
 	assert_string_equal(t1, t2);
 	free(t1);
@@ -375,6 +420,7 @@ int test_encode_run(unsigned int *count)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_message),
 		cmocka_unit_test(test_empty_policy),
+		cmocka_unit_test(test_kernel_sockets_attr),
 		cmocka_unit_test(test_chunked_transaction),
 		cmocka_unit_test(test_check_flag_everywhere),
 		cmocka_unit_test(test_element_too_big),

@@ -35,10 +35,12 @@ static const char rich[] =
 	"role tor debian-tor\n"
 	"role packet 0\n"
 	"mtu-probing on\n"
-	"log-burst 5\n";
+	"log-burst 5\n"
+	"kernel-sockets lan\n";
 
 static const char rich_canonical[] =
 	"nosocket loopback\n"
+	"kernel-sockets lan\n"
 	"log-rate 10\n"
 	"log-burst 5\n"
 	"mtu-probing on\n"
@@ -131,6 +133,7 @@ static void test_exact_text(void **state)
 	(void)state;
 	assert_string_equal(text,
 		"nosocket loopback\n"
+		"kernel-sockets refuse\n"
 		"log-rate 10\n"
 		"log-burst 5\n"
 		"mtu-probing on\n"
@@ -165,8 +168,8 @@ static void test_empty_policy_text(void **state)
 	char *text = print_to_string(pol);
 
 	(void)state;
-	assert_string_equal(text, "nosocket loopback\nlog-rate 10\n"
-			    "log-burst 20\nmtu-probing off\n");
+	assert_string_equal(text, "nosocket loopback\nkernel-sockets refuse\n"
+			    "log-rate 10\nlog-burst 20\nmtu-probing off\n");
 	free(text);
 	policy_free(pol);
 }
@@ -241,7 +244,8 @@ static void test_json(void **state)
 	fclose(f);
 	assert_string_equal(buf,
 		"{\"generation\":0,\"options\":{\"nosocket\":\"loopback\","
-		"\"log_rate\":10,\"log_burst\":20,\"mtu_probing\":false},"
+		"\"kernel_sockets\":\"refuse\",\"log_rate\":10,\"log_burst\":20,"
+		"\"mtu_probing\":false},"
 		"\"roles\":[{\"role\":\"tor\",\"user\":{\"uid\":107,\"user\":\"debian-tor\"}}],"
 		"\"services\":[{\"proto\":\"udp\",\"family\":\"ipv4\","
 		"\"address\":\"127.0.0.1\",\"port_lo\":53,\"port_hi\":53,"
@@ -254,6 +258,43 @@ static void test_json(void **state)
 		"\"prefixlen\":32,\"port\":53,\"to_port\":5353}]}\n");
 	free(buf);
 	policy_free(pol);
+}
+
+/* Each mode prints as written and reads back; JSON names it too. */
+static void test_kernel_sockets_modes(void **state)
+{
+	static const char *const modes[] = { "refuse", "loopback", "lan" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		char line[64], key[64], *ta, *tb, *json = NULL;
+		struct tf_policy *a, *b;
+		size_t len = 0;
+		FILE *f;
+
+		snprintf(line, sizeof(line), "kernel-sockets %s\n", modes[i]);
+		a = parse_ok(line);
+		ta = print_to_string(a);
+		assert_non_null(strstr(ta, "nosocket loopback\n"));
+		assert_non_null(strstr(ta, line));
+		b = parse_ok(ta);
+		assert_int_equal(b->opt.kernel, a->opt.kernel);
+		tb = print_to_string(b);
+		assert_string_equal(ta, tb);
+		f = open_memstream(&json, &len);
+		assert_non_null(f);
+		policy_print_json(f, a, &fake_resolver);
+		fclose(f);
+		snprintf(key, sizeof(key), "\"kernel_sockets\":\"%s\"",
+			 modes[i]);
+		assert_non_null(strstr(json, key));
+		free(json);
+		free(ta);
+		free(tb);
+		policy_free(a);
+		policy_free(b);
+	}
 }
 
 static char *event_text(const struct tf_event *ev, bool json)
@@ -343,6 +384,7 @@ int test_print_run(unsigned int *count)
 		cmocka_unit_test(test_redirect_forms),
 		cmocka_unit_test(test_service_line),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_kernel_sockets_modes),
 		cmocka_unit_test(test_event_line),
 		cmocka_unit_test(test_event_hostile_comm),
 		cmocka_unit_test(test_event_ipv6_port),

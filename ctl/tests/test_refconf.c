@@ -144,6 +144,9 @@ static void test_reference_policy(void **state)
 	assert_int_equal(pol->redirects[1].to_port, 5353);
 
 	assert_int_equal(pol->opt.nosock, TORFW_NOSOCK_LOOPBACK);
+	/* written out, not left to the default */
+	assert_int_equal(pol->opt.kernel, TORFW_KERNEL_REFUSE);
+	assert_int_not_equal(pol->opt.set[TF_OPT_KERNEL].line, 0);
 	assert_int_equal(pol->opt.log_rate, 10);
 	assert_int_equal(pol->opt.log_burst, 20);
 	assert_int_equal(pol->opt.flags, TORFW_OPT_F_MTU_PROBING);

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs ctl/tests/vm/90-ctl.sh in the VM harness of tests/vm, from a scratch
-# copy of the tree (tests/, kmod/torfw.ko and uapi/, ctl/torfwctl and
-# torfw.conf) so that tests/vm is not modified. Needs root, qemu and a
+# copy of the tree (tests/, kmod/torfw.ko and uapi/, ctl/ built) so that
+# tests/vm is not modified. Needs root, qemu and a
 # built module.
 # Usage: ctl/tests/vm-run.sh [run.sh options]
 set -eu
@@ -19,7 +19,8 @@ mkdir -p "$scratch/kmod" "$scratch/ctl"
 cp -a "$repo/kmod/uapi" "$scratch/kmod/"
 cp -a "$repo/tests" "$scratch/"
 cp "$repo/kmod/torfw.ko" "$scratch/kmod/"
-cp "$repo/ctl/torfwctl" "$repo/ctl/torfw.conf" "$scratch/ctl/"
+# All of ctl/: tests/vm/tools' faultload links ctl's objects and headers.
+cp -a "$repo/ctl/." "$scratch/ctl/"
 cp "$here/vm/90-ctl.sh" "$scratch/tests/vm/scenarios/"
 # Its own work directory: another run.sh may hold the default one.
 export TORFW_VM_DIR=${TORFW_VM_DIR:-/var/tmp/torfwctl-vm}

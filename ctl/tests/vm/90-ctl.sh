@@ -56,7 +56,18 @@ t "show: the DNS entry by user names" 0 '^allow udp 127.0.0.1:5353 htp amnesia d
 t "load of what show printed" 0 '^loaded generation ' torfwctl load /tmp/a.conf
 torfwctl show >/tmp/b.conf
 t "show, load, show: the same bytes" 0 '' cmp /tmp/a.conf /tmp/b.conf
-t "show -j" 0 '^\{"generation":[0-9]+,"options":\{"nosocket":"loopback"' torfwctl show -j
+t "show -j" 0 '^\{"generation":[0-9]+,"options":\{"nosocket":"loopback","kernel_sockets":"refuse"' torfwctl show -j
+
+# An option away from its default: dumped, shown, and loaded back.
+printf 'kernel-sockets lan\nrole tor debian-tor\n' >/tmp/k.conf
+t "load with kernel-sockets lan" 0 '^loaded generation ' torfwctl load /tmp/k.conf
+torfwctl show >/tmp/k1.conf
+t "show: kernel-sockets lan" 0 '^kernel-sockets lan$' cat /tmp/k1.conf
+t "load of what show printed (kernel-sockets lan)" 0 '^loaded generation ' torfwctl load /tmp/k1.conf
+torfwctl show >/tmp/k2.conf
+t "kernel-sockets lan: show, load, show: the same bytes" 0 '' cmp /tmp/k1.conf /tmp/k2.conf
+t "show -j: kernel_sockets lan" 0 '"kernel_sockets":"lan"' torfwctl show -j
+t "the reference policy again" 0 '^loaded generation ' torfwctl load
 
 as amnesia curl -s -m 2 http://127.0.0.1:9050/ >/dev/null 2>&1
 t "stats: the SOCKS entry counted amnesia's connection" 0 \
