@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # Sourced by every scenario, and by the shell that runs each probe (so it
 # only defines things: no output, no side effects). The topology and its

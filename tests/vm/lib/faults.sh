@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # Sourced by the fault scenarios (60-62) after policy.sh: torfw's object
 # count, a policy of many messages, and background traffic. Defines only.

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # Sourced by scenarios that need the module with a policy loaded. Defines
 # only; no side effects. The reference policy is ctl/torfw.conf, installed
