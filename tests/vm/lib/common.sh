@@ -276,7 +276,7 @@ refused() { refused_class '' "$@"; }
 # CLASS as error_class names it (ECONNREFUSED, ...): a refusal for the
 # right reason. An empty CLASS accepts any error.
 refused_class() {
-	local class=$1 desc=$2 user why= expected=refused what="fast refusal"
+	local class=$1 desc=$2 user why='' expected=refused what="fast refusal"
 	shift 2
 	[ -z "$class" ] || { expected="refused($class)"; what="fast $class"; }
 	user=$(case_user "$@")

@@ -9,7 +9,7 @@ FLOWS=/tmp/faults.flows
 
 # objects: torfw's objects alive (TORFW_A_OBJECTS: transactions, policies,
 # egress hooks, namespace link tables).
-objects() { $TOOLS/nlfuzz -S | sed -n 's/.* objects=//p'; }
+objects() { "$TOOLS"/nlfuzz -S | sed -n 's/.* objects=//p'; }
 
 # objects_settle WANT: the object count, once it is WANT or after a while
 # (a replaced policy is freed after an RCU grace period).

@@ -36,7 +36,7 @@ refused_econn() { refused_class ECONNREFUSED "$@"; }
 # it gave up with its own timeout), no ICMP error appears on loopback,
 # nothing is sent on WATCH_DEVS.
 silent() {
-	local desc=$1 user why= icmp
+	local desc=$1 user why='' icmp
 	shift
 	user=$(case_user "$@")
 	cap_start lo icmp >/dev/null
