@@ -4,6 +4,7 @@
 # Sourced by the fault scenarios (60-62) after policy.sh: torfw's object
 # count, a policy of many messages, and background traffic. Defines only.
 
+# shellcheck disable=SC2034 # used by the scenarios
 FAULTLOAD=$TOOLS/faultload
 FLOWS=/tmp/faults.flows
 

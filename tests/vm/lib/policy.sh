@@ -169,6 +169,7 @@ svc_spawn() {
 svc_stop_all() {
 	local pid
 	[ -e "$SVC_PIDS" ] || return 0
+	# shellcheck disable=SC2013 # one pid per word
 	for pid in $(cat "$SVC_PIDS"); do
 		kill_tree "$pid"
 	done
