@@ -7,7 +7,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 logdir=${TORFW_LOG_DIR:-$top/build/logs}
 mkdir -p "$logdir"
 
