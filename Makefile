@@ -50,14 +50,12 @@ check-debug: deps
 demo: deps all
 	TORFW_VM_TIMEOUT=$${TORFW_VM_TIMEOUT:-1200} tests/vm/run.sh --demo $(DEMO_SCENARIOS)
 
-# checkpatch comes with the kernel source that tests/kunit unpacks. The
-# reason list in the UAPI header is an X-macro: COMPLEX_MACRO is expected.
+# The style part of make check (tests/style.sh): checkpatch on kmod/ (from
+# the kernel source that tests/kunit unpacks into TORFW_CACHE), sparse on
+# the module against KDIR, shellcheck on every shell script.
 TORFW_CACHE ?= /var/cache/torfw
 style:
-	$(TORFW_CACHE)/linux-source-6.1/scripts/checkpatch.pl --no-tree \
-		--terse --ignore FILE_PATH_CHANGES,COMPLEX_MACRO \
-		-f $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
-		kmod/uapi/*.h kmod/tests/*.c))
+	TORFW_CACHE=$(TORFW_CACHE) tests/style.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean

@@ -38,6 +38,7 @@ rm -rf "$dest"
 "$repo/dkms/install-source.sh" "$repo" "$dest" "$version"
 dkms add -m torfw -v "$version" "$@"
 
+# shellcheck disable=SC2012 # Debian's names: no odd characters
 kv=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 kv=${kv#/usr/src/linux-headers-}
 echo "dkms-install: torfw/$version registered (source: $dest)"

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The test command (make check): ctl unit tests and linters, KUnit on UML,
-# then the VM suite. Every part runs even if an earlier one failed; the
-# run fails if any part fails. The last line sums the cases of all parts.
+# The test command (make check): ctl unit tests and linters, the style
+# gates (checkpatch, sparse, shellcheck), KUnit on UML, then the VM suite.
+# Every part runs even if an earlier one failed; the run fails if any
+# part fails. The last line sums the cases of all parts.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 logdir=${TORFW_LOG_DIR:-$top/build/logs}
 mkdir -p "$logdir"
 
@@ -59,6 +60,7 @@ if ! make all > "$logdir/build.log" 2>&1; then
 	bad_parts+=(build)
 fi
 part ctl make -C ctl check
+part style tests/style.sh
 part kunit tests/kunit/run.sh
 # The whole suite runs about 14 minutes in one boot (the fault scenarios
 # about 6 of them), more on a loaded host.

@@ -10,8 +10,9 @@ PKGS=(
 	# build
 	build-essential pkg-config libmnl-dev libelf-dev
 	linux-headers-amd64
-	# ctl unit tests and linters
-	libcmocka-dev cppcheck clang-tidy man-db shellcheck
+	# ctl unit tests and linters; the style part (checkpatch is in
+	# linux-source-6.1, below)
+	libcmocka-dev cppcheck clang-tidy man-db shellcheck sparse
 	# VM: Debian's kernel, qemu, initramfs material
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 util-linux

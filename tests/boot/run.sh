@@ -96,9 +96,11 @@ not_ok() {
 # --- host side --------------------------------------------------------------
 
 find_debs() {
+	# shellcheck disable=SC2012 # our package names: no odd characters
 	DEB_DKMS=$(ls "$REPO"/build/deb/torfw-dkms_*_all.deb 2>/dev/null | tail -n 1)
+	# shellcheck disable=SC2012 # our package names: no odd characters
 	DEB_CTL=$(ls "$REPO"/build/deb/torfwctl_*_amd64.deb 2>/dev/null | tail -n 1)
-	[ -n "$DEB_DKMS" ] && [ -n "$DEB_CTL" ] ||
+	{ [ -n "$DEB_DKMS" ] && [ -n "$DEB_CTL" ]; } ||
 		die "no packages in build/deb/: run 'make deb' (or 'make check-boot')"
 	echo "# packages: $(basename "$DEB_DKMS") $(basename "$DEB_CTL")"
 }
@@ -123,6 +125,7 @@ case_lintian() {
 # state is not touched.
 case_dkms_host() {
 	local kv d v ko magic opts
+	# shellcheck disable=SC2012 # Debian's names: no odd characters
 	kv=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 	kv=${kv#/usr/src/linux-headers-}
 	if [ -z "$kv" ]; then
@@ -231,6 +234,7 @@ prepare_root() {
 	fi
 	echo "$out" >"$WORK/dpkg.log"
 	echo "# chroot: dpkg -i (DKMS build, update-initramfs) in $((SECONDS - t1)) s"
+	# shellcheck disable=SC2012 # kernel versions: no odd characters
 	kv=$(ls "$ROOT/lib/modules" | sort -V | tail -n 1)
 	KV=$kv
 	if [ -f "$ROOT/lib/modules/$kv/updates/dkms/torfw.ko" ] &&
@@ -272,7 +276,7 @@ prepare_root() {
 # one debootstrap installed.
 upgrade_kernel() {
 	local debs old=$KV out
-	debs=$(cd "$ROOT$ROOTFS_UPGRADE" 2>/dev/null && ls -- *.deb 2>/dev/null || true)
+	debs=$(cd "$ROOT$ROOTFS_UPGRADE" 2>/dev/null && ls -- *.deb 2>/dev/null) || true
 	if [ -z "$debs" ]; then
 		N=$((N + 1))
 		SKIPPED=$((SKIPPED + 1))
@@ -285,6 +289,7 @@ upgrade_kernel() {
 	fi
 	echo "$out" >"$WORK/upgrade.log"
 	echo "# chroot: kernel upgrade ($(echo "$debs" | grep -c .) packages) in $((SECONDS - t0)) s"
+	# shellcheck disable=SC2012 # kernel versions: no odd characters
 	KV=$(ls "$ROOT/lib/modules" | sort -V | tail -n 1)
 	if [ "$KV" = "$old" ]; then
 		not_ok "kernel upgrade installs a later kernel than $old" "$(tail -n 20 <<<"$out")"

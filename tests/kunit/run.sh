@@ -28,6 +28,7 @@ grep -q '^source "net/torfw/Kconfig"' "$src/net/Kconfig" ||
 	sed -i 's|^endif   # if NET$|source "net/torfw/Kconfig"\n\n&|' "$src/net/Kconfig"
 grep -q '^source "net/torfw/Kconfig"' "$src/net/Kconfig" ||
 	{ echo "kunit: could not hook net/Kconfig" >&2; exit 1; }
+# shellcheck disable=SC2016 # make's $(CONFIG_TORFW), not the shell's
 grep -q 'torfw/kmod/' "$src/net/Makefile" ||
 	echo 'obj-$(CONFIG_TORFW)		+= torfw/kmod/' >> "$src/net/Makefile"
 

@@ -62,6 +62,7 @@ parse_args() {
 		esac
 	done
 	if [ ${#SCENARIOS[@]} -eq 0 ]; then
+		# shellcheck disable=SC2012 # our scenario names: no odd characters
 		mapfile -t SCENARIOS < <(cd "$HERE/scenarios" && ls -- *.sh | sed 's/\.sh$//')
 	fi
 }
@@ -70,6 +71,7 @@ parse_args() {
 resolve_scenario() {
 	local want found
 	want=$(basename "$1" .sh)
+	# shellcheck disable=SC2012 # our scenario names: no odd characters
 	found=$(cd "$HERE/scenarios" && ls -- *.sh | sed 's/\.sh$//' |
 		awk -v w="$want" '$0 == w || index($0, w "-") == 1 ||
 			substr($0, length($0) - length(w)) == "-" w')
@@ -85,8 +87,10 @@ pick_kernel() {
 	local img
 	if [ -n "${TORFW_VM_KERNEL:-}" ]; then
 		KERNEL=$TORFW_VM_KERNEL
+		# shellcheck disable=SC2012 # kernel versions: no odd characters
 		KV=$(ls "$TORFW_VM_MODROOT/lib/modules" | head -n 1)
 	else
+		# shellcheck disable=SC2012 # Debian's names: no odd characters
 		img=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)
 		[ -n "$img" ] || die "no /boot/vmlinuz-*-amd64: run tests/deps.sh"
 		KERNEL=$img

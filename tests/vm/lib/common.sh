@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # Sourced by every scenario, and by the shell that runs each probe (so it
 # only defines things: no output, no side effects). The topology and its
@@ -275,7 +276,7 @@ refused() { refused_class '' "$@"; }
 # CLASS as error_class names it (ECONNREFUSED, ...): a refusal for the
 # right reason. An empty CLASS accepts any error.
 refused_class() {
-	local class=$1 desc=$2 user why= expected=refused what="fast refusal"
+	local class=$1 desc=$2 user why='' expected=refused what="fast refusal"
 	shift 2
 	[ -z "$class" ] || { expected="refused($class)"; what="fast $class"; }
 	user=$(case_user "$@")

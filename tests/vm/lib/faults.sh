@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # Sourced by the fault scenarios (60-62) after policy.sh: torfw's object
 # count, a policy of many messages, and background traffic. Defines only.
 
+# shellcheck disable=SC2034 # used by the scenarios
 FAULTLOAD=$TOOLS/faultload
 FLOWS=/tmp/faults.flows
 
 # objects: torfw's objects alive (TORFW_A_OBJECTS: transactions, policies,
 # egress hooks, namespace link tables).
-objects() { $TOOLS/nlfuzz -S | sed -n 's/.* objects=//p'; }
+objects() { "$TOOLS"/nlfuzz -S | sed -n 's/.* objects=//p'; }
 
 # objects_settle WANT: the object count, once it is WANT or after a while
 # (a replaced policy is freed after an RCU grace period).

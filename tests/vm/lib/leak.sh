@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # The leak suite's additions to the test network, its probes, its case
 # runner and its packet-capture leak detector. Sourced by scenarios 5x and

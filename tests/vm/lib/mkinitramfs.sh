@@ -201,8 +201,9 @@ vm_build_base() {
 	echo "$key" >"$work/base.key"
 }
 
-# vm_build_overlay WORKDIR KV REPO: the parts that change between runs.
-vm_build_overlay() {
+# vm_build_overlay_notools WORKDIR KV REPO: the parts that change between
+# runs (vm_build_overlay below adds tests/vm/tools).
+vm_build_overlay_notools() {
 	local work=$1 kv=$2 repo=$3 root mods
 	root=$work/overlay
 	rm -rf "$root" "$work/modroot"
@@ -243,17 +244,15 @@ vm_build_overlay() {
 #
 # Built here (make -C tests/vm/tools) so that the overlay's copy of tests/vm
 # carries them as /tests/vm/tools/NAME; the libraries they link that the
-# base lacks are added to the overlay, which is then packed again. Wraps
-# vm_build_overlay above without changing it.
-eval "vm_build_overlay_notools() $(declare -f vm_build_overlay | tail -n +2)"
-
+# base lacks are added to the overlay, which is then packed again.
+# vm_build_overlay WORKDIR KV REPO: the overlay, with the tools.
 vm_build_overlay() {
 	local work=$1 repo=$3 t lib
 	make -s -C "$repo/tests/vm/tools" >&2 ||
 		{ echo "run.sh: building tests/vm/tools failed" >&2; return 1; }
 	vm_build_overlay_notools "$@"
 	for t in "$repo"/tests/vm/tools/*; do
-		[ -f "$t" ] && [ -x "$t" ] || continue
+		{ [ -f "$t" ] && [ -x "$t" ]; } || continue
 		for lib in $(vm_libs "$t"); do
 			[ -e "$work/base$(vm_canon "$lib")" ] ||
 				[ -e "$work/overlay$(vm_canon "$lib")" ] ||

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # Sourced by scenarios that need the module with a policy loaded. Defines
 # only; no side effects. The reference policy is ctl/torfw.conf, installed
@@ -35,7 +36,7 @@ refused_econn() { refused_class ECONNREFUSED "$@"; }
 # it gave up with its own timeout), no ICMP error appears on loopback,
 # nothing is sent on WATCH_DEVS.
 silent() {
-	local desc=$1 user why= icmp
+	local desc=$1 user why='' icmp
 	shift
 	user=$(case_user "$@")
 	cap_start lo icmp >/dev/null
@@ -168,6 +169,7 @@ svc_spawn() {
 svc_stop_all() {
 	local pid
 	[ -e "$SVC_PIDS" ] || return 0
+	# shellcheck disable=SC2013 # one pid per word
 	for pid in $(cat "$SVC_PIDS"); do
 		kill_tree "$pid"
 	done

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # A real Tor daemon in the test VM (Debian's tor, copied from the host by
 # mkinitramfs.sh). Sourced by the scenarios that need it; defines only.

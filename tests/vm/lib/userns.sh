@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # amnesia's own user and network namespace (65-userns): the way in, and
 # the steps run inside (they run in a fresh shell, so they live here).

@@ -52,6 +52,7 @@ if [ $elapsed -ge $((REFUSE_LIMIT * 100)) ] && [ $elapsed -lt $((REFUSE_LIMIT * 
 else
 	fail "refused gives up on a hang after REFUSE_LIMIT ($(cs_fmt $elapsed))"
 fi
+# shellcheck disable=SC2009 # busybox ps: the whole command line, as shown
 if ps -o args | grep -q '^sleep 30'; then
 	fail "the hung command was killed with its children" "$(ps -o pid,ppid,args | grep 'sleep 30')"
 else

@@ -95,6 +95,7 @@ ladder() {
 }
 
 # failed_at: the distinct message numbers of POINTS.
+# shellcheck disable=SC2086 # one word per point
 failed_at() { printf '%s\n' $POINTS | grep -E '^[0-9]+$' | sort -un; }
 
 # ---- a load without memory ---------------------------------------------------

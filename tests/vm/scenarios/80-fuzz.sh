@@ -26,12 +26,12 @@ note "before: $before"
 fuzz() {
 	local who=$1 seed=$2 rc=0
 	if [ "$who" = root ]; then
-		$FUZZ -n "$COUNT" -s "$seed" >/tmp/fuzz.$who 2>&1 || rc=$?
+		$FUZZ -n "$COUNT" -s "$seed" >"/tmp/fuzz.$who" 2>&1 || rc=$?
 	else
-		as "$who" $FUZZ -n "$COUNT" -s "$seed" >/tmp/fuzz.$who 2>&1 || rc=$?
+		as "$who" $FUZZ -n "$COUNT" -s "$seed" >"/tmp/fuzz.$who" 2>&1 || rc=$?
 	fi
-	note "$(cat /tmp/fuzz.$who)"
-	if [ $rc -eq 0 ] && grep -q "sent=$COUNT " /tmp/fuzz.$who; then
+	note "$(cat "/tmp/fuzz.$who")"
+	if [ $rc -eq 0 ] && grep -q "sent=$COUNT " "/tmp/fuzz.$who"; then
 		ok "fuzz: $COUNT messages as $who, the fuzzer ran to the end"
 	else
 		fail "fuzz: $COUNT messages as $who" "exit status $rc"

@@ -67,11 +67,15 @@ looser() {
 }
 looser 1 "the reference plus stranger on tcp/9050" \
 	's/^allow tcp 127\.0\.0\.1:9050 .*/& stranger/'
+# shellcheck disable=SC2016 # sed's $a: append
 looser 2 "new role: clearnet stranger" '$a role clearnet stranger'
+# shellcheck disable=SC2016 # sed's $a: append
 looser 3 "new loopback entry tcp/7000 for amnesia" '$a allow tcp 127.0.0.1:7000 1000'
 looser 4 "nosocket accept" 's/^nosocket loopback$/nosocket accept/'
 looser 5 "lan-refuse udp 137 dropped" 's/^lan-refuse udp 53 137$/lan-refuse udp 53/'
+# shellcheck disable=SC2016 # sed's $a: append
 looser 6 "new LAN range 100.64.0.0/10" '$a lan 100.64.0.0/10'
+# shellcheck disable=SC2016 # sed's $a: append
 looser 7 "packet role for root" '$a role packet root'
 looser 8 "no DNS redirect" '/^redirect dns /d'
 note "torfwctl load (looser): $(torfwctl load /tmp/looser-1.conf 2>&1 | head -n 2)"

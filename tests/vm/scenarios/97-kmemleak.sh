@@ -16,7 +16,9 @@ if [ ! -e "$KML" ]; then
 fi
 # Module unload and RCU frees first, then two scans (kmemleak reports an
 # object only once it was seen unreferenced twice).
-module_loaded torfw && rmmod torfw 2>/dev/null || true
+if module_loaded torfw; then
+	rmmod torfw 2>/dev/null || true
+fi
 sleep 2
 echo scan >"$KML"
 sleep 5
