@@ -124,6 +124,12 @@ gate_sparse() {
 	for f in kmod/*.c; do
 		grep -q '^#include "tests/' "$f" && objs+=("$(basename "${f%.c}").o")
 	done
+	# ...and the suites that are objects of their own (kmod/Kbuild's
+	# torfw-$(CONFIG_TORFW_KUNIT_TEST) lines).
+	mapfile -t -O "${#objs[@]}" objs < <(
+		# shellcheck disable=SC2016 # a make variable, not the shell's
+		sed -n '/^torfw-$(CONFIG_TORFW_KUNIT_TEST)/,/[^\\]$/p' \
+			kmod/Kbuild | grep -o 'tests/[a-z_]*\.o')
 	[ ${#objs[@]} -gt 0 ] || return
 	tmp=$(mktemp -d /tmp/torfw-style.XXXXXX) || return
 	mkdir "$tmp/kmod"
