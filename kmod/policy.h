@@ -216,7 +216,19 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 					struct netlink_ext_ack *extack);
 void torfw_policy_free(struct torfw_policy *p);
 
-/* compare.c: the lock's "no looser" judgement. */
+/*
+ * compare.c: the lock's "no looser" judgement, on verdicts. The probes are
+ * facts that stand for every class of packets two policies tell apart;
+ * a comparison needs at most TORFW_COMPARE_MAX of them, or fails -E2BIG.
+ */
+#define TORFW_COMPARE_MAX (1U << 22)
+int torfw_policy_probe(const struct torfw_policy *a,
+		       const struct torfw_policy *b,
+		       int (*fn)(const struct torfw_facts *f, void *arg),
+		       void *arg);
+int torfw_policy_compare(const struct torfw_policy *new,
+			 const struct torfw_policy *old, u32 budget,
+			 u32 *decisions, struct netlink_ext_ack *extack);
 int torfw_policy_no_looser(const struct torfw_policy *new,
 			   const struct torfw_policy *old,
 			   struct netlink_ext_ack *extack);

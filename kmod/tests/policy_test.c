@@ -825,54 +825,6 @@ static void builder_test(struct kunit *test)
 	torfw_builder_free(b);
 }
 
-struct lcase {
-	const char *name;
-	u32 variant;
-	u8 nosock;
-	int expect;
-};
-
-static const struct lcase lock_cases[] = {
-	{ "the same policy", 0, TORFW_NOSOCK_LOOPBACK, 0 },
-	{ "one service less", V_NO_CUPS, TORFW_NOSOCK_LOOPBACK, 0 },
-	{ "a smaller LAN", V_LESS_LAN, TORFW_NOSOCK_LOOPBACK, 0 },
-	{ "Tor on a loopback port it may already reach", V_TOR_SVC,
-	  TORFW_NOSOCK_LOOPBACK, 0 },
-	{ "a uid more on a service", V_STRANGER_SOCKS, TORFW_NOSOCK_LOOPBACK,
-	  -EPERM },
-	{ "a uid more with the Tor role", V_STRANGER_TOR,
-	  TORFW_NOSOCK_LOOPBACK, -EPERM },
-	{ "a bigger LAN", V_MORE_LAN, TORFW_NOSOCK_LOOPBACK, -EPERM },
-	{ "LAN DNS no longer refused", V_LAN_DNS, TORFW_NOSOCK_LOOPBACK,
-	  -EPERM },
-	{ "another namespace granted", V_OTHER_GRANT, TORFW_NOSOCK_LOOPBACK,
-	  -EPERM },
-	{ "a service on any address", V_WILDCARD, TORFW_NOSOCK_LOOPBACK,
-	  -EPERM },
-	{ "a redirect less", V_NO_DNS_REDIR, TORFW_NOSOCK_LOOPBACK, -EPERM },
-	{ "no-socket packets accepted", 0, TORFW_NOSOCK_ACCEPT, -EPERM },
-	{ "raw frames for root", V_PACKET_ROOT, TORFW_NOSOCK_LOOPBACK,
-	  -EPERM },
-};
-
-static void lock_case_desc(const struct lcase *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(lock, lock_cases, lock_case_desc);
-
-static void no_looser_test(struct kunit *test)
-{
-	const struct lcase *c = test->param_value;
-	struct torfw_policy *p = torfw_test_reference_v(c->variant, c->nosock, 0);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
-	KUNIT_EXPECT_EQ(test, torfw_policy_no_looser(p, test_policies[P_REF],
-						     NULL), c->expect);
-	torfw_policy_free(p);
-}
-
 /* Not a test of speed: prints ns per decision, asserts nothing timed. */
 static void decide_bench(struct kunit *test)
 {
@@ -928,7 +880,6 @@ static void policy_suite_exit(struct kunit_suite *suite)
 
 static struct kunit_case policy_cases[] = {
 	KUNIT_CASE_PARAM(decide_test, decide_gen_params),
-	KUNIT_CASE_PARAM(no_looser_test, lock_gen_params),
 	KUNIT_CASE(large_policy_test),
 	KUNIT_CASE(redirect_test),
 	KUNIT_CASE(builder_test),

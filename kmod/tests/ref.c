@@ -65,8 +65,15 @@ const struct torfw_ns torfw_test_ns_other = {
 struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra)
 {
 	static const u32 dns_allow[] = { U_AMNESIA, U_HTP };
+	static const u32 dns_apt[] = { U_AMNESIA, U_HTP, U_APT };
 	static const u32 dns_drop[] = { U_APT };
 	static const u32 gw_allow[] = { U_AMNESIA };
+	static const u32 root[] = { U_ROOT };
+	static const u32 drop5555[] = { U_AMNESIA, U_TOR };
+	static const struct torfw_ns gw_ns[] = {
+		{ .cookie = NS_CLEARNET, .name = "clearnet" },
+		{ .cookie = NS_OTHER, .name = "other" },
+	};
 	struct torfw_options opt = {
 		.nosock = nosock, .log_rate = 10, .log_burst = 20,
 		.flags = TORFW_OPT_F_MTU_PROBING,
@@ -86,6 +93,10 @@ struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra)
 
 	if (v & V_KERNEL_LAN)
 		opt.kernel = TORFW_KERNEL_LAN;
+	if (v & V_KERNEL_LOOPBACK)
+		opt.kernel = TORFW_KERNEL_LOOPBACK;
+	if (v & V_DNS_REDIR_5354)
+		dns.to_port = 5354;
 	if (!b)
 		return ERR_PTR(-ENOMEM);
 	ret |= torfw_builder_set_options(b, &opt, NULL);
@@ -94,14 +105,23 @@ struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra)
 	if (v & V_STRANGER_SOCKS)
 		ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
 			   U_NOBODY, U_UPGRADE, U_STRANGER);
+	else if (v & V_NO_APT_SOCKS)
+		ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_PROXY,
+			   U_NOBODY, U_UPGRADE);
 	else
 		ret |= SVC(b, LO4, TCP, 9050, 9050, U_AMNESIA, U_APT, U_PROXY,
 			   U_NOBODY, U_UPGRADE);
 	if (v & V_STRANGER_TOR)
 		ret |= torfw_builder_add_role(b, TORFW_ROLE_TOR, U_STRANGER,
 					      NULL);
+	if (v & V_STRANGER_CLEARNET)
+		ret |= torfw_builder_add_role(b, TORFW_ROLE_CLEARNET,
+					      U_STRANGER, NULL);
 	if (v & V_PACKET_ROOT)
 		ret |= torfw_builder_add_role(b, TORFW_ROLE_PACKET, U_ROOT,
+					      NULL);
+	if (v & V_STRANGER_PACKET)
+		ret |= torfw_builder_add_role(b, TORFW_ROLE_PACKET, U_STRANGER,
 					      NULL);
 	if (v & V_WILDCARD)
 		ret |= SVC(b, "0.0.0.0", TCP, 7000, 7000, U_AMNESIA);
@@ -112,18 +132,41 @@ struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra)
 	ret |= SVC(b, LO4, TCP, 9052, 9052, U_ROOT);
 	ret |= SVC(b, LO4, TCP, 951, 951, U_AMNESIA, U_ROOT);
 	ret |= SVC(b, LO4, TCP, 9040, 9040, U_AMNESIA);
-	ret |= torfw_test_add_svc(b, LO4, IPPROTO_UDP, 53, 53, dns_allow, 2, dns_drop, 1,
-		       NULL, 0);
+	if (v & V_APT_DNS)
+		ret |= torfw_test_add_svc(b, LO4, IPPROTO_UDP, 53, 53, dns_apt,
+					  3, NULL, 0, NULL, 0);
+	else if (v & V_NO_APT_DROP)
+		ret |= torfw_test_add_svc(b, LO4, IPPROTO_UDP, 53, 53,
+					  dns_allow, 2, NULL, 0, NULL, 0);
+	else
+		ret |= torfw_test_add_svc(b, LO4, IPPROTO_UDP, 53, 53,
+					  dns_allow, 2, dns_drop, 1, NULL, 0);
 	ret |= torfw_test_add_svc(b, LO4, IPPROTO_UDP, 5353, 5353, dns_allow, 2,
 		       dns_drop, 1, NULL, 0);
 	ret |= SVC(b, LO4, TCP, 4101, 4101, U_AMNESIA, U_GDM);
 	if (!(v & V_NO_CUPS))
 		ret |= SVC(b, LO4, TCP, 631, 631, U_AMNESIA);
 	ret |= SVC(b, LO4, TCP, 17600, 17650, U_AMNESIA);
-	ret |= SVC(b, "::1", TCP, 4101, 4101, U_AMNESIA, U_GDM);
+	if (!(v & V_NO_A11Y6))
+		ret |= SVC(b, "::1", TCP, 4101, 4101, U_AMNESIA, U_GDM);
 	/* A host service reachable from the clearnet namespace's veth. */
-	ret |= torfw_test_add_svc(b, "10.200.1.1", IPPROTO_TCP, 8080, 8080, gw_allow, 1,
-		       NULL, 0, &torfw_test_ns_clearnet, 1);
+	ret |= torfw_test_add_svc(b, "10.200.1.1", IPPROTO_TCP, 8080, 8080,
+				  gw_allow, 1, NULL, 0, gw_ns,
+				  v & V_SVC_NS_OTHER ? 2 : 1);
+	/* Exact entries beside (and shadowing) any-address ones. */
+	if (v & V_ANY5555)
+		ret |= SVC(b, "0.0.0.0", TCP, 5555, 5555, U_AMNESIA);
+	if (v & V_X5555_MASK)
+		ret |= torfw_test_add_svc(b, LO4, IPPROTO_TCP, 5555, 5555,
+					  root, 1, drop5555,
+					  ((v & V_X5555_MASK) >> 24) - 1, NULL,
+					  0);
+	if (v & V_ANY6000)
+		ret |= SVC(b, "0.0.0.0", TCP, 6000, 6010, U_AMNESIA);
+	if (v & V_X6000)
+		ret |= SVC(b, LO4, TCP, 6000, 6010, U_ROOT);
+	if (v & V_X6000_NARROW)
+		ret |= SVC(b, LO4, TCP, 6000, 6005, U_ROOT);
 	if (!(v & V_LESS_LAN))
 		ret |= torfw_builder_add_lan(b, AF_INET, torfw_test_ip4("10.0.0.0"), 8,
 					     NULL);
@@ -137,6 +180,9 @@ struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra)
 		ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 53, 53,
 						    NULL);
 	ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 137, 137, NULL);
+	if (v & V_LAN_NTP)
+		ret |= torfw_builder_add_lan_refuse(b, IPPROTO_UDP, 123, 123,
+						    NULL);
 	if (!(v & V_NO_GRANT))
 		ret |= torfw_builder_add_grant(b, &torfw_test_ns_clearnet,
 					       NULL);

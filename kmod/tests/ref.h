@@ -55,6 +55,25 @@ enum {
 	V_NO_GRANT = 1 << 11,	/* no namespace granted */
 	V_NO_REDIR = 1 << 12,	/* no redirect at all */
 	V_KERNEL_LAN = 1 << 13,	/* kernel-made sockets may reach the LAN */
+	V_KERNEL_LOOPBACK = 1 << 14,	/* kernel-made sockets on loopback */
+	V_NO_A11Y6 = 1 << 15,	/* without tcp [::1]:4101 */
+	V_NO_APT_SOCKS = 1 << 16,	/* tcp/9050 without _apt */
+	V_APT_DNS = 1 << 17,	/* _apt allowed on udp/53, not dropped */
+	V_NO_APT_DROP = 1 << 18,	/* _apt in no list of udp/53 */
+	V_STRANGER_CLEARNET = 1 << 19,	/* stranger has the clearnet role */
+	V_LAN_NTP = 1 << 20,	/* udp/123 to the LAN refused too */
+	V_SVC_NS_OTHER = 1 << 21,	/* 10.200.1.1:8080 for "other" too */
+	V_DNS_REDIR_5354 = 1 << 22,	/* system DNS redirected to 5354 */
+	V_ANY5555 = 1 << 23,	/* tcp 0.0.0.0:5555 for amnesia */
+	/* tcp 127.0.0.1:5555 for root, dropping: */
+	V_X5555 = 1 << 24,		/* nobody */
+	V_X5555_DROP = 2 << 24,		/* amnesia */
+	V_X5555_DROP_TOR = 3 << 24,	/* amnesia and debian-tor */
+	V_X5555_MASK = 3 << 24,
+	V_ANY6000 = 1 << 26,	/* tcp 0.0.0.0:6000-6010 for amnesia */
+	V_X6000 = 1 << 27,	/* tcp 127.0.0.1:6000-6010 for root */
+	V_X6000_NARROW = 1 << 28,	/* tcp 127.0.0.1:6000-6005 for root */
+	V_STRANGER_PACKET = 1 << 29,	/* stranger may send raw frames */
 };
 
 struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra);
