@@ -231,6 +231,34 @@ static int build_grants(struct torfw_policy *p, struct torfw_builder *b,
 	return 0;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every namespace some service names, once: their flows are tracked. */
+static int build_served(struct torfw_policy *p)
+{
+	u32 i, n = 0;
+
+	if (!p->n_svc_ns)
+		return 0;
+	p->served = kvmalloc_array(p->n_svc_ns, sizeof(*p->served),
+				   TORFW_GFP_LOAD);
+	if (!p->served)
+		return -ENOMEM;
+	for (i = 0; i < p->n_svc_ns; i++)
+		p->served[i] = p->svc_ns[i].cookie;
+	sort(p->served, p->n_svc_ns, sizeof(*p->served), u64_cmp, NULL);
+	for (i = 0; i < p->n_svc_ns; i++)
+		if (!n || p->served[i] != p->served[n - 1])
+			p->served[n++] = p->served[i];
+	p->n_served = n;
+	return 0;
+}
+
 static int build_redirects(struct torfw_policy *p, struct torfw_builder *b,
 			   struct netlink_ext_ack *extack)
 {
@@ -289,6 +317,7 @@ void torfw_policy_free(struct torfw_policy *p)
 	kvfree(p->refuse);
 	kvfree(p->refuse_in);
 	kvfree(p->grant);
+	kvfree(p->served);
 	kfree(p);
 	atomic_dec(&torfw_objects);
 }
@@ -324,6 +353,8 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 		ret = build_refuse(p, b, extack);
 	if (!ret)
 		ret = build_grants(p, b, extack);
+	if (!ret)
+		ret = build_served(p);
 	if (!ret)
 		ret = build_redirects(p, b, extack);
 	if (!ret)

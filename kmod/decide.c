@@ -118,6 +118,23 @@ bool torfw_ns_granted(const struct torfw_policy *p, u64 cookie)
 	return false;
 }
 
+bool torfw_ns_served(const struct torfw_policy *p, u64 cookie)
+{
+	u32 lo = 0, hi = p->n_served;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (p->served[mid] == cookie)
+			return true;
+		if (p->served[mid] < cookie)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 bool torfw_in_lan(const struct torfw_policy *p, __be32 addr)
 {
 	u32 a = ntohl(addr), lo = 0, hi = p->n_lan;
@@ -226,7 +243,11 @@ static u8 decide_loopback(const struct torfw_policy *p,
 
 /*
  * Out of a veth into another namespace of this machine: never a way out,
- * only a host service answering a namespace that its entry names.
+ * only a host TCP service answering a namespace that its entry names.
+ * TCP only: without a connection no socket sends a segment other than a
+ * SYN (TCP_REPAIR aside, which needs CAP_NET_ADMIN), while any uid could
+ * send a datagram from a free UDP port; UDP replies are the tracked
+ * flows' (these namespaces' flows are tracked, torfw_decide_track()).
  */
 static u8 decide_to_netns(const struct torfw_policy *p,
 			  const struct torfw_facts *f,
@@ -234,7 +255,7 @@ static u8 decide_to_netns(const struct torfw_policy *p,
 {
 	const struct torfw_svc *s;
 
-	if (!f->ports || f->fragment || f->tcp_syn)
+	if (f->proto != IPPROTO_TCP || !f->ports || f->tcp_syn)
 		return TORFW_R_NETNS_LOCAL;
 	s = torfw_svc_find(p, f->family, f->proto, &f->saddr, f->sport);
 	if (!s || !torfw_svc_has_ns(p, s, f->to_ns))
@@ -481,6 +502,12 @@ void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
 	}
 }
 
+/* Granted namespaces, and those a service names (for UDP replies). */
+static bool local_ns_tracked(const struct torfw_policy *p, u64 cookie)
+{
+	return torfw_ns_granted(p, cookie) || torfw_ns_served(p, cookie);
+}
+
 /*
  * Which flows conntrack sees (nat.c asks before conntrack runs). Only
  * those that need it: loopback flows that a redirect rewrites and ICMP
@@ -488,7 +515,8 @@ void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
  * locally generated non-TCP packets leaving through a device, except from
  * connected UDP sockets (replies to unconnected sockets and to pings are
  * what only conntrack tells from unsolicited packets); flows of granted
- * namespaces. Inbound, replies of tracked flows: those conntrack knows.
+ * namespaces and of those a service names. Inbound, replies of tracked
+ * flows: those conntrack knows.
  */
 u8 torfw_decide_track(const struct torfw_policy *p,
 		      const struct torfw_facts *f)
@@ -517,10 +545,10 @@ u8 torfw_decide_track(const struct torfw_policy *p,
 	if (f->hook == TORFW_HOOK_OUT) {
 		if (f->proto != IPPROTO_TCP && !f->udp_connected)
 			return TORFW_TRACK_YES;
-		return torfw_ns_granted(p, f->to_ns) ? TORFW_TRACK_YES :
-						      TORFW_TRACK_NO;
+		return local_ns_tracked(p, f->to_ns) ? TORFW_TRACK_YES :
+						       TORFW_TRACK_NO;
 	}
-	if (torfw_ns_granted(p, f->from_ns))
+	if (local_ns_tracked(p, f->from_ns))
 		return TORFW_TRACK_YES;
 	/* Replies of tracked flows; TCP only for granted namespaces. */
 	if (f->proto != IPPROTO_TCP || p->n_grant)

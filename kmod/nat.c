@@ -67,7 +67,7 @@ static void track_facts(struct torfw_facts *f, struct sk_buff *skb,
 	}
 	if (f->hook == TORFW_HOOK_OUT && f->proto == IPPROTO_UDP)
 		torfw_facts_udp_connected(f, skb);
-	if (!p->n_grant)
+	if (!p->n_grant && !p->n_served)
 		return;
 	if (f->hook == TORFW_HOOK_OUT)
 		f->to_ns = torfw_link_ns(dev);

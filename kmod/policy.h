@@ -171,6 +171,8 @@ struct torfw_policy {
 	struct torfw_portrange *refuse_in;
 	u32 n_grant;
 	struct torfw_ns *grant;		/* sorted by cookie */
+	u32 n_served;
+	u64 *served;			/* namespaces services name, sorted */
 	u32 n_redir;
 	struct torfw_redir redir[TORFW_MAX_REDIRECTS];
 	u64 __percpu **hits;		/* per entry, in chunks */
@@ -251,6 +253,7 @@ const struct torfw_svc *torfw_svc_find(const struct torfw_policy *p,
 bool torfw_svc_has_ns(const struct torfw_policy *p,
 		      const struct torfw_svc *s, u64 cookie);
 bool torfw_ns_granted(const struct torfw_policy *p, u64 cookie);
+bool torfw_ns_served(const struct torfw_policy *p, u64 cookie);
 bool torfw_in_lan(const struct torfw_policy *p, __be32 addr);
 bool torfw_lan_refused(const struct torfw_policy *p, u8 proto, u16 port);
 const struct torfw_redir *torfw_redir_match(const struct torfw_policy *p,

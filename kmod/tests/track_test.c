@@ -15,7 +15,8 @@
 #include "policy.h"
 #include "tests/ref.h"
 
-enum { T_REF, T_NOGRANT, T_NONE, __T_MAX };
+/* T_SERVED: a service names the ungranted namespace NS_OTHER. */
+enum { T_REF, T_NOGRANT, T_SERVED, T_NONE, __T_MAX };
 
 enum track_flags {
 	T_LO = 1 << 0,		/* loopback device */
@@ -93,6 +94,12 @@ static const struct tcase tcases[] = {
 	  443, 0, NO),
 	T("tcp to a granted namespace's veth", T_REF, OUT, TCP, "10.200.1.1",
 	  8080, "10.200.1.2", 40000, 0, YES, .to_ns = NS_CLEARNET),
+	T("tcp to a namespace no service names", T_REF, OUT, TCP,
+	  "10.200.1.1", 8080, "10.200.2.2", 40000, 0, NO, .to_ns = NS_OTHER),
+	T("tcp to a namespace a service names", T_SERVED, OUT, TCP,
+	  "10.200.1.1", 8080, "10.200.2.2", 40000, 0, YES, .to_ns = NS_OTHER),
+	T("from a namespace a service names", T_SERVED, IN, UDP, "10.200.2.2",
+	  40000, "10.200.1.1", 53, 0, YES, .from_ns = NS_OTHER),
 	T("tcp off loopback without a policy", T_NONE, OUT, UDP, "192.0.2.2",
 	  40000, "192.0.2.1", 53, 0, NO),
 	/* Arriving through a device (PRE_ROUTING). */
@@ -157,8 +164,12 @@ static int track_suite_init(struct kunit_suite *suite)
 	track_policies[T_NOGRANT] =
 		torfw_test_reference_v(V_NO_GRANT | V_NO_REDIR,
 				       TORFW_NOSOCK_LOOPBACK, 0);
+	track_policies[T_SERVED] = torfw_test_reference_v(V_SVC_NS_OTHER,
+							  TORFW_NOSOCK_LOOPBACK,
+							  0);
 	if (IS_ERR(track_policies[T_REF]) ||
-	    IS_ERR(track_policies[T_NOGRANT]))
+	    IS_ERR(track_policies[T_NOGRANT]) ||
+	    IS_ERR(track_policies[T_SERVED]))
 		return -EINVAL;
 	return 0;
 }
@@ -167,6 +178,7 @@ static void track_suite_exit(struct kunit_suite *suite)
 {
 	torfw_policy_free(track_policies[T_REF]);
 	torfw_policy_free(track_policies[T_NOGRANT]);
+	torfw_policy_free(track_policies[T_SERVED]);
 }
 
 static struct kunit_case track_cases[] = {
