@@ -219,9 +219,10 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 void torfw_policy_free(struct torfw_policy *p);
 
 /*
- * compare.c: the lock's "no looser" judgement, on verdicts. The probes are
- * facts that stand for every class of packets two policies tell apart;
- * a comparison needs at most TORFW_COMPARE_MAX of them, or fails -E2BIG.
+ * compare.c: the lock's "no looser" judgement, on verdicts. The probes
+ * (probe*.c) are facts that stand for every class of packets two policies
+ * tell apart; a comparison needs at most TORFW_COMPARE_MAX of them, or
+ * fails -E2BIG.
  */
 #define TORFW_COMPARE_MAX (1U << 22)
 int torfw_policy_probe(const struct torfw_policy *a,

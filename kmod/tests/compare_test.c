@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the lock's "no looser" comparison (compare.c). Pairs of variants
- * of the reference policy, each with the errno and the extack message
- * that names what would open; the probes against a brute-force walk over
- * facts; the budget; the cost of the reference and of 10,000 entries.
+ * KUnit: the lock's "no looser" comparison (compare.c, probe*.c). Pairs
+ * of variants of the reference policy, each with the errno and the extack
+ * message that names what would open; the probes against a brute-force
+ * walk over facts; the budget; the cost of the reference and of 10,000
+ * entries.
  */
 
 #include <kunit/test.h>
@@ -239,7 +240,7 @@ static void edge_test(struct kunit *test)
 
 /*
  * The brute-force walk: facts chosen by hand around every edge of the
- * variants, independently of compare.c. Whenever the comparison says
+ * variants, independently of probe*.c. Whenever the comparison says
  * "no looser", none of these may be accepted by new and refused by old.
  */
 static const u32 bf_uids[] = {
