@@ -32,4 +32,9 @@ export TORFW_VM_SLOW=${TORFW_VM_SLOW:-4}
 # 1,000 namespaces take about 5 min on Debian's kernel and would take half
 # an hour here; 200 still make and free every per-namespace object.
 export TORFW_VM_CHURN=${TORFW_VM_CHURN:-200}
+# 63-faults-veth-churn: teardown of N and 2N veth pairs of an
+# unprivileged namespace, as many as fit (the scenario lowers N to what
+# the guest's memory holds: about 2,000 here), where a per-device cost
+# that grows with the number of devices shows as soft lockups and stalls.
+export TORFW_VM_VETHS=${TORFW_VM_VETHS:-20000}
 exec "$top/tests/vm/run.sh" "$@"

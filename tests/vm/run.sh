@@ -23,6 +23,8 @@
 #                      leak cases)                default 1
 #   TORFW_VM_CHURN     namespaces 62-faults-netns makes and destroys
 #                                                 default 1000
+#   TORFW_VM_VETHS     veth pairs 63-faults-veth-churn makes in an
+#                      unprivileged namespace (N, then 2N)  default 2000
 #
 # Kernel log policy: by default a WARN does not stop the guest, so every
 # remaining case still runs; the runner checks the log after each scenario
@@ -56,7 +58,7 @@ parse_args() {
 		case $a in
 		--demo) DEMO=1 ;;
 		--keep) KEEP=1 ;;
-		-h | --help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h | --help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		-*) die "unknown option $a" ;;
 		*) SCENARIOS+=("$(resolve_scenario "$a")") ;;
 		esac
@@ -134,6 +136,7 @@ kernel_cmdline() {
 	c="$c TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-300}"
 	c="$c TORFW_VM_SLOW=${TORFW_VM_SLOW:-1}"
 	[ -z "${TORFW_VM_CHURN:-}" ] || c="$c TORFW_VM_CHURN=$TORFW_VM_CHURN"
+	[ -z "${TORFW_VM_VETHS:-}" ] || c="$c TORFW_VM_VETHS=$TORFW_VM_VETHS"
 	echo "$c"
 }
 

@@ -77,6 +77,13 @@ fail() {
 	printf '%s\n' "$@" | sed -e '/^$/d' -e 's/^/#   /'
 }
 
+# skip DESC WHY: a case this kernel cannot run (a protocol it lacks), as
+# TAP's SKIP directive: counted as passed, and the reason is in the line.
+skip() {
+	CASE_N=$((CASE_N + 1))
+	say 'ok %s - %s # SKIP %s\n' "$CASE_N" "$1" "$2"
+}
+
 # note TEXT...: informational '# ' lines (what a tool printed, ...).
 note() { printf '%s\n' "$@" | sed -e '/^$/d' -e 's/^/# /'; }
 
@@ -112,7 +119,7 @@ as() {
 case_user() {
 	local name where=
 	case $1 in
-	as) name=$2 ;;
+	as | as_netraw) name=$2 ;;
 	n_*) where=@${1#n_} ;;
 	# amnesia's own user and network namespace (65-userns): root inside
 	in_userns) name=amnesia where=@userns ;;

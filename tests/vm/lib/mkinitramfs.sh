@@ -139,8 +139,9 @@ vm_install_etc() {
 
 # The module subset VM-NOTES.md found sufficient for conntrack, NAT,
 # nf_tables, iptables and veth, plus macvlan (a device that reaches the
-# uplink, moved into a namespace: 65-userns); depmod so that modprobe
-# resolves them.
+# uplink, moved into a namespace: 65-userns) and ib_core, which net/smc
+# needs (AF_SMC: 26-kernel-sockets; sctp and dccp are in net/ already);
+# depmod so that modprobe resolves them.
 vm_install_modules() {
 	local root=$1 kv=$2 src=${TORFW_VM_MODROOT:-}/lib/modules/$2 dst d
 	dst=$root/usr/lib/modules/$kv
@@ -151,6 +152,12 @@ vm_install_modules() {
 	done
 	cp -a "$src/kernel/drivers/net/veth.ko"* "$dst/kernel/drivers/net/"
 	cp -a "$src/kernel/drivers/net/macvlan.ko"* "$dst/kernel/drivers/net/"
+	# A kernel without InfiniBand (the debug one) has no SMC either.
+	d=drivers/infiniband/core
+	if compgen -G "$src/kernel/$d/ib_core.ko*" >/dev/null; then
+		mkdir -p "$dst/kernel/$d"
+		cp -a "$src/kernel/$d/ib_core.ko"* "$dst/kernel/$d/"
+	fi
 	cp -a "$src"/modules.order "$src"/modules.builtin* "$dst/"
 	depmod -b "$root" "$kv"
 }

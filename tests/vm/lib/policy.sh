@@ -74,6 +74,15 @@ expect_eq() {
 	fi
 }
 
+# as_netraw USER ARGS...: tests/vm/tools/sockconnect ARGS as USER, with
+# CAP_NET_RAW kept (as a program with the file capability cap_net_raw,
+# such as ping, has it): what Linux 6.1 asks of IP_OPTIONS source routes.
+as_netraw() {
+	local user=$1
+	shift
+	$TOOLS/sockconnect -u "$(user_field "$user" 3):$(user_field "$user" 4)" "$@"
+}
+
 # ---- captures --------------------------------------------------------------
 
 # cap_start DEV FILTER [NS]: tcpdump on DEV (in NS) to a file until
