@@ -152,7 +152,7 @@ fi
 if [ -n "$smc" ]; then
 	skip "smc: the cases of this section" "$smc"
 else
-	note "smc: $(lsmod | awk '$1 == "smc" || $1 == "ib_core" { printf "%s ", $1 }')loaded"
+	note "smc: $(/sbin/lsmod | awk '$1 == "smc" || $1 == "ib_core" { printf "%s ", $1 }')loaded"
 	for u in stranger nobody amnesia; do
 		refused_econn "smc: $u is refused at once on 127.0.0.1:9052 (root only)" \
 			as $u $SC -e smc 127.0.0.1 9052

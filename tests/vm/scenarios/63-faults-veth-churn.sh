@@ -77,6 +77,7 @@ veth_round() {
 	t0=$(now_cs)
 	# The namespace lives until $f.exit appears; $f.made holds the
 	# status of 'ip -batch'.
+	# shellcheck disable=SC2016 # the inner shell expands them
 	as amnesia unshare -Urn /bin/sh -c '/sbin/ip -batch "$1" >"$2.err" 2>&1
 		echo $? >"$2"
 		while [ ! -e "$3" ]; do sleep 0.2; done' veths \
@@ -131,7 +132,10 @@ round_note() {
 
 # a/b with two decimals, "n/a" without both.
 ratio() {
-	[ -n "$1" ] && [ -n "$2" ] && [ "$2" -gt 0 ] || { echo n/a; return; }
+	if [ -z "$1" ] || [ -z "$2" ] || [ "$2" -le 0 ]; then
+		echo n/a
+		return
+	fi
 	printf '%d.%02d' $(($1 / $2)) $(($1 * 100 / $2 % 100))
 }
 

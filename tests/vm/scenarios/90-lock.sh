@@ -146,7 +146,7 @@ ACTIVE=$LOCKED_CONF
 verdict_looser() {
 	local g
 	g=$(policy_generation)
-	if cmp -s "$2" $ACTIVE; then
+	if cmp -s "$2" "$ACTIVE"; then
 		fail "$1" "the edit changed nothing"
 		return
 	fi
@@ -162,7 +162,7 @@ verdict_looser() {
 
 # Removing the exact entry: uid 1000 would gain 127.0.0.1:5555 through the
 # any-address entry.
-sed '/^allow tcp 127\.0\.0\.1:5555 root$/d' $ACTIVE >/tmp/shadow.conf
+sed '/^allow tcp 127\.0\.0\.1:5555 root$/d' "$ACTIVE" >/tmp/shadow.conf
 verdict_looser "locked, shadowing: without the exact 127.0.0.1:5555 entry (1000 would gain it): EPERM with a message" \
 	/tmp/shadow.conf
 note "torfwctl load (shadowing): $(head -n 1 "$PROBE_OUT")"
@@ -173,7 +173,7 @@ check "locked, shadowing: root still reaches 127.0.0.1:5555" svc_tcp 127.0.0.1 5
 # Narrowing the exact range: uid 1500 would gain 127.0.0.1:17621-17650
 # through the any-address range.
 sed 's/^allow tcp 127\.0\.0\.1:17600-17650 1000$/allow tcp 127.0.0.1:17600-17620 1000/' \
-	$ACTIVE >/tmp/narrow.conf
+	"$ACTIVE" >/tmp/narrow.conf
 verdict_looser "locked, narrowing: the exact 17600-17650 narrowed to 17600-17620 (1500 would gain 17621-17650): EPERM with a message" \
 	/tmp/narrow.conf
 note "torfwctl load (narrowing): $(head -n 1 "$PROBE_OUT")"
@@ -187,11 +187,11 @@ check "locked, narrowing: stranger still reaches 127.0.0.1:17660" \
 # The reference's CUPS line names amnesia only; without it, debian-tor
 # keeps 127.0.0.1:631 (the Tor role) and nobody else gains it: stricter.
 STRICT=/tmp/stricter.conf
-grep -v '^allow tcp 127\.0\.0\.1:631 ' $ACTIVE >$STRICT
-check "locked: the same policy again loads (not looser)" torfwctl load $ACTIVE
+grep -v '^allow tcp 127\.0\.0\.1:631 ' "$ACTIVE" >"$STRICT"
+check "locked: the same policy again loads (not looser)" torfwctl load "$ACTIVE"
 gen=$(policy_generation)
 entries=$(torfwctl status | sed -n 's/^entries: //p')
-check "locked: a stricter policy (minus CUPS: no verdict opens) loads" torfwctl load $STRICT
+check "locked: a stricter policy (minus CUPS: no verdict opens) loads" torfwctl load "$STRICT"
 expect_eq "locked: it is a new generation with one entry less" "$((gen + 1)) $((entries - 1))" \
 	"$(policy_generation) $(torfwctl status | sed -n 's/^entries: //p')"
 refused_econn "locked, stricter: amnesia is now refused on CUPS tcp 127.0.0.1:631" \
@@ -200,7 +200,7 @@ check "locked, stricter: debian-tor still reaches CUPS tcp 127.0.0.1:631 (Tor ro
 	as debian-tor svc_tcp 127.0.0.1 631
 check "locked, stricter: amnesia still reaches tcp 127.0.0.1:9050" as amnesia svc_tcp 127.0.0.1 9050
 check "locked, stricter: the policy with CUPS is now looser and refused with EPERM" \
-	ctl_fails_with EPERM torfwctl load $ACTIVE
+	ctl_fails_with EPERM torfwctl load "$ACTIVE"
 expect_eq "locked: status still says 'locked: yes'" yes "$(locked)"
 refused_econn "locked: stranger's tcp 192.0.2.1:80 is still refused at once" \
 	as stranger http_get 192.0.2.1 80
