@@ -77,13 +77,6 @@ fail() {
 	printf '%s\n' "$@" | sed -e '/^$/d' -e 's/^/#   /'
 }
 
-# skip DESC WHY: a case this kernel cannot run (a protocol it lacks), as
-# TAP's SKIP directive: counted as passed, and the reason is in the line.
-skip() {
-	CASE_N=$((CASE_N + 1))
-	say 'ok %s - %s # SKIP %s\n' "$CASE_N" "$1" "$2"
-}
-
 # note TEXT...: informational '# ' lines (what a tool printed, ...).
 note() { printf '%s\n' "$@" | sed -e '/^$/d' -e 's/^/# /'; }
 

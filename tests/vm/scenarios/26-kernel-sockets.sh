@@ -109,7 +109,7 @@ check "tcp: root reaches 127.0.0.1:9052 (control)" $SC -e tcp 127.0.0.1 9052
 # ---- MPTCP: subflows are the MPTCP socket's user's ----------------------------------
 
 if [ ! -e /proc/sys/net/mptcp/enabled ]; then
-	skip "mptcp: the cases of this section" "no MPTCP in $(uname -r)"
+	fail "mptcp: the cases of this section" "no MPTCP in $(uname -r)"
 else
 	if [ "$(cat /proc/sys/net/mptcp/enabled)" != 1 ]; then
 		note "mptcp: net.mptcp.enabled was $(cat /proc/sys/net/mptcp/enabled); set to 1"
@@ -150,7 +150,7 @@ elif ! out=$($SC -n smc 127.0.0.1 9 2>&1); then
 	smc="socket(AF_SMC) fails: $out"
 fi
 if [ -n "$smc" ]; then
-	skip "smc: the cases of this section" "$smc"
+	fail "smc: the cases of this section" "$smc"
 else
 	note "smc: $(/sbin/lsmod | awk '$1 == "smc" || $1 == "ib_core" { printf "%s ", $1 }')loaded"
 	for u in stranger nobody amnesia; do
