@@ -27,9 +27,15 @@
 #        address (tcp and udp 7777) for the clearnet namespace to fail to
 #        reach; the sctp module; IGMP reports sent at once on a join.
 #
-# The detector: tcpdump -Q out on up0 (only what the host sent, after
-# every hook: the capture tap runs when the driver gets the frame) for the
-# whole suite; then every frame is classified by tcpdump filters:
+# The detector: two captures for the whole suite, classified alike:
+#   up0  tcpdump -Q out on up0 (only what the host sent, after every hook:
+#        the capture tap runs when the driver gets the frame);
+#   up1  tcpdump -Q in on up1, in the internet namespace: what arrived at
+#        the far end of the uplink (through the bridge of topology.sh),
+#        whatever sent it. A direct-transmit path (an AF_XDP socket in copy
+#        mode) skips up0's egress hooks and even its -Q out capture; it
+#        cannot skip the wire.
+# Every frame is classified by tcpdump filters:
 #   tor            IPv4 from 192.0.2.3, TCP or UDP to port 53
 #   clearnet-uid   IPv4 from 192.0.2.4, TCP or UDP to port 53
 #   clearnet-ns    IPv4 from 10.200.1.0/24, TCP or UDP (forwarded)
@@ -40,9 +46,10 @@
 #                  static neighbours make them needless.
 # and everything else is a leak, in one of four classes:
 #   ipv4-tcp, ipv4-non-tcp, ipv6, non-ip.
-# A leak class that is not empty fails the suite; the anti-test
-# (55-anti) runs the probes without the module and needs every class to
-# be non-empty: proof that the detector sees what it should.
+# A leak class that is not empty, at either end, fails the suite; the
+# anti-test (55-anti) runs the probes without the module and needs every
+# class to be non-empty at both ends: proof that the detector sees what
+# it should.
 
 LEAK_STATE=/run/torfw-leak
 LEAK_STAMP=$LEAK_STATE/up
@@ -658,6 +665,45 @@ leak_classify() {
 		echo "$c $(leak_count "$1" "$(leak_filter "$c")")"
 	done
 	echo "all $(leak_count "$1" '')"
+}
+
+# leak_judge NAME PLACE EXPECT: classifies capture NAME (leak_classify,
+# into $LEAK_STATE/NAME.classes) and prints one TAP line per leak class:
+# EXPECT "none" (the suite: each class must be empty) or "all" (the
+# anti-test: each must hold frames). PLACE names the capture in them
+# ("up0", "the far end (up1)"). Sets LEAK_VERDICT ("ipv4-tcp=N ...") and
+# LEAK_RES (ok or FAIL) for the caller's record.
+# shellcheck disable=SC2034 # LEAK_RES is the caller's
+leak_judge() {
+	local name=$1 place=$2 expect=$3 c n
+	leak_classify "$name" >"$LEAK_STATE/$name.classes"
+	LEAK_VERDICT=
+	LEAK_RES=ok
+	for c in $LEAK_CLASSES; do
+		n=$(leak_class_n "$name" "$c")
+		LEAK_VERDICT="$LEAK_VERDICT $c=$n"
+		if [ "$expect" = none ] && [ "$n" -eq 0 ]; then
+			ok "detector: no $c leak on $place"
+		elif [ "$expect" = none ]; then
+			LEAK_RES=FAIL
+			fail "detector: no $c leak on $place" "$n frame(s); the first ones:" \
+				"$(leak_read "$name" "$(leak_filter "$c")" | head -n 10 | cut -c 1-200)"
+		elif [ "$n" -gt 0 ]; then
+			ok "detector without torfw: it finds $c leaks on $place ($n)"
+			note "$c on $place, the first ones:" \
+				"$(leak_read "$name" "$(leak_filter "$c")" | head -n 3 | cut -c 1-160)"
+		else
+			LEAK_RES=FAIL
+			fail "detector without torfw: it finds $c leaks on $place" \
+				"none: the detector would miss this class"
+		fi
+	done
+	LEAK_VERDICT=${LEAK_VERDICT# }
+}
+
+# leak_class_n NAME CLASS: the count of CLASS in NAME's classification.
+leak_class_n() {
+	awk -v c="$2" '$1 == c { print $2 }' "$LEAK_STATE/$1.classes"
 }
 
 # ---- diagnostics -------------------------------------------------------------

@@ -34,6 +34,51 @@ ping_then_fail() {
 
 topo_up
 
+# The wiring of topology.sh: the uplink and the LAN are veths whose peers
+# stay in the initial namespace (bridged to the far end: a "real" link
+# for torfw); the namespaces' veths have their peers there.
+peer_here() {
+	ip -o link show "$1" | grep -q "^[0-9]*: $1@$2:" &&
+		! ip -o link show "$1" | grep -q link-netns
+}
+peer_in() { ip -o link show "$1" | grep -q "link-netns $2"; }
+ports_of() {
+	local br=$1 p
+	shift
+	for p in "$@"; do
+		[ "$(basename "$(readlink "/sys/class/net/$p/master")")" = "$br" ] ||
+			return 1
+	done
+}
+bridges_quiet() {
+	local b
+	for b in brup brlan; do
+		[ "$(cat /sys/class/net/$b/bridge/stp_state)" = 0 ] &&
+			[ "$(cat /sys/class/net/$b/bridge/forward_delay)" = 0 ] &&
+			[ "$(cat /sys/class/net/$b/bridge/multicast_snooping)" = 0 ] &&
+			[ "$(cat /proc/sys/net/ipv6/conf/$b/disable_ipv6)" = 1 ] ||
+			return 1
+	done
+}
+modules_in() {
+	local m
+	for m in "$@"; do
+		grep -q "^$m " /proc/modules || { echo "$m not loaded"; return 1; }
+	done
+}
+check "up0 is a veth whose peer up0w is in the initial namespace" peer_here up0 up0w
+check "lan0 is a veth whose peer lan0w is in the initial namespace" peer_here lan0 lan0w
+check "up0w and up0p are the ports of the bridge brup" ports_of brup up0w up0p
+check "lan0w and lan0p are the ports of the bridge brlan" ports_of brlan lan0w lan0p
+check "up0p's peer is in the internet namespace" peer_in up0p internet
+check "lan0p's peer is in the lan namespace" peer_in lan0p lan
+check "cn0's peer is in the clearnet namespace" peer_in cn0 clearnet
+check "the bridges: STP off, forward delay 0, no multicast snooping, IPv6 off" \
+	bridges_quiet
+check "the bridge module is loaded (with stp and llc)" modules_in bridge stp llc
+check "idle: nothing sent on up0, lan0 or the wires, nothing arrives at up1 or lan1 (3 s)" \
+	topo_idle 3
+
 expect ok "check passes a command that succeeds" check x true
 expect "not ok" "check fails a command that fails" check x false
 expect ok "refused passes a command that fails at once" refused x false
@@ -82,10 +127,10 @@ names_are() { [ "$(netns_names)" = "$1" ]; }
 check "topo_up is idempotent" topo_up
 check "ip netns names internet, lan and clearnet" names_are "clearnet internet lan "
 topo_down
-if [ -z "$(netns_names)" ] && ! ip link show up0 >/dev/null 2>&1; then
-	ok "topo_down removes namespaces and veths"
+if [ -z "$(netns_names)" ] && ! ip -o link show | grep -v ': lo:' | grep -q .; then
+	ok "topo_down removes namespaces, veths and bridges"
 else
-	fail "topo_down removes namespaces and veths" "$(ip netns list; ip -br link)"
+	fail "topo_down removes namespaces, veths and bridges" "$(ip netns list; ip -br link)"
 fi
 topo_up
 check "after topo_down, topo_up works again (tcp 192.0.2.1:80)" http_get 192.0.2.1 80

@@ -7,8 +7,10 @@
 # they must leak, and the detector must see a leak in every class the
 # probes can produce: IPv4 TCP (curl, a raw TCP segment), IPv4 non-TCP
 # (UDP, ICMP, SCTP, IP protocol 253), IPv6 (TCP, UDP, ICMPv6) and non-IP
-# (an AF_PACKET frame with ethertype 0x88b5, from root). That is the proof
-# that an empty verdict of 54-leaks-detector means something.
+# (an AF_PACKET frame with ethertype 0x88b5, from root), both in what up0
+# sent and in what arrived at the far end of the uplink (up1, in the
+# internet namespace). That is the proof that an empty verdict of
+# 54-leaks-detector, at either end, means something.
 #
 # Runs before 90-lock (a locked module cannot be unloaded). Leaves the
 # module loaded with the reference policy if it found it so, and the
@@ -65,6 +67,7 @@ fi
 
 restore() {
 	leak_capture_stop anti
+	leak_capture_stop anti-far
 	leak_down
 	if [ $had_module = 1 ] && ! grep -q '^torfw ' /proc/modules; then
 		policy_up
@@ -74,6 +77,7 @@ restore() {
 LEAK_EXIT_HOOK=restore
 
 leak_capture_start anti up0
+leak_capture_start anti-far up1 internet
 
 # anti_case "who|what|probe"
 anti_case() {
@@ -91,25 +95,15 @@ anti_case() {
 leak_each_line "$ANTI" anti_case
 
 leak_capture_stop anti
-leak_classify anti >"$LEAK_STATE/anti.classes"
+leak_capture_stop anti-far
+leak_judge anti up0 all
 note "detector without torfw, frames up0 sent by class:" "$(cat "$LEAK_STATE/anti.classes")"
-cls() { awk -v c="$1" '$1 == c { print $2 }' "$LEAK_STATE/anti.classes"; }
-
-verdict=
-res=ok
-for c in $LEAK_CLASSES; do
-	n=$(cls "$c")
-	verdict="$verdict $c=$n"
-	if [ "$n" -gt 0 ]; then
-		ok "detector without torfw: it finds $c leaks ($n)"
-		note "$c, the first ones:" "$(leak_read anti "$(leak_filter "$c")" | head -n 3 | cut -c 1-160)"
-	else
-		res=FAIL
-		fail "detector without torfw: it finds $c leaks" \
-			"none: the detector would miss this class"
-	fi
-done
-note "ARP frames (counted apart): $(cls arp)"
-
+note "ARP frames (counted apart): $(leak_class_n anti arp)"
 record "ANTI-TEST: the same detector with torfw unloaded finds every class" \
-	"(capture)" "all four" "${verdict# }; arp=$(cls arp)" $res
+	"(capture)" "all four" "$LEAK_VERDICT; arp=$(leak_class_n anti arp)" "$LEAK_RES"
+
+leak_judge anti-far "the far end (up1)" all
+note "detector without torfw, frames that arrived at up1 by class:" \
+	"$(cat "$LEAK_STATE/anti-far.classes")"
+record "ANTI-TEST (far end): what arrived at up1 with torfw unloaded holds every class" \
+	"(capture)" "all four" "$LEAK_VERDICT; arp=$(leak_class_n anti-far arp)" "$LEAK_RES"
