@@ -423,3 +423,5 @@ module_loaded() { grep -q "^$1 " /proc/modules; }
 # The probes of policy.sh (for the policy scenarios) must exist in the
 # fresh shell of 'as USER' and 'in_ns' too; policy.sh only defines.
 if [ -r /tests/vm/lib/policy.sh ]; then . /tests/vm/lib/policy.sh; fi
+# The same for the probes of 23-teardown.
+if [ -r /tests/vm/lib/teardown.sh ]; then . /tests/vm/lib/teardown.sh; fi
