@@ -64,6 +64,14 @@ tcp_gone() {
 	return 1
 }
 
+# tcp_kill_left NS PORT: NS's sockets on PORT but the listeners destroyed
+# (ss -K; nothing is sent for a LAST_ACK one): a peer that lingers
+# retransmits to the host for a minute, which the next case would count.
+tcp_kill_left() {
+	/sbin/ip netns exec "$1" /bin/ss -K -ta exclude listening "sport = :$2" \
+		>/dev/null 2>&1 || true
+}
+
 # tcp_only NS PORT STATE: every socket of NS on PORT but the listeners is
 # in STATE (an ss name: TIME-WAIT, ESTAB, ...). Prints them all.
 tcp_only() {

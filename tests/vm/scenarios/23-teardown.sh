@@ -83,6 +83,7 @@ teardown_case() {
 		stat_same nosock "$nosock"
 	check "teardown, $desc: torfw logged no reason=nosock refusal (to $peer:$port)" \
 		klog_lacks "$peer:$port reason=nosock"
+	tcp_kill_left "$ns" "$port"
 }
 
 teardown_case "amnesia to the LAN host" amnesia lan 192.168.50.1 7792 lan1 \
@@ -120,6 +121,7 @@ check "teardown, queued at close(): torfw counted no nosock refusal" \
 	stat_same nosock "$nosock"
 check "teardown, queued at close(): torfw logged no reason=nosock refusal (to 192.168.50.1:7794)" \
 	klog_lacks "192.168.50.1:7794 reason=nosock"
+tcp_kill_left lan 7794
 
 # ---- 2. a SYN for a host TIME_WAIT socket -------------------------------------
 
@@ -134,7 +136,7 @@ check "TIME_WAIT: the host has a TIME-WAIT socket 192.0.2.2:7796 -> 192.0.2.1:77
 left=$(tcp_sockets internet 7795)
 if [ -n "$left" ]; then
 	note "TIME_WAIT: the peer's socket lingers (killed with ss -K): $left"
-	topo_kill_sockets internet 7795
+	tcp_kill_left internet 7795
 fi
 svc_listen tcp 0.0.0.0 7796 debian-tor
 blocked "TIME_WAIT: a SYN from 192.0.2.1:7795 to the host's 192.0.2.2:7796 (debian-tor listens) is not accepted" \
