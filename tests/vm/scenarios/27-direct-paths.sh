@@ -17,8 +17,8 @@
 #     the policy must stop.
 #   - Transports the LAN rules do not name: UDP-Lite, SCTP and DCCP to
 #     the LAN host's port 53 (LAN DNS is refused) are refused too.
-#   - A reroute: root marks amnesia's packets to the host's own LAN
-#     address 192.168.50.2 (normally delivered on lo) in an nftables
+#   - A reroute: root marks amnesia's packets to the host's own uplink
+#     address 192.0.2.2 (normally delivered on lo) in an nftables
 #     "type route" output chain, and a policy rule ahead of the local
 #     table sends marked packets out of up0. Whatever device the packet
 #     was first routed to, nothing may leave: neither the segments of a
@@ -48,7 +48,7 @@ reroute_up() {
 	table ip torfw_reroute {
 		chain out {
 			type route hook output priority mangle; policy accept;
-			meta skuid 1000 ip daddr 192.168.50.2 counter meta mark set 0x77
+			meta skuid 1000 ip daddr 192.0.2.2 counter meta mark set 0x77
 		}
 	}
 	EOF
@@ -157,21 +157,23 @@ done
 
 # ---- a reroute that torfw must not miss ----------------------------------------------
 
-# 192.168.50.2 is the host's own address on lan0: the kernel delivers it
-# on lo, where the allow-list decides; this variant lists it for amnesia.
+# 192.0.2.2 is the host's own address on up0: the kernel delivers it on
+# lo, where the allow-list decides; this variant lists it for amnesia. Not
+# a LAN address: out of a device it is an Internet destination, which
+# amnesia may not reach (a LAN address would pass there by rule 5).
 {
 	cat "$REFERENCE_CONF"
-	echo "allow tcp 192.168.50.2:7070 1000"
+	echo "allow tcp 192.0.2.2:7070 1000"
 } >$REROUTE_CONF
-check "reroute: the reference plus 'allow tcp 192.168.50.2:7070 1000' loads" \
+check "reroute: the reference plus 'allow tcp 192.0.2.2:7070 1000' loads" \
 	torfwctl load $REROUTE_CONF
-svc_listen tcp 192.168.50.2 7070
-check "reroute (before): amnesia reaches the host's own 192.168.50.2:7070 on lo" \
-	as amnesia $SC -e tcp 192.168.50.2 7070
+svc_listen tcp 192.0.2.2 7070
+check "reroute (before): amnesia reaches the host's own 192.0.2.2:7070 on lo" \
+	as amnesia $SC -e tcp 192.0.2.2 7070
 
 # A connection established before the reroute, waiting for the go.
 rm -f $REROUTE_GO
-as amnesia $SC -e -w $REROUTE_GO -t 3 tcp 192.168.50.2 7070 >$REROUTE_OUT 2>&1 </dev/null &
+as amnesia $SC -e -w $REROUTE_GO -t 3 tcp 192.0.2.2 7070 >$REROUTE_OUT 2>&1 </dev/null &
 FLOW_PID=$!
 i=0
 until grep -q 'exchange: echoed' $REROUTE_OUT; do
@@ -184,8 +186,8 @@ expect_eq "reroute (before): amnesia's long connection is established and echoes
 	"$(cat $REROUTE_OUT)"
 
 reroute_up
-route=$(ip route get 192.168.50.2 mark 0x77 2>&1 || true)
-expect_eq "reroute: marked packets for 192.168.50.2 now leave through up0 (ip route get)" \
+route=$(ip route get 192.0.2.2 mark 0x77 2>&1 || true)
+expect_eq "reroute: marked packets for 192.0.2.2 now leave through up0 (ip route get)" \
 	yes "$(echo "$route" | grep -q ' dev up0' && echo yes || echo no)" "$route"
 
 desc="reroute: segments of the connection established on lo do not leave up0/lan0"
@@ -205,10 +207,10 @@ else
 	record "$desc" "amnesia(1000)" blocked "$seen" FAIL
 	fail "$desc" "expected nothing sent: seen $seen (exit status $rc)" "$(cat $REROUTE_OUT)"
 fi
-refused_econn "reroute: amnesia's new connection to 192.168.50.2:7070 is refused at once, nothing leaves" \
-	as amnesia $SC tcp 192.168.50.2 7070
+refused_econn "reroute: amnesia's new connection to 192.0.2.2:7070 is refused at once, nothing leaves" \
+	as amnesia $SC tcp 192.0.2.2 7070
 note "reroute: the nft rule marked: $(nft list chain ip torfw_reroute out | grep -o 'counter packets [0-9]*')"
 
 reroute_down
-check "reroute (after the cleanup): amnesia reaches 192.168.50.2:7070 on lo again" \
-	as amnesia $SC -e tcp 192.168.50.2 7070
+check "reroute (after the cleanup): amnesia reaches 192.0.2.2:7070 on lo again" \
+	as amnesia $SC -e tcp 192.0.2.2 7070
