@@ -117,12 +117,17 @@ leak_case pass - "$CHECK_LIMIT" "amnesia(1000)" \
 	transport_stream
 note "tor:" "$(grep -v "^+ " "$PROBE_OUT" | cut -c 1-220)"
 
-for u in stranger root debian-tor; do
+for u in stranger root; do
 	leak_ids $u
 	leak_case refused loopback $LEAK_REFUSE_LIMIT "$u($LEAK_UID)" \
 		"tcp $MAPPED:80 (automap -> TransPort), not amnesia" \
 		leak_as "$LEAK_UID" "$LEAK_GID" $LEAKPROBE lp_tcp "$MAPPED" 80
 done
+# The Tor role has all of IPv4 loopback (rule 4), its TransPort too.
+leak_ids debian-tor
+leak_case pass - "$CHECK_LIMIT" "debian-tor($LEAK_UID)" \
+	"tcp $MAPPED:80 (automap -> TransPort), the Tor role" \
+	leak_as "$LEAK_UID" "$LEAK_GID" $LEAKPROBE lp_tcp "$MAPPED" 80
 
 socks_stream() {
 	set +x # (leak_trace_on: not into the probe's output)

@@ -22,14 +22,14 @@ WATCH_DEVS="inet lan0 cn0"
 
 # who|what|pass|drop|reason|probe: see leak_matrix in lib/leak.sh.
 MATRIX="
-*|tcp 127.0.0.1:9050, Tor SOCKS|amnesia _apt proxy nobody tails-upgrade-frontend|-|loopback|lp_tcp 127.0.0.1 9050
-*|tcp 127.0.0.1:9062, Tor SOCKS (browser)|amnesia htp tails-upgrade-frontend|-|loopback|lp_tcp 127.0.0.1 9062
-*|tcp 127.0.0.1:9063, Tor SOCKS (upgrader)|tails-iuk-get-target-file|-|loopback|lp_tcp 127.0.0.1 9063
-*|tcp 127.0.0.1:9052, Tor ControlPort|root|-|loopback|lp_tcp 127.0.0.1 9052
-*|tcp 127.0.0.1:9040, Tor TransPort|amnesia|-|loopback|lp_tcp 127.0.0.1 9040
-*|tcp 127.192.0.10:80, automap -> TransPort|amnesia|-|loopback|lp_tcp 127.192.0.10 80
-*|udp 127.0.0.1:53, system DNS -> DNSPort (dig .onion)|amnesia htp|_apt|loopback/service-drop|lp_dns 127.0.0.1 udp 53 $TOR_ONION
-*|udp 127.0.0.1:5353, Tor DNSPort (dig .onion)|amnesia htp|_apt|loopback/service-drop|lp_dns 127.0.0.1 udp 5353 $TOR_ONION
+*|tcp 127.0.0.1:9050, Tor SOCKS|amnesia _apt proxy nobody tails-upgrade-frontend debian-tor|-|loopback|lp_tcp 127.0.0.1 9050
+*|tcp 127.0.0.1:9062, Tor SOCKS (browser)|amnesia htp tails-upgrade-frontend debian-tor|-|loopback|lp_tcp 127.0.0.1 9062
+*|tcp 127.0.0.1:9063, Tor SOCKS (upgrader)|tails-iuk-get-target-file debian-tor|-|loopback|lp_tcp 127.0.0.1 9063
+*|tcp 127.0.0.1:9052, Tor ControlPort|root debian-tor|-|loopback|lp_tcp 127.0.0.1 9052
+*|tcp 127.0.0.1:9040, Tor TransPort|amnesia debian-tor|-|loopback|lp_tcp 127.0.0.1 9040
+*|tcp 127.192.0.10:80, automap -> TransPort|amnesia debian-tor|-|loopback|lp_tcp 127.192.0.10 80
+*|udp 127.0.0.1:53, system DNS -> DNSPort (dig .onion)|amnesia htp debian-tor|_apt|loopback/service-drop|lp_dns 127.0.0.1 udp 53 $TOR_ONION
+*|udp 127.0.0.1:5353, Tor DNSPort (dig .onion)|amnesia htp debian-tor|_apt|loopback/service-drop|lp_dns 127.0.0.1 udp 5353 $TOR_ONION
 "
 
 leak_suite_begin || true

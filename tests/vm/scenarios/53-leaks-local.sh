@@ -20,12 +20,12 @@ WATCH_DEVS="inet lan0 cn0"
 
 # who|what|pass|drop|reason|probe: see leak_matrix in lib/leak.sh.
 MATRIX="
-*|tcp 127.0.0.1:951, control-port filter|amnesia root|-|loopback|tcp_echo 127.0.0.1 951
-*|tcp 127.0.0.1:4101, accessibility|amnesia Debian-gdm|-|loopback|tcp_echo 127.0.0.1 4101
+*|tcp 127.0.0.1:951, control-port filter|amnesia root debian-tor|-|loopback|tcp_echo 127.0.0.1 951
+*|tcp 127.0.0.1:4101, accessibility|amnesia Debian-gdm debian-tor|-|loopback|tcp_echo 127.0.0.1 4101
 *|tcp [::1]:4101, accessibility|amnesia Debian-gdm|-|loopback|tcp_echo ::1 4101
-*|tcp 127.0.0.1:631, CUPS|amnesia|-|loopback|tcp_echo 127.0.0.1 631
-*|tcp 127.0.0.1:17600, OnionShare (first)|amnesia|-|loopback|tcp_echo 127.0.0.1 17600
-*|tcp 127.0.0.1:17650, OnionShare (last)|amnesia|-|loopback|tcp_echo 127.0.0.1 17650
+*|tcp 127.0.0.1:631, CUPS|amnesia debian-tor|-|loopback|tcp_echo 127.0.0.1 631
+*|tcp 127.0.0.1:17600, OnionShare (first)|amnesia debian-tor|-|loopback|tcp_echo 127.0.0.1 17600
+*|tcp 127.0.0.1:17650, OnionShare (last)|amnesia debian-tor|-|loopback|tcp_echo 127.0.0.1 17650
 *|tcp 127.0.0.1:17651, unlisted (after OnionShare)|debian-tor|-|loopback|tcp_echo 127.0.0.1 17651
 *|tcp 127.0.0.1:5555, unlisted|debian-tor|-|loopback|tcp_echo 127.0.0.1 5555
 *|tcp [::1]:5555, unlisted|-|-|loopback|tcp_echo ::1 5555
