@@ -16,6 +16,7 @@
 #
 # Environment:
 #   TORFW_VM_DIR       work dir (cache, logs)    default /var/tmp/torfw-vm
+#   TORFW_VM_MEM       guest memory in MiB       default 1024
 #   TORFW_VM_TIMEOUT   seconds for the whole VM  default 600
 #   TORFW_VM_SCENARIO_TIMEOUT  seconds per scenario (guest side)  default 300
 #   TORFW_VM_PANIC_ON_WARN=1  make a WARN or Oops panic the guest at once
@@ -147,7 +148,7 @@ run_qemu() {
 		limit=()
 		input=/dev/stdin
 	fi
-	"${limit[@]}" qemu-system-x86_64 -accel tcg -smp 2 -m 1024 \
+	"${limit[@]}" qemu-system-x86_64 -accel tcg -smp 2 -m "${TORFW_VM_MEM:-1024}" \
 		-nographic -no-reboot -nodefaults -serial stdio \
 		-kernel "$KERNEL" -initrd "$WORK/initrd.img" \
 		-append "$(kernel_cmdline)" <"$input"
