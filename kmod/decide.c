@@ -308,14 +308,17 @@ static bool kernel_opens(const struct torfw_facts *f)
 static u8 decide_kernel(const struct torfw_policy *p,
 			const struct torfw_facts *f)
 {
-	if (f->lo)
-		return p->opt.kernel == TORFW_KERNEL_REFUSE ? TORFW_R_KERNEL :
-							      TORFW_R_KERNEL_ALLOWED;
-	if (p->opt.kernel != TORFW_KERNEL_LAN || f->to_ns || f->fragment ||
-	    f->family != AF_INET || f->srr)
+	if (p->opt.kernel != TORFW_KERNEL_LAN || f->lo || f->to_ns ||
+	    f->fragment || f->family != AF_INET || f->srr)
 		return TORFW_R_KERNEL;
 	return decide_lan(p, f) == TORFW_R_LAN ? TORFW_R_KERNEL_ALLOWED :
 						 TORFW_R_KERNEL;
+}
+
+/* What the kernel sends to answer: TCP segments without SYN, and ICMP. */
+static bool kernel_answers(const struct torfw_facts *f)
+{
+	return (f->proto == IPPROTO_TCP && !f->tcp_syn) || is_icmp(f);
 }
 
 static u8 decide_out(const struct torfw_policy *p,
@@ -332,7 +335,10 @@ static u8 decide_out(const struct torfw_policy *p,
 		/* Untranslated packets of a NAT'd flow: the classic leak. */
 		return TORFW_R_INVALID;
 	case TORFW_CT_ESTABLISHED:
-		return TORFW_R_ESTABLISHED;
+		/* Its own direction is its owner's again (see the header). */
+		if (f->ct_reply)
+			return TORFW_R_ESTABLISHED;
+		break;
 	case TORFW_CT_RELATED:
 		/* Only so that a refused local connect fails fast. */
 		return f->lo && is_icmp(f) ? TORFW_R_RELATED_LOOPBACK :
@@ -355,7 +361,7 @@ static u8 decide_out(const struct torfw_policy *p,
 	if (!f->has_uid) {
 		if (f->lo)
 			return TORFW_R_NOSOCK_LOOPBACK;
-		if (p->opt.nosock == TORFW_NOSOCK_ACCEPT)
+		if (p->opt.nosock == TORFW_NOSOCK_ACCEPT && kernel_answers(f))
 			return TORFW_R_NOSOCK_ACCEPT;
 		return TORFW_R_NOSOCK;
 	}

@@ -157,8 +157,14 @@ static void facts_ip6(struct torfw_facts *f, struct sk_buff *skb)
 static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
 {
 	enum ip_conntrack_info ctinfo;
-	const struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+	const struct nf_conn *ct;
 
+	/* torfw decides IPv4's tracking only; another ruleset's is not ours. */
+	if (f->family != AF_INET) {
+		f->ct = TORFW_CT_UNTRACKED;
+		return;
+	}
+	ct = nf_ct_get(skb, &ctinfo);
 	if (ct) {
 		switch (ctinfo) {
 		case IP_CT_NEW:
@@ -172,8 +178,8 @@ static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
 			f->ct = TORFW_CT_ESTABLISHED;
 			break;
 		}
-	} else if (ctinfo != IP_CT_UNTRACKED && f->init_net &&
-		   f->family == AF_INET) {
+		f->ct_reply = CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
+	} else if (ctinfo != IP_CT_UNTRACKED && f->init_net) {
 		/* nat.c tracks or untracks every IPv4 packet of init_net. */
 		f->ct = TORFW_CT_INVALID;
 	} else {
@@ -183,9 +189,10 @@ static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
 
 /*
  * The owner of a locally generated packet; the rule is in the UAPI header
- * (enum torfw_nosock). A user's socket: sk_uid, set by the kernel from
- * the socket's inode when it is created or accepted, which is the uid
- * xt_owner reads from the file, and which stays when the file is closed.
+ * (enum torfw_nosock). A user's socket: sk_uid, which the kernel sets from
+ * the socket's inode when it is created (the creator's fsuid, as xt_owner
+ * reads it from the file) or accepted (the acceptor's), and which stays
+ * when the file is closed.
  */
 void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
 		       const struct net *net)
@@ -347,7 +354,13 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		if (f->lo)
 			break;
 		f->from_ns = torfw_link_ns(state->in);
-		if (p && (f->ct == TORFW_CT_UNTRACKED || f->ct == TORFW_CT_NEW))
+		/*
+		 * A local namespace's flows with the host are tracked; a
+		 * socket match would let it answer any connected UDP socket
+		 * of the host, and so open a channel both ways.
+		 */
+		if (p && !f->from_ns &&
+		    (f->ct == TORFW_CT_UNTRACKED || f->ct == TORFW_CT_NEW))
 			f->sock_match = sock_match(state->net, skb, f,
 						   state->in);
 		break;
@@ -358,8 +371,8 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 	}
 }
 
-/* An ICMPv4 error: the quoted packet's addresses and ports (nat.c). */
-void torfw_facts_icmp_inner(struct torfw_facts *f, const struct sk_buff *skb)
+/* An ICMPv4 error: the quoted packet's addresses and ports. */
+static void facts_icmp_inner(struct torfw_facts *f, const struct sk_buff *skb)
 {
 	unsigned int off = skb_network_offset(skb) + ip_hdrlen(skb);
 	struct {
@@ -385,6 +398,35 @@ void torfw_facts_icmp_inner(struct torfw_facts *f, const struct sk_buff *skb)
 	f->inner_daddr = h->ip.daddr;
 	f->inner_sport = ntohs(pt[0]);
 	f->inner_dport = ntohs(pt[1]);
+}
+
+/*
+ * What the loopback track decision reads (nat.c): the ports, or an ICMP
+ * error's quoted packet; less than torfw_facts_ip(), for every packet.
+ */
+void torfw_facts_ip4_track(struct torfw_facts *f, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	__be16 _pt[2];
+	const __be16 *pt;
+
+	if (ntohs(iph->frag_off) & IP_OFFSET) {
+		f->fragment = true;
+		return;
+	}
+	if (f->proto == IPPROTO_ICMP) {
+		facts_icmp_inner(f, skb);
+		return;
+	}
+	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
+		return;
+	pt = skb_header_pointer(skb, skb_network_offset(skb) + ip_hdrlen(skb),
+				sizeof(_pt), _pt);
+	if (!pt)
+		return;
+	f->sport = ntohs(pt[0]);
+	f->dport = ntohs(pt[1]);
+	f->ports = true;
 }
 
 /* A connected UDP socket matches its own replies (sock_match()). */

@@ -11,6 +11,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/lwtunnel.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
@@ -123,6 +124,14 @@ static struct pernet_operations torfw_net_ops = {
 
 int torfw_hooks_init(void)
 {
+#if IS_ENABLED(CONFIG_LWTUNNEL)
+	/*
+	 * Routes with a seg6, rpl or ioam6 encapsulation send the outer
+	 * packet past LOCAL_OUT unless this key is on (the one-way
+	 * net.netfilter.nf_hooks_lwtunnel sysctl).
+	 */
+	static_branch_enable(&nf_hooks_lwtunnel_enabled);
+#endif
 	return register_pernet_subsys(&torfw_net_ops);
 }
 

@@ -61,8 +61,7 @@ static void track_facts(struct torfw_facts *f, struct sk_buff *skb,
 	if (f->lo) {
 		if (!p->n_redir)
 			return;
-		torfw_facts_ip(f, skb, NFPROTO_IPV4);
-		torfw_facts_icmp_inner(f, skb);
+		torfw_facts_ip4_track(f, skb);
 		return;
 	}
 	if (f->hook == TORFW_HOOK_OUT && f->proto == IPPROTO_UDP)

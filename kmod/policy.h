@@ -59,6 +59,7 @@ struct torfw_facts {
 	bool packet_sock;	/* FRAME: sent by a packet (AF_PACKET) socket */
 	bool frame_ip;		/* FRAME: made by the IP stack or ARP */
 	bool udp_connected;	/* owner is a connected UDP socket */
+	bool ct_reply;		/* ct: the packet is in its flow's reply direction */
 	bool icmp_err;		/* ICMPv4 error; inner_*: the quoted packet */
 	u8 inner_proto;
 	__be32 inner_saddr;

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <net/net_namespace.h>
 
@@ -50,6 +51,25 @@ static void torfw_policy_free_rcu(struct rcu_head *head)
 	torfw_policy_free(container_of(head, struct torfw_policy, rcu));
 }
 
+/*
+ * ICMP "fragmentation needed" never passes (it is RELATED, or off
+ * loopback), so TCP relies on PLPMTUD: in the initial namespace and in
+ * the granted ones, whose TCP is forwarded through the same uplink.
+ */
+static void mtu_probing_on(const struct torfw_policy *p)
+{
+	struct net *net;
+
+	WRITE_ONCE(init_net.ipv4.sysctl_tcp_mtu_probing, 1);
+	if (!p->n_grant)
+		return;
+	down_read(&net_rwsem);
+	for_each_net(net)
+		if (torfw_ns_granted(p, net->net_cookie))
+			WRITE_ONCE(net->ipv4.sysctl_tcp_mtu_probing, 1);
+	up_read(&net_rwsem);
+}
+
 /* Replaces the active policy with p (NULL: flush). Consumes p. */
 void torfw_state_publish(struct torfw_policy *p)
 {
@@ -59,7 +79,7 @@ void torfw_state_publish(struct torfw_policy *p)
 		p->generation = ++torfw_last_generation;
 		torfw_report_configure(&p->opt);
 		if (p->opt.flags & TORFW_OPT_F_MTU_PROBING)
-			WRITE_ONCE(init_net.ipv4.sysctl_tcp_mtu_probing, 1);
+			mtu_probing_on(p);
 	}
 	rcu_assign_pointer(torfw_active, p);
 	if (old)
@@ -116,7 +136,8 @@ int torfw_state_lock_policy(struct netlink_ext_ack *extack)
  * MODULE_FORCE_UNLOAD). Unloading would open the machine, so that exit
  * never completes: the rmmod process waits until reboot, in TASK_IDLE
  * (no signal ends it, and the hung-task detector ignores it), and the
- * hooks, the policy and the netlink family stay.
+ * hooks, the policy and the netlink family stay (dumps fail: the module
+ * is going, and the netlink core no longer takes references on it).
  */
 void torfw_state_hold_if_locked(void)
 {
@@ -129,7 +150,8 @@ void torfw_state_hold_if_locked(void)
 		return;
 	pr_crit("forced unload while locked: refused until reboot\n");
 	for (;;) {
-		set_current_state(TASK_IDLE);
+		/* Freezable: a suspend must not fail on this task. */
+		set_current_state(TASK_IDLE | TASK_FREEZABLE);
 		schedule();
 	}
 }

@@ -49,7 +49,7 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		      const struct torfw_policy *p);
 void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
 		       const struct net *net);
-void torfw_facts_icmp_inner(struct torfw_facts *f, const struct sk_buff *skb);
+void torfw_facts_ip4_track(struct torfw_facts *f, const struct sk_buff *skb);
 void torfw_facts_udp_connected(struct torfw_facts *f,
 			       const struct sk_buff *skb);
 

@@ -93,14 +93,8 @@ static const struct ccase ccases[] = {
 	{ .name = "nosocket loopback -> accept", .new_nosock = ACC,
 	  .expect = -EPERM, .msg = M_NOSOCK },
 	{ .name = "nosocket accept -> loopback", .old_nosock = ACC },
-	NO("kernel-sockets refuse -> loopback", V_KERNEL_LOOPBACK, 0,
-	   M_KERNEL),
 	NO("kernel-sockets refuse -> lan", V_KERNEL_LAN, 0, M_KERNEL),
-	NO("kernel-sockets loopback -> lan", V_KERNEL_LAN, V_KERNEL_LOOPBACK,
-	   M_KERNEL),
-	OK("kernel-sockets loopback -> refuse", 0, V_KERNEL_LOOPBACK),
 	OK("kernel-sockets lan -> refuse", 0, V_KERNEL_LAN),
-	OK("kernel-sockets lan -> loopback", V_KERNEL_LOOPBACK, V_KERNEL_LAN),
 	NO("the packet role gains a uid", V_PACKET_ROOT, 0, M_FRAMES),
 	NO("the packet role gains another uid", V_PACKET_ROOT |
 	   V_STRANGER_PACKET, V_PACKET_ROOT, M_FRAMES),
@@ -401,7 +395,7 @@ static void bf_walk(struct bf *bf)
 static const u32 bf_variants[] = {
 	0, V_NO_CUPS, V_STRANGER_SOCKS, V_STRANGER_TOR, V_MORE_LAN,
 	V_LESS_LAN, V_LAN_DNS, V_OTHER_GRANT, V_WILDCARD, V_TOR_SVC,
-	V_PACKET_ROOT, V_KERNEL_LAN, V_KERNEL_LOOPBACK, V_APT_DNS,
+	V_PACKET_ROOT, V_KERNEL_LAN, V_APT_DNS,
 	V_NO_APT_DROP, V_STRANGER_CLEARNET, V_LAN_NTP, V_SVC_NS_OTHER,
 	V_ANY5555, V_ANY5555 | V_X5555, V_ANY5555 | V_X5555_DROP,
 	V_X5555_DROP_TOR, V_ANY6000 | V_X6000, V_ANY6000 | V_X6000_NARROW,

@@ -38,6 +38,7 @@ enum case_flags {
 	F_KRAW = 1 << 16,	/* kernel control socket (RST, ACK, ICMP) */
 	F_CLOSING = 1 << 17,	/* segment of a local TIME_WAIT socket */
 	F_SRR = 1 << 18,	/* IPv4 source route option */
+	F_CT_REPLY = 1 << 19,	/* the packet is in its flow's reply direction */
 };
 
 /* P_LOOSE: accepts packets without socket, root sends raw frames. */
@@ -191,8 +192,11 @@ static const struct dcase cases[] = {
 	  F_LO | F_CT_INV, P_REF, DROP, INVALID),
 	C("INVALID off loopback", OUT, U_TOR, TCP, "192.0.2.1", 443,
 	  F_CT_INV, P_REF, DROP, INVALID),
-	C("conntrack ESTABLISHED", OUT, U_STRANGER, TCP, "192.0.2.1", 80,
-	  F_CT_EST, P_REF, ACCEPT, ESTABLISHED),
+	C("conntrack ESTABLISHED, reply direction", OUT, U_STRANGER, TCP,
+	  "192.0.2.1", 80, F_CT_EST | F_CT_REPLY, P_REF, ACCEPT, ESTABLISHED),
+	C("conntrack ESTABLISHED, own direction: the owner's", OUT,
+	  U_STRANGER, TCP, "192.0.2.1", 80, F_CT_EST, P_REF, REJECT,
+	  INTERNET_TCP),
 	C("conntrack NEW follows the policy", OUT, U_AMNESIA, TCP, LO4, 9040,
 	  F_LO | F_CT_NEW, P_REF, ACCEPT, SERVICE),
 	C("stream socket non-SYN on loopback is established", OUT, U_ROOT,
@@ -222,8 +226,16 @@ static const struct dcase cases[] = {
 	  F_NOUID | F_RAWTCP, P_REF, DROP, NOSOCK),
 	C("no socket icmpv6 off loopback dropped", OUT, 0, ICMPV6,
 	  "ff02::2", 0, F_NOUID | F_NOPORTS, P_REF, DROP, NOSOCK),
-	C("no socket allowed by the policy", OUT, 0, UDP, "192.0.2.1", 123,
-	  F_NOUID, P_LOOSE, ACCEPT, NOSOCK_ACCEPT),
+	C("no socket: accept passes an RST", OUT, 0, TCP, "192.0.2.1", 80,
+	  F_NOUID | F_RAWTCP, P_LOOSE, ACCEPT, NOSOCK_ACCEPT),
+	C("no socket: accept passes ICMPv6", OUT, 0, ICMPV6, "ff02::2", 0,
+	  F_NOUID | F_NOPORTS, P_LOOSE, ACCEPT, NOSOCK_ACCEPT),
+	C("no socket: accept passes no datagram", OUT, 0, UDP, "192.0.2.1",
+	  123, F_NOUID, P_LOOSE, DROP, NOSOCK),
+	C("no socket: accept passes no SYN", OUT, 0, TCP, "192.0.2.1", 80,
+	  F_NOUID, P_LOOSE, DROP, NOSOCK),
+	C("no socket: accept passes no IGMP", OUT, 0, IGMP, "224.0.0.22", 0,
+	  F_NOUID | F_NOPORTS, P_LOOSE, DROP, NOSOCK),
 	/* Rule 3: clearnet uid. */
 	NET("clearnet tcp to the Internet", U_CLEARNET, TCP, "192.0.2.1", 443,
 	    ACCEPT, CLEARNET),
@@ -454,8 +466,8 @@ static const struct dcase cases[] = {
 	  2049, F_KSOCK | F_EST | F_LO, P_REF, ACCEPT, ESTABLISHED),
 	C("kernel: udp socket (a tunnel) to the Internet", OUT, 0, UDP,
 	  "192.0.2.1", 51820, F_KSOCK, P_REF, REJECT, KERNEL),
-	C("kernel: option lan, loopback", OUT, 0, TCP, LO4, 9052,
-	  F_LO | F_KSOCK, P_KLAN, ACCEPT, KERNEL_ALLOWED),
+	C("kernel: option lan, never loopback", OUT, 0, TCP, LO4, 9052,
+	  F_LO | F_KSOCK, P_KLAN, REJECT, KERNEL),
 	C("kernel: option lan, the LAN", OUT, 0, TCP, "192.168.1.10", 2049,
 	  F_KSOCK, P_KLAN, ACCEPT, KERNEL_ALLOWED),
 	C("kernel: option lan, LAN DNS refused", OUT, 0, UDP, "192.168.1.1",
@@ -508,6 +520,16 @@ static const struct dcase cases[] = {
 	  "192.0.2.1", 53, 0, P_REF, REJECT, INTERNET_NON_TCP),
 	C("sctp to loopback services refused", OUT, U_AMNESIA, SCTP, LO4, 9050,
 	  F_LO, P_REF, REJECT, LOOPBACK),
+	/* Tracked flows: the reply direction passes, the own is the owner's. */
+	C("ct: reply of a LAN udp flow", OUT, U_AMNESIA, UDP, "192.168.1.10",
+	  40000, F_CT_EST | F_CT_REPLY, P_REF, ACCEPT, ESTABLISHED),
+	C("ct: another uid in a LAN dns flow's own direction", OUT,
+	  U_STRANGER, UDP, "192.168.1.1", 53, F_CT_EST, P_REF, REJECT,
+	  LAN_REFUSED),
+	C("ct: the clearnet uid in its own LAN dns flow", OUT, U_CLEARNET, UDP,
+	  "192.168.1.1", 53, F_CT_EST, P_REF, ACCEPT, CLEARNET),
+	C("ct: another uid in the redirected dns flow", OUT, U_STRANGER, UDP,
+	  LO4, 5353, F_CT_EST | F_LO, P_REF, REJECT, LOOPBACK),
 	/* Raw frames on a device. */
 	C("frame: packet socket of amnesia", FRAME, U_AMNESIA, RAW, LO4, 0,
 	  F_PACKET, P_REF, DROP, PACKET),
@@ -586,6 +608,7 @@ static void facts_of(const struct dcase *c, struct torfw_facts *f)
 	}
 	f->from_ns = c->from_ns;
 	f->to_ns = c->to_ns;
+	f->ct_reply = fl & F_CT_REPLY;
 	if (fl & F_CT_NEW)
 		f->ct = TORFW_CT_NEW;
 	else if (fl & F_CT_EST)

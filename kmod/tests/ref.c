@@ -93,8 +93,6 @@ struct torfw_policy *torfw_test_reference_v(u32 v, u8 nosock, u32 extra)
 
 	if (v & V_KERNEL_LAN)
 		opt.kernel = TORFW_KERNEL_LAN;
-	if (v & V_KERNEL_LOOPBACK)
-		opt.kernel = TORFW_KERNEL_LOOPBACK;
 	if (v & V_DNS_REDIR_5354)
 		dns.to_port = 5354;
 	if (!b)

@@ -55,7 +55,7 @@ enum {
 	V_NO_GRANT = 1 << 11,	/* no namespace granted */
 	V_NO_REDIR = 1 << 12,	/* no redirect at all */
 	V_KERNEL_LAN = 1 << 13,	/* kernel-made sockets may reach the LAN */
-	V_KERNEL_LOOPBACK = 1 << 14,	/* kernel-made sockets on loopback */
+	/* 1 << 14: free */
 	V_NO_A11Y6 = 1 << 15,	/* without tcp [::1]:4101 */
 	V_NO_APT_SOCKS = 1 << 16,	/* tcp/9050 without _apt */
 	V_APT_DNS = 1 << 17,	/* _apt allowed on udp/53, not dropped */

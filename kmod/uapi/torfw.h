@@ -194,19 +194,28 @@ enum torfw_opt_flag {
 };
 
 /*
- * Who owns a locally generated packet. A user's socket: the uid it was
- * created as (the file's opener, which the kernel keeps in the socket
- * after close(), so an orphaned socket's last segments are still its
- * user's). A socket the kernel made to open connections for a process is
- * that process's when the kernel links the two: MPTCP subflows belong to
- * their MPTCP socket's user. Every packet of any other kernel-made socket
- * (AF_SMC's TCP socket, in-kernel clients such as NFS, tunnels' UDP
- * sockets: its TCP segments, its datagrams but ICMP) is decided by
- * torfw_kernel_sockets. What remains has no owner: the kernel answering
- * from its control sockets or from none (RSTs, ACKs, ICMP errors and echo
- * replies), decided by torfw_nosock, except the segments of a connection
- * in TIME_WAIT, which pass (reason "closing": the 4-tuple is the local
- * socket's, and it passed the policy to get there).
+ * Who owns a locally generated packet. A user's socket: the uid the kernel
+ * keeps in it (sk_uid: its creator's, or for an accepted socket its
+ * acceptor's; root can change it with fchown(2) on the socket), which
+ * stays after close(), so an orphaned socket's last segments are still
+ * its user's. A socket the kernel made to open connections for a process
+ * is that process's when the kernel links the two: MPTCP subflows belong
+ * to their MPTCP socket's user. Every packet of any other kernel-made
+ * socket (AF_SMC's TCP socket, in-kernel clients such as NFS: its TCP
+ * segments, its datagrams but ICMP) is decided by torfw_kernel_sockets.
+ * Tunnels: VXLAN, Geneve and GRE keep the inner packet's socket on the
+ * outer packet (decided as its owner's), WireGuard drops it (no owner).
+ * What remains has no owner: the kernel answering from its control
+ * sockets or from none, decided by torfw_nosock (which passes only
+ * answers: TCP segments without SYN, ICMP), except the segments of a
+ * connection in TIME_WAIT, which pass (reason "closing": the 4-tuple is
+ * the local socket's, and it passed the policy to get there).
+ *
+ * Conntrack: only IPv4 is tracked (torfw decides which flows); an IPv6
+ * conntrack state, which another ruleset may create, is ignored. A packet
+ * of a tracked flow in its reply direction is ESTABLISHED; in the flow's
+ * own direction it meets the policy as its owner's again, so that another
+ * uid cannot reuse the flow's addresses and ports.
  */
 enum torfw_nosock {
 	TORFW_NOSOCK_LOOPBACK,	/* pass on loopback, refuse elsewhere */
@@ -215,15 +224,16 @@ enum torfw_nosock {
 };
 
 /*
- * Kernel-made sockets not linked to a process. LAN: the IPv4 LAN ranges
- * through a device that is not a link to a local namespace, minus the
- * refused LAN ports, without fragments or source routes (rule 5 as a
- * user's packets meet it).
+ * Kernel-made sockets not linked to a process. Never on loopback: any uid
+ * can have the kernel make one (socket(AF_SMC)), and no allow-list entry
+ * can name it. LAN: the IPv4 LAN ranges through a device that is not a
+ * link to a local namespace, minus the refused LAN ports, without
+ * fragments or source routes (rule 5 as a user's packets meet it), which
+ * every uid may reach anyway.
  */
 enum torfw_kernel_sockets {
 	TORFW_KERNEL_REFUSE,	/* everywhere, loopback included */
-	TORFW_KERNEL_LOOPBACK,	/* pass on loopback */
-	TORFW_KERNEL_LAN,	/* pass on loopback and to the LAN */
+	TORFW_KERNEL_LAN,	/* pass to the LAN */
 	__TORFW_KERNEL_MAX
 };
 
