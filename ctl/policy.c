@@ -307,8 +307,6 @@ const char *kernel_sockets_name(uint8_t kernel)
 	switch (kernel) {
 	case TORFW_KERNEL_REFUSE:
 		return "refuse";
-	case TORFW_KERNEL_LOOPBACK:
-		return "loopback";
 	case TORFW_KERNEL_LAN:
 		return "lan";
 	default:

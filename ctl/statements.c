@@ -89,17 +89,15 @@ static bool st_kernel_sockets(struct parser *p, const struct tok *t,
 {
 	uint8_t v;
 
-	if (!need(p, t, n, 1, eol, "'refuse', 'loopback' or 'lan'"))
+	if (!need(p, t, n, 1, eol, "'refuse' or 'lan'"))
 		return false;
 	if (!strcmp(t[1].s, "refuse"))
 		v = TORFW_KERNEL_REFUSE;
-	else if (!strcmp(t[1].s, "loopback"))
-		v = TORFW_KERNEL_LOOPBACK;
 	else if (!strcmp(t[1].s, "lan"))
 		v = TORFW_KERNEL_LAN;
 	else
 		return fail(p->err, t[1].col,
-			    "unknown kernel-sockets mode '%s' (expected refuse, loopback or lan)",
+			    "unknown kernel-sockets mode '%s' (expected refuse or lan)",
 			    t[1].s);
 	if (!end_here(p, t, n, 2) || !option_once(p, t, TF_OPT_KERNEL))
 		return false;

@@ -246,11 +246,13 @@ struct bad_case {
 	X(nosocket_twice, "nosocket accept\n# again\nnosocket loopback\n", \
 	  3, 1, "'nosocket' already set (at t.conf:1)")			\
 	X(kernel_sockets_missing, "kernel-sockets\n", 1, 15,		\
-	  "missing 'refuse', 'loopback' or 'lan' after 'kernel-sockets'") \
+	  "missing 'refuse' or 'lan' after 'kernel-sockets'") \
 	X(kernel_sockets_unknown, "kernel-sockets accept\n", 1, 16,	\
-	  "unknown kernel-sockets mode 'accept' (expected refuse, loopback or lan)") \
+	  "unknown kernel-sockets mode 'accept' (expected refuse or lan)") \
+	X(kernel_sockets_loopback, "kernel-sockets loopback\n", 1, 16,	\
+	  "unknown kernel-sockets mode 'loopback' (expected refuse or lan)") \
 	X(kernel_sockets_case, "kernel-sockets LAN\n", 1, 16,		\
-	  "unknown kernel-sockets mode 'LAN' (expected refuse, loopback or lan)") \
+	  "unknown kernel-sockets mode 'LAN' (expected refuse or lan)") \
 	X(kernel_sockets_trailing, "kernel-sockets lan loopback\n", 1, 20, \
 	  "unexpected 'loopback' (expected end of line)")		\
 	X(kernel_sockets_twice,						\
@@ -527,8 +529,7 @@ static void test_kernel_sockets(void **state)
 		uint8_t mode;
 	} cases[] = {
 		{ "kernel-sockets refuse\n", TORFW_KERNEL_REFUSE },
-		{ "kernel-sockets loopback # NFS over loopback\n",
-		  TORFW_KERNEL_LOOPBACK },
+		{ "kernel-sockets lan # NFS on the LAN\n", TORFW_KERNEL_LAN },
 		{ "\tkernel-sockets lan\n", TORFW_KERNEL_LAN },
 	};
 	size_t i;

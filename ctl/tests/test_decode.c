@@ -235,7 +235,6 @@ static void test_policy_kernel_sockets(void **state)
 {
 	static const char *const names[] = {
 		[TORFW_KERNEL_REFUSE] = "kernel-sockets refuse\n",
-		[TORFW_KERNEL_LOOPBACK] = "kernel-sockets loopback\n",
 		[TORFW_KERNEL_LAN] = "kernel-sockets lan\n",
 	};
 	unsigned int k;

@@ -209,7 +209,6 @@ static void test_kernel_sockets_attr(void **state)
 		int mode;	/* -1: absent */
 	} cases[] = {
 		{ "kernel-sockets refuse\n", -1 },
-		{ "kernel-sockets loopback\n", TORFW_KERNEL_LOOPBACK },
 		{ "kernel-sockets lan\n", TORFW_KERNEL_LAN },
 	};
 	size_t i;
@@ -388,7 +387,7 @@ static void test_encode_decode_round_trip(void **state)
 		"lan-refuse tcp 1-1024\ngrant netns clearnet\n"
 		"redirect automap 127.192.0.0/10 to 9040\n"
 		"redirect dns 127.0.0.1:53 to 5353\n"
-		"nosocket accept\nkernel-sockets loopback\nlog-rate 3\n"
+		"nosocket accept\nkernel-sockets lan\nlog-rate 3\n"
 		"log-burst 4\nmtu-probing on\n";
 	struct tf_policy *pol = parse_ok(text), *back = policy_new();
 	struct tf_batch b;
@@ -405,7 +404,7 @@ static void test_encode_decode_round_trip(void **state)
 	for (i = 0; i < b.nmsgs; i++)
 		assert_int_equal(decode_policy((const void *)b.msgs[i].buf,
 					       back, &why), 0);
-	assert_int_equal(back->opt.kernel, TORFW_KERNEL_LOOPBACK);
+	assert_int_equal(back->opt.kernel, TORFW_KERNEL_LAN);
 	t2 = print_to_string(back);
 	assert_string_equal(t1, t2);
 	free(t1);
