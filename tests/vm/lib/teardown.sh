@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # sourced by busybox ash scripts: local, like dash
 #
 # Helpers of 23-teardown: the end of TCP connections (who closes first,
 # orphaned and TIME_WAIT sockets) seen from both ends. Sourced by
