@@ -20,8 +20,9 @@ policy_generation() {
 	torfwctl status | sed -n 's/^generation: //p'
 }
 
-# ---- helpers of the policy scenarios (20-policy, 30-control, 40-frames,
-# 90-lock). Probes here also run under 'as USER' (common.sh sources this).
+# ---- helpers of the policy scenarios (20-policy, 24-conntrack, 30-control,
+# 40-frames, 90-lock). Probes here also run under 'as USER' (common.sh
+# sources this).
 
 TOOLS=/tests/vm/tools
 SVC_PIDS=/run/torfw-vm/svc-pids
@@ -206,6 +207,39 @@ udp_sendto_echo() {
 	reply=$(echo torfw-probe |
 		socat -T3 -t3 - "UDP4-SENDTO:$1:$2,readbytes=12") || return 1
 	[ "$reply" = torfw-probe ] || { echo "udp_sendto_echo: no reply"; return 1; }
+}
+
+# udp_from LOCAL LPORT PEER PPORT: a datagram from LOCAL:LPORT to
+# PEER:PPORT through a connected socket; its echo must come back (24-
+# conntrack: the far end's connected socket is what answers).
+udp_from() {
+	local proto=UDP4 reply
+	case $1 in *:*) proto=UDP6 ;; esac
+	reply=$(echo torfw-probe | socat -T3 -t3 - \
+		"$proto:$(sock_addr "$3" "$4"),bind=$(sock_addr "$1" "$2"),readbytes=12") ||
+		return 1
+	[ "$reply" = torfw-probe ] || { echo "udp_from: no reply"; return 1; }
+}
+
+# dns_from SERVER PORT SPORT: one DNS query (torfw.test A) from local
+# port SPORT through an unconnected socket (sendto, as a resolver does:
+# conntrack follows such flows); the answer (the query with the QR bit
+# set, guest/dns-responder.sh) must come back within 3 s. socat's error
+# ("Connection refused") is passed on for error_class.
+DNS_QUERY='\164\146\001\000\000\001\000\000\000\000\000\000\005torfw\004test\000\000\001\000\001'
+dns_from() {
+	local f=/tmp/dns_from.$$ rc=0 flags
+	# shellcheck disable=SC2059 # the query is octal escapes
+	printf "$DNS_QUERY" >"$f.q"
+	socat -T3 -t3 - "UDP4-SENDTO:$1:$2,bind=0.0.0.0:$3,readbytes=28" \
+		<"$f.q" >"$f.r" || rc=$?
+	flags=$(xxd -p -s 2 -l 1 "$f.r")
+	rm -f "$f.q" "$f.r"
+	[ $rc -eq 0 ] || return $rc
+	case $flags in
+	[89a-f]?) echo "dns_from: answered (flags $flags)" ;;
+	*) echo "dns_from: no answer, timed out"; return 1 ;;
+	esac
 }
 
 # dns_ask SERVER PORT [tcp]: one query, no retry (the responders answer

@@ -18,8 +18,13 @@
 #     Nothing links it to the process in a way the module can verify, so
 #     every connection it opens is refused at once (ECONNREFUSED),
 #     loopback included, whoever the user, even where that user's plain
-#     TCP passes; "nosocket accept" does not let it out either. (A policy
-#     option may allow kernel-made sockets; torfwctl has none yet.)
+#     TCP passes; "nosocket accept" does not let it out either.
+#   - "kernel-sockets lan" (the reference with "kernel-sockets refuse"
+#     replaced) lets them reach the LAN host, and nothing else: loopback
+#     (9052, root's; 9050, which amnesia's plain TCP reaches) and the
+#     Internet stay refused at once, reason kernel-socket. The value
+#     "loopback" no longer exists: a policy naming it fails to load with
+#     a file:line:col error.
 # Plain TCP cases beside them are the controls. A kernel without SMC or
 # MPTCP (the debug kernel) skips those cases.
 set -eu
@@ -184,3 +189,72 @@ else
 		check "nosocket accept: the reference loads again" torfwctl load "$REFERENCE_CONF"
 	fi
 fi
+
+# ---- kernel-sockets lan: the LAN, never loopback --------------------------------
+
+# The option lets kernel-made sockets reach the LAN (which every uid may
+# reach anyway), nothing else: loopback stays closed to them, whatever
+# the user could reach there with a socket of its own (a kernel-made
+# socket on loopback would reach every local service for any uid).
+KERNEL_LAN=/tmp/kernel-sockets-lan.conf
+sed 's/^kernel-sockets refuse$/kernel-sockets lan/' "$REFERENCE_CONF" >$KERNEL_LAN
+if [ -n "$smc" ]; then
+	fail "kernel-sockets lan: the cases of this section" "$smc"
+elif cmp -s $KERNEL_LAN "$REFERENCE_CONF"; then
+	fail "kernel-sockets lan: the policy variant differs from the reference" \
+		"no 'kernel-sockets refuse' line in $REFERENCE_CONF"
+else
+	check "kernel-sockets lan: the variant loads" torfwctl load $KERNEL_LAN
+	before_k=$(stat_reason kernel-socket)
+	before_a=$(stat_reason kernel-socket-allowed)
+	for u in stranger amnesia; do
+		for p in 9052 9050; do
+			refused_econn "kernel-sockets lan: $u via SMC to 127.0.0.1:$p is refused at once (never loopback)" \
+				as $u $SC -e smc 127.0.0.1 $p
+		done
+	done
+	d_k=$(($(stat_reason kernel-socket) - before_k))
+	d_a=$(($(stat_reason kernel-socket-allowed) - before_a))
+	if [ $d_k -ge 4 ] && [ $d_a -eq 0 ]; then
+		ok "kernel-sockets lan: those 4 counted as kernel-socket (+$d_k), none as kernel-socket-allowed"
+	else
+		fail "kernel-sockets lan: those 4 counted as kernel-socket, none as kernel-socket-allowed" \
+			"kernel-socket +$d_k (want 4 or more), kernel-socket-allowed +$d_a (want 0)"
+	fi
+	before_a=$(stat_reason kernel-socket-allowed)
+	check "kernel-sockets lan: amnesia via SMC connects to the LAN host's 192.168.50.1:8080" \
+		as amnesia $SC smc 192.168.50.1 8080
+	after_a=$(stat_reason kernel-socket-allowed)
+	if [ "$after_a" -gt "$before_a" ]; then
+		ok "kernel-sockets lan: that connection passed as kernel-socket-allowed ($before_a -> $after_a)"
+	else
+		fail "kernel-sockets lan: that connection passed as kernel-socket-allowed" \
+			"$before_a -> $after_a"
+	fi
+	before_k=$(stat_reason kernel-socket)
+	refused_econn "kernel-sockets lan: amnesia via SMC to the Internet 192.0.2.1:80 is refused at once, nothing on up0" \
+		as amnesia $SC smc 192.0.2.1 80
+	expect_eq "kernel-sockets lan: that refusal counted as kernel-socket" \
+		1 "$(($(stat_reason kernel-socket) - before_k))"
+	check "kernel-sockets lan: the reference loads again" torfwctl load "$REFERENCE_CONF"
+fi
+
+# The value 'loopback' no longer exists: a policy naming it does not
+# load, the error points at it, the active policy stays.
+KERNEL_LO=/tmp/kernel-sockets-loopback.conf
+sed 's/^kernel-sockets refuse$/kernel-sockets loopback/' "$REFERENCE_CONF" >$KERNEL_LO
+lo_line=$(grep -n '^kernel-sockets loopback$' $KERNEL_LO | cut -d: -f1)
+gen=$(policy_generation)
+# load_fails_at FILE LINE: torfwctl load FILE fails, its message starts
+# with FILE:LINE:COL:.
+load_fails_at() {
+	local out rc=0
+	out=$(torfwctl load "$1" 2>&1) || rc=$?
+	echo "$out"
+	echo "exit status $rc"
+	[ $rc -ne 0 ] && echo "$out" | grep -qE "^$1:$2:[0-9]+: "
+}
+check "kernel-sockets loopback: torfwctl load fails with a file:line:col error ($KERNEL_LO:${lo_line:-?}:...)" \
+	load_fails_at $KERNEL_LO "${lo_line:-0}"
+expect_eq "kernel-sockets loopback: the active policy is unchanged (generation)" \
+	"$gen" "$(policy_generation)"
