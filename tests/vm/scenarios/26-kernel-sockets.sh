@@ -26,7 +26,7 @@
 #     "loopback" no longer exists: a policy naming it fails to load with
 #     a file:line:col error.
 # Plain TCP cases beside them are the controls. A kernel without SMC or
-# MPTCP (the debug kernel) skips those cases.
+# MPTCP fails those cases (both kernels the suite boots have them).
 set -eu
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/policy.sh
