@@ -385,16 +385,9 @@ static u8 decide_out(const struct torfw_policy *p,
 	return tcp ? TORFW_R_INTERNET_TCP : TORFW_R_INTERNET_NON_TCP;
 }
 
-static u8 decide_in(const struct torfw_policy *p,
-		    const struct torfw_facts *f, struct torfw_decision *d)
+/* Inbound and forwarded, a tracked flow's state decides first. */
+static u8 decide_ct(const struct torfw_facts *f)
 {
-	const struct torfw_svc *s;
-
-	/* The outbound allow-list already decided what reaches loopback. */
-	if (f->lo)
-		return TORFW_R_INBOUND_LOOPBACK;
-	if (!p)
-		return TORFW_R_NO_POLICY;
 	switch (f->ct) {
 	case TORFW_CT_INVALID:
 		return TORFW_R_INVALID;
@@ -403,8 +396,24 @@ static u8 decide_in(const struct torfw_policy *p,
 	case TORFW_CT_RELATED:
 		return TORFW_R_RELATED;
 	default:
-		break;
+		return TORFW_R_NONE;
 	}
+}
+
+static u8 decide_in(const struct torfw_policy *p,
+		    const struct torfw_facts *f, struct torfw_decision *d)
+{
+	const struct torfw_svc *s;
+	u8 ct;
+
+	/* The outbound allow-list already decided what reaches loopback. */
+	if (f->lo)
+		return TORFW_R_INBOUND_LOOPBACK;
+	if (!p)
+		return TORFW_R_NO_POLICY;
+	ct = decide_ct(f);
+	if (ct != TORFW_R_NONE)
+		return ct;
 	if (f->sock_match)
 		return TORFW_R_ESTABLISHED;
 	if (f->from_ns && f->ports && !f->fragment) {
@@ -420,19 +429,14 @@ static u8 decide_in(const struct torfw_policy *p,
 static u8 decide_forward(const struct torfw_policy *p,
 			 const struct torfw_facts *f)
 {
+	u8 ct;
+
 	if (!p)
 		return TORFW_R_NO_POLICY;
-	switch (f->ct) {
-	case TORFW_CT_INVALID:
-		return TORFW_R_INVALID;
-	case TORFW_CT_ESTABLISHED:
-		/* Only flows of granted namespaces are tracked here. */
-		return TORFW_R_ESTABLISHED;
-	case TORFW_CT_RELATED:
-		return TORFW_R_RELATED;
-	default:
-		break;
-	}
+	/* Only flows of local namespaces are tracked here. */
+	ct = decide_ct(f);
+	if (ct != TORFW_R_NONE)
+		return ct;
 	/*
 	 * A granted namespace's new flows leave through a way out, never
 	 * into another namespace of this machine (to_ns): the unsafe
