@@ -32,32 +32,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "frame.h"
+
 #define ETHERTYPE_EXPERIMENTAL 0x88b5
-
-static uint16_t ip_csum(const void *data, size_t len)
-{
-	const uint16_t *p = data;
-	uint32_t sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static int parse_mac(const char *s, unsigned char *mac)
-{
-	unsigned int b[6];
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++)
-		mac[i] = (unsigned char)b[i];
-	return 0;
-}
 
 /* Builds the frame after the Ethernet header; returns its whole length. */
 static size_t build(unsigned char *frame, const char *kind)
@@ -73,27 +50,8 @@ static size_t build(unsigned char *frame, const char *kind)
 		return sizeof(*eh) + 46;
 	}
 	if (strcmp(kind, "ipv4") == 0) {
-		struct iphdr *ip = (struct iphdr *)l3;
-		struct udphdr *udp = (struct udphdr *)(l3 + sizeof(*ip));
-		size_t ulen = sizeof(*udp) + sizeof(payload) - 1;
-
 		eh->ether_type = htons(ETHERTYPE_IP);
-		memset(ip, 0, sizeof(*ip));
-		ip->version = 4;
-		ip->ihl = 5;
-		ip->ttl = 64;
-		ip->protocol = IPPROTO_UDP;
-		ip->tot_len = htons((uint16_t)(sizeof(*ip) + ulen));
-		ip->id = htons(0x7f01);
-		inet_pton(AF_INET, "192.0.2.2", &ip->saddr);
-		inet_pton(AF_INET, "192.0.2.1", &ip->daddr);
-		ip->check = ip_csum(ip, sizeof(*ip));
-		udp->source = htons(40007);
-		udp->dest = htons(9);
-		udp->len = htons((uint16_t)ulen);
-		udp->check = 0;
-		memcpy(udp + 1, payload, sizeof(payload) - 1);
-		return sizeof(*eh) + sizeof(*ip) + ulen;
+		return sizeof(*eh) + frame_udp4(l3, 0x7f01, 40007, payload);
 	}
 	return 0;
 }

@@ -36,6 +36,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "frame.h"
+
 #ifndef AF_XDP
 #define AF_XDP 44
 #endif
@@ -57,59 +59,16 @@ static int failed(const char *s)
 	return 1;
 }
 
-static uint16_t ip_csum(const void *data, size_t len)
-{
-	const uint16_t *p = data;
-	uint32_t sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static int parse_mac(const char *s, unsigned char *mac)
-{
-	unsigned int b[6];
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++)
-		mac[i] = (unsigned char)b[i];
-	return 0;
-}
-
 static size_t build(unsigned char *frame, const unsigned char *src,
 		    const unsigned char *dst)
 {
 	struct ether_header *eh = (struct ether_header *)frame;
-	struct iphdr *ip = (struct iphdr *)(eh + 1);
-	struct udphdr *udp = (struct udphdr *)(ip + 1);
-	static const char payload[] = "torfw-xdpsend";
-	size_t ulen = sizeof(*udp) + sizeof(payload) - 1;
 
 	memcpy(eh->ether_dhost, dst, ETH_ALEN);
 	memcpy(eh->ether_shost, src, ETH_ALEN);
 	eh->ether_type = htons(ETHERTYPE_IP);
-	memset(ip, 0, sizeof(*ip));
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons((uint16_t)(sizeof(*ip) + ulen));
-	ip->id = htons(0x7f02);
-	inet_pton(AF_INET, "192.0.2.2", &ip->saddr);
-	inet_pton(AF_INET, "192.0.2.1", &ip->daddr);
-	ip->check = ip_csum(ip, sizeof(*ip));
-	udp->source = htons(40008);
-	udp->dest = htons(9);
-	udp->len = htons((uint16_t)ulen);
-	udp->check = 0;
-	memcpy(udp + 1, payload, sizeof(payload) - 1);
-	return sizeof(*eh) + sizeof(*ip) + ulen;
+	return sizeof(*eh) + frame_udp4((unsigned char *)(eh + 1), 0x7f02,
+					40008, "torfw-xdpsend");
 }
 
 /* A ring's producer, consumer and descriptors, mmap'ed. */
