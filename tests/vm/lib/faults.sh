@@ -25,6 +25,26 @@ objects_settle() {
 	echo "$n"
 }
 
+# objects_quiet: the object count once it has not changed for 2 s (at most
+# 30 s): a baseline taken right after a load would count the replaced
+# policy, which is freed only after an RCU grace period.
+objects_quiet() {
+	local i=0 n last same=0
+	last=$(objects)
+	while [ $same -lt 10 ] && [ $i -lt $((150 * SLOW)) ]; do
+		sleep 0.2
+		i=$((i + 1))
+		n=$(objects)
+		if [ "$n" = "$last" ]; then
+			same=$((same + 1))
+		else
+			same=0
+			last=$n
+		fi
+	done
+	echo "$last"
+}
+
 # big_conf N ADDR: the reference without its grant and include (faultload
 # opens no namespace), plus N entries on ADDR with 48 uids each: a load of
 # many messages.

@@ -100,7 +100,7 @@ failed_at() { printf '%s\n' $POINTS | grep -E '^[0-9]+$' | sort -un; }
 
 # ---- a load without memory ---------------------------------------------------
 
-objects_before=$(objects)
+objects_before=$(objects_quiet)
 if grep -qw memory "$CG/cgroup.controllers" 2>/dev/null; then
 	echo +memory >"$CG/cgroup.subtree_control"
 	ladder "whole load"

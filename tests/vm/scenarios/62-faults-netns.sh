@@ -39,7 +39,7 @@ churn_clear() {
 policy_up
 flows_listen
 flows_start
-objects_before=$(objects)
+objects_before=$(objects_quiet)
 ns_before=$(ns_ids)
 note "before: torfw objects $objects_before, namespace ids $ns_before"
 made=0

@@ -60,7 +60,8 @@ wait_for() {
 		sleep 0.2
 	done
 }
-objects_at() { [ "$(objects)" = "$1" ]; }
+# At most: the baseline may still hold an object on its way out.
+objects_at() { [ "$(objects)" -le "$1" ]; }
 
 # veth_round COUNT: amnesia's namespace with COUNT veth pairs, made and
 # torn down. Sets CREATE_CS, TEARDOWN_CS, OBJECTS_CS (1/100 s; empty if
@@ -120,8 +121,12 @@ veth_round() {
 			"amnesia still cannot make a namespace after $((900 * SLOW)) s"
 		ROUND_OK=0
 	fi
-	expect_eq "veths: after the teardown of $n pairs torfw's objects are back at the baseline" \
-		"$OBJECTS_BASE" "$(objects)" "peak with the pairs alive: $PEAK"
+	if objects_at "$OBJECTS_BASE"; then
+		ok "veths: after the teardown of $n pairs torfw's objects are back at the baseline"
+	else
+		fail "veths: after the teardown of $n pairs torfw's objects are back at the baseline" \
+			"baseline $OBJECTS_BASE, now $(objects), peak with the pairs alive: $PEAK"
+	fi
 	[ -n "$OBJECTS_CS" ] || ROUND_OK=0
 }
 
@@ -143,7 +148,7 @@ policy_up
 mkdir -p $WORK
 chmod 1777 $WORK
 NETNS_MAX=$(cat /proc/sys/user/max_net_namespaces)
-OBJECTS_BASE=$(objects)
+OBJECTS_BASE=$(objects_quiet)
 klog_from=$(($(dmesg | wc -l) + 1))
 note "veths: TORFW_VM_VETHS=$N; torfw objects before: $OBJECTS_BASE; MemAvailable $(mem_avail) MiB"
 
