@@ -34,7 +34,8 @@ if [ ! -f "$build/.config" ] || [ "$frag" -nt "$build/.config" ]; then
 	make -s -C "$src" O="$build" olddefconfig
 	# merge_config warns; insist on what matters.
 	for opt in KASAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK MPTCP \
-		FAILSLAB NETFILTER_EGRESS XDP_SOCKETS MODULE_FORCE_UNLOAD; do
+		FAILSLAB NETFILTER_EGRESS XDP_SOCKETS MODULE_FORCE_UNLOAD \
+		NF_CONNTRACK_PROCFS; do
 		grep -q "^CONFIG_$opt=y" "$build/.config" ||
 			{ echo "debug: CONFIG_$opt did not stick" >&2; exit 1; }
 	done

@@ -224,14 +224,16 @@ udp_from() {
 # dns_from SERVER PORT SPORT: one DNS query (torfw.test A) from local
 # port SPORT through an unconnected socket (sendto, as a resolver does:
 # conntrack follows such flows); the answer (the query with the QR bit
-# set, guest/dns-responder.sh) must come back within 3 s. socat's error
+# set, guest/dns-responder.sh) must come back within 3 s (times
+# TORFW_VM_SLOW: a debug kernel answers slower). socat's error
 # ("Connection refused") is passed on for error_class.
 DNS_QUERY='\164\146\001\000\000\001\000\000\000\000\000\000\005torfw\004test\000\000\001\000\001'
 dns_from() {
 	local f=/tmp/dns_from.$$ rc=0 flags
 	# shellcheck disable=SC2059 # the query is octal escapes
 	printf "$DNS_QUERY" >"$f.q"
-	socat -T3 -t3 - "UDP4-SENDTO:$1:$2,bind=0.0.0.0:$3,readbytes=28" \
+	socat -T$((3 * SLOW)) -t$((3 * SLOW)) - \
+		"UDP4-SENDTO:$1:$2,bind=0.0.0.0:$3,readbytes=28" \
 		<"$f.q" >"$f.r" || rc=$?
 	flags=$(xxd -p -s 2 -l 1 "$f.r")
 	rm -f "$f.q" "$f.r"
