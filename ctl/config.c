@@ -32,22 +32,77 @@ static void file_error(struct tf_cfg_error *err, const char *file, int errnum)
 	snprintf(err->msg, sizeof(err->msg), "%s", strerror(errnum));
 }
 
+/*
+ * Keeps the error just made (a line, an include), positioned. Without an
+ * error list the first error stops the parse; with one, parsing goes on
+ * until it is full. An error an included file recorded itself is gone
+ * from p->err already.
+ */
+static void record(struct parser *p)
+{
+	struct tf_cfg_errors *list = p->opts->errors;
+
+	if (!p->err->msg[0])
+		return;
+	position(p);
+	if (!list) {
+		p->stop = true;
+		return;
+	}
+	if (list->n < TF_MAX_ERRORS) {
+		list->v[list->n++] = *p->err;
+	} else {
+		list->truncated = true;
+		p->stop = true;
+	}
+	memset(p->err, 0, sizeof(*p->err));
+}
+
+struct counts {
+	size_t roles, lan, lan_refuse, grants, redirects;
+};
+
+/*
+ * A statement that failed half-way (the third prefix of a lan line) takes
+ * back what it added, so that later lines are judged without it and no
+ * error is an echo of an earlier one.
+ */
+static void counts_save(const struct tf_policy *pol, struct counts *c)
+{
+	c->roles = pol->nroles;
+	c->lan = pol->nlan;
+	c->lan_refuse = pol->nlan_refuse;
+	c->grants = pol->ngrants;
+	c->redirects = pol->nredirects;
+}
+
+static void counts_restore(struct tf_policy *pol, const struct counts *c)
+{
+	pol->nroles = c->roles;
+	pol->nlan = c->lan;
+	pol->nlan_refuse = c->lan_refuse;
+	pol->ngrants = c->grants;
+	pol->nredirects = c->redirects;
+}
+
 static bool parse_lines(struct parser *p, FILE *f)
 {
 	struct tokens t = { 0 };
+	struct counts c;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	stmt_fn fn;
 	bool ok = true;
 
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while (!p->stop && (len = getline(&line, &cap, f)) >= 0) {
 		p->line++;
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
 		if (!lex_line(line, (size_t)len, &t, p->err)) {
 			ok = false;
-			goto out;
+			record(p);
+			continue;
 		}
 		if (!t.n)
 			continue;
@@ -55,20 +110,23 @@ static bool parse_lines(struct parser *p, FILE *f)
 		if (!fn) {
 			ok = fail(p->err, t.v[0].col, "unknown keyword '%s'",
 				  t.v[0].s);
-			goto out;
+			record(p);
+			continue;
 		}
+		counts_save(p->pol, &c);
 		if (!fn(p, t.v, t.n, t.eol)) {
+			/* The lines an include read stay: each judged itself. */
+			if (fn != parse_include)
+				counts_restore(p->pol, &c);
 			ok = false;
-			goto out;
+			record(p);
 		}
 	}
-	if (ferror(f)) {
+	if (!p->stop && ferror(f)) {
 		file_error(p->err, p->file, errno);
 		ok = false;
+		record(p);
 	}
-out:
-	if (!ok)
-		position(p);
 	free(line);
 	free(t.v);
 	return ok;
@@ -190,10 +248,14 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 	/* glob sorts by the locale's collation; the order must not depend
 	 * on it. */
 	qsort(g.gl_pathv, g.gl_pathc, sizeof(g.gl_pathv[0]), cmp_str);
-	for (i = 0; i < g.gl_pathc; i++)
-		if (!read_file(p, g.gl_pathv[i], &t[1]))
-			goto out;
+	/* With an error list, the next files are read after a bad one. */
 	ok = true;
+	for (i = 0; i < g.gl_pathc && !p->stop; i++) {
+		if (!read_file(p, g.gl_pathv[i], &t[1])) {
+			ok = false;
+			record(p);
+		}
+	}
 out:
 	globfree(&g);
 	return ok;
@@ -219,6 +281,21 @@ static void parse_init(struct parser *p, struct tf_policy *pol,
 	p->pol = pol;
 	p->opts = opts;
 	p->err = err;
+	if (opts->errors)
+		memset(opts->errors, 0, sizeof(*opts->errors));
+}
+
+/* The first error is in err, the others in opts->errors. */
+static bool parse_done(struct parser *p, bool ok)
+{
+	const struct tf_cfg_errors *list = p->opts->errors;
+
+	if (!ok)
+		record(p);
+	if (list && list->n)
+		*p->err = list->v[0];
+	parser_release(p);
+	return ok && (!list || !list->n);
 }
 
 bool config_parse_file(struct tf_policy *pol, const char *path,
@@ -227,12 +304,8 @@ bool config_parse_file(struct tf_policy *pol, const char *path,
 {
 	struct parser p;
 
-	bool ok;
-
 	parse_init(&p, pol, opts, err);
-	ok = read_file(&p, path, NULL);
-	parser_release(&p);
-	return ok;
+	return parse_done(&p, read_file(&p, path, NULL));
 }
 
 bool config_parse_string(struct tf_policy *pol, const char *name,
@@ -247,18 +320,17 @@ bool config_parse_string(struct tf_policy *pol, const char *name,
 	p.file = policy_add_file(pol, name);
 	if (!p.file) {
 		file_error(err, name, ENOMEM);
-		return false;
+		return parse_done(&p, false);
 	}
 	if (!*text)
-		return true;
+		return parse_done(&p, true);
 	f = fmemopen((void *)text, strlen(text), "r");
 	if (!f) {
 		file_error(err, name, errno);
-		return false;
+		return parse_done(&p, false);
 	}
 	p.depth = 1;	/* a string cannot be included: no loop entry */
 	ok = parse_lines(&p, f);
 	fclose(f);
-	parser_release(&p);
-	return ok;
+	return parse_done(&p, ok);
 }

@@ -43,6 +43,7 @@ struct parser {
 		dev_t dev;
 		ino_t ino;
 	} stack[TF_INCLUDE_DEPTH + 1];	/* files being read, for loops */
+	bool stop;		/* too many errors, or the first without a list */
 };
 
 /* Frees what the parser allocated for itself (not the policy). */

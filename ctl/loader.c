@@ -70,9 +70,17 @@ static void print_cfg_error(const struct tf_cfg_error *err)
 int read_config(const char *path, struct tf_policy **out)
 {
 	struct tf_parse_opts opts = { .resolver = &tf_resolver_nss };
+
+	return read_config_opts(path, &opts, out);
+}
+
+int read_config_opts(const char *path, const struct tf_parse_opts *opts,
+		     struct tf_policy **out)
+{
+	struct tf_parse_opts o = *opts;
+	struct tf_cfg_errors errs;
 	struct tf_cfg_error err;
 	struct tf_policy *pol;
-	int ret = TF_EXIT_OK;
 
 	*out = NULL;
 	pol = policy_new();
@@ -80,15 +88,22 @@ int read_config(const char *path, struct tf_policy **out)
 		fprintf(stderr, "torfwctl: out of memory\n");
 		return TF_EXIT_USAGE;
 	}
-	if (!config_parse_file(pol, path, &opts, &err)) {
-		print_cfg_error(&err);
+	o.errors = &errs;
+	if (!config_parse_file(pol, path, &o, &err)) {
+		unsigned int i;
+
+		/* Not in the list: the root could not be opened. */
+		if (!errs.n)
+			print_cfg_error(&err);
+		for (i = 0; i < errs.n; i++)
+			print_cfg_error(&errs.v[i]);
+		if (errs.truncated)
+			fprintf(stderr, "torfwctl: too many errors, stopping\n");
 		policy_free(pol);
-		ret = TF_EXIT_USAGE;
-		goto out;
+		return TF_EXIT_USAGE;
 	}
 	*out = pol;
-out:
-	return ret;
+	return TF_EXIT_OK;
 }
 
 int loader_generation_cb(const struct nlmsghdr *nlh, void *data)

@@ -8,6 +8,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "config.h"
 #include "policy.h"
 
 struct load_args {
@@ -27,6 +28,9 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 /* Parses path with the system's users; prints file:line:col on error.
  * Returns an exit status; *out is set on success. */
 int read_config(const char *path, struct tf_policy **out);
+/* The same with opts (resolver, root); every error up to TF_MAX_ERRORS. */
+int read_config_opts(const char *path, const struct tf_parse_opts *opts,
+		     struct tf_policy **out);
 
 /*
  * Opens the namespaces (see netns_open_all for skip_missing_netns), sends

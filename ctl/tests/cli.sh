@@ -130,5 +130,24 @@ else
 	ok "# skip: the torfw module is available here"
 fi
 
+# ---- every error at once -------------------------------------------------
+
+# Eleven bad lines: ten reported, each at its place, then one line saying
+# the rest was not read; good lines between them change nothing.
+: >"$dir/many.conf"
+i=1
+while [ $i -le 11 ]; do
+	printf 'role tor 0\nlan 10.0.0.%d/8\n' $i >>"$dir/many.conf"
+	i=$((i + 1))
+done
+if run 1 check "$dir/many.conf" && [ "$(wc -l <"$dir/err")" -eq 11 ] &&
+	[ "$(sed -n 1p "$dir/err")" = "$dir/many.conf:2:5: host bits set in '10.0.0.1/8' (did you mean 10.0.0.0/8?)" ] &&
+	[ "$(sed -n 10p "$dir/err")" = "$dir/many.conf:20:5: host bits set in '10.0.0.10/8' (did you mean 10.0.0.0/8?)" ] &&
+	[ "$(sed -n 11p "$dir/err")" = "torfwctl: too many errors, stopping" ]; then
+	ok "check: 10 errors at once, then 'too many errors, stopping'"
+else
+	not_ok "check: 10 errors at once, then 'too many errors, stopping'"
+fi
+
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
