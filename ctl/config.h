@@ -34,8 +34,14 @@ struct tf_cfg_errors {
 
 struct tf_parse_opts {
 	const struct tf_resolver *resolver;
-	/* Prefixed to absolute include patterns (tests); NULL for none. */
+	/*
+	 * The root of absolute include patterns (check --root, tests), which
+	 * resolve inside it as if chrooted there, symlinks included, and
+	 * relative includes of the files read there; NULL for none.
+	 */
 	const char *sysroot;
+	/* An absolute top-level path is inside sysroot too. */
+	bool path_in_root;
 	/* Go on after an error and collect up to TF_MAX_ERRORS; NULL: stop. */
 	struct tf_cfg_errors *errors;
 };

@@ -21,13 +21,13 @@
 int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 		    struct load_args *a)
 {
-	char usage[128];
+	char usage[192];
 	bool path_set = false;
 	int i, ret = -1;
 
 	snprintf(usage, sizeof(usage),
 		 "Usage: torfwctl %s %s[--skip-missing-netns] [FILE]\n", cmd,
-		 check ? "[--kernel] " : "");
+		 check ? "[--kernel | --root DIR] " : "");
 	memset(a, 0, sizeof(*a));
 	a->path = TORFW_CONF;
 	for (i = 1; i < argc && ret < 0; i++) {
@@ -41,6 +41,16 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 		} else if (check && (!strcmp(arg, "--kernel") ||
 				     !strcmp(arg, "-k"))) {
 			a->kernel = true;
+		} else if (check && !strcmp(arg, "--root")) {
+			if (i + 1 < argc) {
+				a->root = argv[++i];
+			} else {
+				fprintf(stderr, "torfwctl: %s: missing directory after '--root'\n%s",
+					cmd, usage);
+				ret = TF_EXIT_USAGE;
+			}
+		} else if (check && !strncmp(arg, "--root=", 7)) {
+			a->root = arg + 7;
 		} else if (!strcmp(arg, "--skip-missing-netns")) {
 			a->skip_missing_netns = true;
 		} else if (arg[0] == '-' && arg[1]) {
@@ -55,6 +65,20 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 			a->path = arg;
 			path_set = true;
 		}
+	}
+	/*
+	 * The kernel's check would open this host's namespaces and judge the
+	 * image's uids against the module running here: not the image's.
+	 */
+	if (ret < 0 && a->root && a->kernel) {
+		fprintf(stderr, "torfwctl: %s: --root and --kernel exclude each other (the image's namespaces are not this host's)\n%s",
+			cmd, usage);
+		ret = TF_EXIT_USAGE;
+	}
+	if (ret < 0 && a->root && !a->root[0]) {
+		fprintf(stderr, "torfwctl: %s: empty directory after '--root'\n%s",
+			cmd, usage);
+		ret = TF_EXIT_USAGE;
 	}
 	return ret;
 }

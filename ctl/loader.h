@@ -15,12 +15,13 @@ struct load_args {
 	const char *path;	/* TORFW_CONF when not given */
 	bool kernel;		/* check --kernel */
 	bool skip_missing_netns;
+	const char *root;	/* check --root DIR */
 };
 
 /*
  * The arguments of load and check: [--skip-missing-netns] [FILE], and for
- * check also --kernel. -1 to go on, or the exit status to end with after
- * printing the usage (TF_EXIT_OK for --help).
+ * check also --kernel and --root DIR. -1 to go on, or the exit status
+ * to end with after printing the usage (TF_EXIT_OK for --help).
  */
 int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 		    struct load_args *a);
