@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * torfwctl check [--kernel | --root DIR] [--skip-missing-netns]
- * [FILE]: validate without loading. Without
+ * [--print [-j] [--names]] [FILE]: validate without loading. Without
  * --kernel nothing talks to the kernel, so it runs anywhere (image builds,
  * unprivileged, CI); with it the module validates and builds the policy
  * too (TORFW_LOAD_F_CHECK) and publishes nothing. --root DIR judges an
  * image from its build host: users and groups from DIR's own passwd and
- * group files, absolute includes inside DIR.
+ * group files, absolute includes inside DIR. --print writes the policy
+ * as it would be loaded: includes expanded, users as numbers.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "print.h"
 #include "rootdir.h"
 #include "torfw.h"
 #include "torfwctl.h"
@@ -74,6 +76,18 @@ int check_main(int argc, char *argv[])
 	if (!ret && a.kernel)
 		ret = send_policy(pol, TORFW_LOAD_F_CHECK,
 				  a.skip_missing_netns, &gen);
+	if (!ret && a.print) {
+		policy_sort(pol);
+		if (tf_cli.json)
+			policy_print_json(stdout, pol, a.names ? &res : NULL);
+		else
+			policy_print(stdout, pol, a.names ? &res : NULL);
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "torfwctl: check: cannot write the policy: %s\n",
+				strerror(errno));
+			ret = TF_EXIT_USAGE;
+		}
+	}
 	policy_free(pol);
 	userdb_free(db);
 	return ret;

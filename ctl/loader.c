@@ -26,8 +26,9 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 	int i, ret = -1;
 
 	snprintf(usage, sizeof(usage),
-		 "Usage: torfwctl %s %s[--skip-missing-netns] [FILE]\n", cmd,
-		 check ? "[--kernel | --root DIR] " : "");
+		 "Usage: torfwctl %s %s[--skip-missing-netns] %s[FILE]\n", cmd,
+		 check ? "[--kernel | --root DIR] " : "",
+		 check ? "[--print [-j] [--names]] " : "");
 	memset(a, 0, sizeof(*a));
 	a->path = TORFW_CONF;
 	for (i = 1; i < argc && ret < 0; i++) {
@@ -51,6 +52,12 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 			}
 		} else if (check && !strncmp(arg, "--root=", 7)) {
 			a->root = arg + 7;
+		} else if (check && (!strcmp(arg, "--print") ||
+				     !strcmp(arg, "-p"))) {
+			a->print = true;
+		} else if (check && (!strcmp(arg, "--names") ||
+				     !strcmp(arg, "-N"))) {
+			a->names = true;
 		} else if (!strcmp(arg, "--skip-missing-netns")) {
 			a->skip_missing_netns = true;
 		} else if (arg[0] == '-' && arg[1]) {

@@ -16,12 +16,15 @@ struct load_args {
 	bool kernel;		/* check --kernel */
 	bool skip_missing_netns;
 	const char *root;	/* check --root DIR */
+	bool print;		/* check --print */
+	bool names;		/* check --print --names */
 };
 
 /*
  * The arguments of load and check: [--skip-missing-netns] [FILE], and for
- * check also --kernel and --root DIR. -1 to go on, or the exit status
- * to end with after printing the usage (TF_EXIT_OK for --help).
+ * check also --kernel, --root DIR, --print and --names. -1 to go on, or
+ * the exit status to end with after printing the usage (TF_EXIT_OK for
+ * --help).
  */
 int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 		    struct load_args *a);

@@ -149,6 +149,48 @@ else
 	not_ok "check: 10 errors at once, then 'too many errors, stopping'"
 fi
 
+# ---- check --print: the effective policy -----------------------------------
+
+mkdir -p "$dir/conf.d"
+printf 'allow tcp 127.0.0.1:8080-8080 0\n' >"$dir/conf.d/a.conf"
+{ cat "$dir/good.conf"; echo 'include conf.d/*.conf'; } >"$dir/inc.conf"
+if run 0 check --print "$dir/inc.conf" && cp "$dir/out" "$dir/p1.conf" &&
+	grep -qx 'allow tcp 127.0.0.1:8080 0' "$dir/p1.conf" &&
+	grep -qx 'allow tcp 127.0.0.1:9050 0 1000' "$dir/p1.conf" &&
+	! grep -q 'include\|root' "$dir/p1.conf" &&
+	run 0 check --print "$dir/p1.conf" && cmp -s "$dir/p1.conf" "$dir/out"; then
+	ok "check --print: includes expanded, numbers, ranges normalized; it checks to the same text"
+else
+	not_ok "check --print: includes expanded, numbers, ranges normalized; it checks to the same text"
+fi
+
+# uid 1000 may have a name on this host, root always has one.
+if run 0 check --print -N "$dir/good.conf" &&
+	{ grep -qx 'allow tcp 127.0.0.1:9050 root 1000' "$dir/out" ||
+		grep -qx "allow tcp 127.0.0.1:9050 root $(id -nu 1000 2>/dev/null)" "$dir/out"; }; then
+	ok "check --print --names: users by name"
+else
+	not_ok "check --print --names: users by name"
+fi
+
+for form in "check --print -j" "-j check --print"; do
+	# shellcheck disable=SC2086 # the form is words
+	if run 0 $form "$dir/inc.conf" &&
+		jq -e '.roles == [{"role":"tor","user":{"uid":0}}] and
+			(.services | map(select(.port_lo == 8080 and .port_hi == 8080)) | length == 1) and
+			.redirects[0].to_port == 5353' "$dir/out" >/dev/null; then
+		ok "$form: the same policy as JSON"
+	else
+		not_ok "$form: the same policy as JSON"
+	fi
+done
+
+if run 1 check --print "$dir/bad.conf" && [ ! -s "$dir/out" ]; then
+	ok "check --print of a bad file prints no policy"
+else
+	not_ok "check --print of a bad file prints no policy"
+fi
+
 # ---- check --root: an image's users and files ------------------------------
 
 ref=$(cd "$(dirname "$ctl")" && pwd)/torfw.conf
@@ -190,6 +232,17 @@ if run 0 check --root "$dir/image" && [ ! -s "$dir/out" ] && [ ! -s "$dir/err" ]
 	ok "check --root: the reference policy against an image's users, silent"
 else
 	not_ok "check --root: the reference policy against an image's users, silent"
+fi
+
+# The image's uids, not this host's; its drop-in, not this host's.
+if run 0 check --root "$dir/image" --print && grep -qx 'role tor 997' "$dir/out" &&
+	grep -qx 'allow tcp 127.0.0.1:9063 993' "$dir/out" &&
+	grep -qx 'allow tcp 127.0.0.1:8080 1000' "$dir/out" &&
+	run 0 check --root "$dir/image" --print -N && grep -qx 'role tor debian-tor' "$dir/out" &&
+	grep -qx 'allow udp 127.0.0.1:5353 htp amnesia drop _apt' "$dir/out"; then
+	ok "check --root --print: the image's uids and drop-ins"
+else
+	not_ok "check --root --print: the image's uids and drop-ins"
 fi
 
 # A bare debootstrap lacks the Tails users: all of them in one run.
