@@ -293,5 +293,12 @@ else
 	not_ok "check --root: usage errors"
 fi
 
+if run 0 show --help && [ "$(cat "$dir/out")" = "Usage: torfwctl show [-j] [-N]" ] &&
+	run 1 status -N && grep -q "unknown option '-N'" "$dir/err"; then
+	ok "show takes -N (names), status does not"
+else
+	not_ok "show takes -N (names), status does not"
+fi
+
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
