@@ -2,16 +2,21 @@
 /*
  * Files and includes of torfw.conf: reads lines, hands words to the
  * statement parsers, and follows include statements (globs in byte order,
- * relative to the including file, bounded depth, loops refused).
+ * relative to the including file, bounded depth, loops refused). With a
+ * root (check --root), absolute includes are read inside it, as the
+ * image will read them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_int.h"
+#include "rootdir.h"
 
 static void position(struct parser *p)
 {
@@ -26,28 +31,85 @@ static void position(struct parser *p)
 
 static void file_error(struct tf_cfg_error *err, const char *file, int errnum)
 {
-	snprintf(err->file, sizeof(err->file), "%s", file);
+	/* A longer name is cut, as in every message. */
+	snprintf(err->file, sizeof(err->file), "%.*s",
+		 (int)sizeof(err->file) - 1, file);
 	err->line = 0;
 	err->col = 0;
 	snprintf(err->msg, sizeof(err->msg), "%s", strerror(errnum));
 }
 
+/*
+ * Keeps the error just made (a line, an include), positioned. Without an
+ * error list the first error stops the parse; with one, parsing goes on
+ * until it is full. An error an included file recorded itself is gone
+ * from p->err already.
+ */
+static void record(struct parser *p)
+{
+	struct tf_cfg_errors *list = p->opts->errors;
+
+	if (!p->err->msg[0])
+		return;
+	position(p);
+	if (!list) {
+		p->stop = true;
+		return;
+	}
+	if (list->n < TF_MAX_ERRORS) {
+		list->v[list->n++] = *p->err;
+	} else {
+		list->truncated = true;
+		p->stop = true;
+	}
+	memset(p->err, 0, sizeof(*p->err));
+}
+
+struct counts {
+	size_t roles, lan, lan_refuse, grants, redirects;
+};
+
+/*
+ * A statement that failed half-way (the third prefix of a lan line) takes
+ * back what it added, so that later lines are judged without it and no
+ * error is an echo of an earlier one.
+ */
+static void counts_save(const struct tf_policy *pol, struct counts *c)
+{
+	c->roles = pol->nroles;
+	c->lan = pol->nlan;
+	c->lan_refuse = pol->nlan_refuse;
+	c->grants = pol->ngrants;
+	c->redirects = pol->nredirects;
+}
+
+static void counts_restore(struct tf_policy *pol, const struct counts *c)
+{
+	pol->nroles = c->roles;
+	pol->nlan = c->lan;
+	pol->nlan_refuse = c->lan_refuse;
+	pol->ngrants = c->grants;
+	pol->nredirects = c->redirects;
+}
+
 static bool parse_lines(struct parser *p, FILE *f)
 {
 	struct tokens t = { 0 };
+	struct counts c;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	stmt_fn fn;
 	bool ok = true;
 
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while (!p->stop && (len = getline(&line, &cap, f)) >= 0) {
 		p->line++;
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
 		if (!lex_line(line, (size_t)len, &t, p->err)) {
 			ok = false;
-			goto out;
+			record(p);
+			continue;
 		}
 		if (!t.n)
 			continue;
@@ -55,37 +117,84 @@ static bool parse_lines(struct parser *p, FILE *f)
 		if (!fn) {
 			ok = fail(p->err, t.v[0].col, "unknown keyword '%s'",
 				  t.v[0].s);
-			goto out;
+			record(p);
+			continue;
 		}
+		counts_save(p->pol, &c);
 		if (!fn(p, t.v, t.n, t.eol)) {
+			/* The lines an include read stay: each judged itself. */
+			if (fn != parse_include)
+				counts_restore(p->pol, &c);
 			ok = false;
-			goto out;
+			record(p);
 		}
 	}
-	if (ferror(f)) {
+	if (!p->stop && ferror(f)) {
 		file_error(p->err, p->file, errno);
 		ok = false;
+		record(p);
 	}
-out:
-	if (!ok)
-		position(p);
 	free(line);
 	free(t.v);
 	return ok;
 }
 
-/* Reads one file; from is the include word naming it (NULL: top level). */
-static bool read_file(struct parser *p, const char *path,
+/* A file to read: on the host, or inside the root as the image sees it. */
+static FILE *open_config(const struct parser *p, const char *path,
+			 bool in_root)
+{
+	FILE *f;
+	int fd;
+
+	if (!in_root)
+		return fopen(path, "re");
+	/* O_NONBLOCK: a FIFO in the image must not hang the open. */
+	fd = root_openat(p->rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
+/*
+ * Reads one file; from is the include word naming it (NULL: top level).
+ * A path in_root is inside the root and named root/path in messages.
+ */
+static bool read_file(struct parser *p, const char *inpath, bool in_root,
 		      const struct tok *from)
 {
-	const char *saved_file = p->file;
+	const char *saved_file = p->file, *path = inpath;
 	unsigned int saved_line = p->line, i;
-	bool is_stdin = !from && !strcmp(path, "-");
+	bool saved_in_root = p->in_root;
+	bool is_stdin = !from && !strcmp(inpath, "-");
+	char shown[PATH_MAX];
 	struct stat st;
 	FILE *f;
 	bool ok = false;
 
-	f = is_stdin ? stdin : fopen(path, "re");
+	if (in_root) {
+		int r = snprintf(shown, sizeof(shown), "%.*s%s", p->root_len,
+				 p->opts->sysroot, inpath);
+
+		if (r < 0 || (size_t)r >= sizeof(shown)) {
+			if (from)
+				set_error(p->err, from->col,
+					  "path too long: '%s'", inpath);
+			else
+				file_error(p->err, inpath, ENAMETOOLONG);
+			return false;
+		}
+		path = shown;
+	}
+	f = is_stdin ? stdin : open_config(p, inpath, in_root);
 	if (!f) {
 		if (from)
 			set_error(p->err, from->col, "cannot open '%s': %s", path,
@@ -116,10 +225,12 @@ static bool read_file(struct parser *p, const char *path,
 	p->stack[p->depth].ino = st.st_ino;
 	p->depth++;
 	p->line = 0;
+	p->in_root = in_root;
 	ok = parse_lines(p, f);
 	p->depth--;
 	p->file = saved_file;
 	p->line = saved_line;
+	p->in_root = saved_in_root;
 out:
 	if (!is_stdin)
 		fclose(f);
@@ -143,7 +254,8 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 		   unsigned int eol)
 {
 	char path[PATH_MAX];
-	const char *pat, *slash;
+	const char *pat, *slash, *cur;
+	bool in_root = p->in_root;
 	glob_t g = { 0 };
 	size_t i;
 	int r;
@@ -159,21 +271,25 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 			    "includes nested too deeply (at most %d levels)",
 			    TF_INCLUDE_DEPTH);
 	pat = t[1].s;
-	slash = strrchr(p->file, '/');
-	if (pat[0] == '/')
-		r = snprintf(path, sizeof(path), "%s%s",
-			     p->opts->sysroot ? p->opts->sysroot : "", pat);
-	else if (slash)
-		r = snprintf(path, sizeof(path), "%.*s/%s",
-			     (int)(slash - p->file), p->file, pat);
-	else
+	/* The including file's own path: inside the root when it is there. */
+	cur = in_root ? p->file + p->root_len : p->file;
+	slash = strrchr(cur, '/');
+	if (pat[0] == '/') {
+		in_root = p->opts->sysroot != NULL;
 		r = snprintf(path, sizeof(path), "%s", pat);
+	} else if (slash) {
+		r = snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - cur),
+			     cur, pat);
+	} else {
+		r = snprintf(path, sizeof(path), "%s", pat);
+	}
 	if (r < 0 || (size_t)r >= sizeof(path))
 		return fail(p->err, t[1].col, "path too long: '%s'", pat);
 	if (!strpbrk(pat, "*?["))
-		return read_file(p, path, &t[1]);
+		return read_file(p, path, in_root, &t[1]);
 
-	r = glob(path, GLOB_NOSORT, glob_error, &g);
+	r = in_root ? root_glob(p->rootfd, path, GLOB_NOSORT, glob_error, &g) :
+		      glob(path, GLOB_NOSORT, glob_error, &g);
 	if (r == GLOB_NOMATCH) {
 		ok = true;
 		goto out;
@@ -190,10 +306,14 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 	/* glob sorts by the locale's collation; the order must not depend
 	 * on it. */
 	qsort(g.gl_pathv, g.gl_pathc, sizeof(g.gl_pathv[0]), cmp_str);
-	for (i = 0; i < g.gl_pathc; i++)
-		if (!read_file(p, g.gl_pathv[i], &t[1]))
-			goto out;
+	/* With an error list, the next files are read after a bad one. */
 	ok = true;
+	for (i = 0; i < g.gl_pathc && !p->stop; i++) {
+		if (!read_file(p, g.gl_pathv[i], in_root, &t[1])) {
+			ok = false;
+			record(p);
+		}
+	}
 out:
 	globfree(&g);
 	return ok;
@@ -210,15 +330,47 @@ void parser_release(struct parser *p)
 	p->nports = 0;
 }
 
-static void parse_init(struct parser *p, struct tf_policy *pol,
+static bool parse_init(struct parser *p, struct tf_policy *pol,
 		       const struct tf_parse_opts *opts,
 		       struct tf_cfg_error *err)
 {
+	const char *root = opts->sysroot;
+	size_t len;
+
 	memset(err, 0, sizeof(*err));
 	memset(p, 0, sizeof(*p));
 	p->pol = pol;
 	p->opts = opts;
 	p->err = err;
+	p->rootfd = -1;
+	if (opts->errors)
+		memset(opts->errors, 0, sizeof(*opts->errors));
+	if (!root)
+		return true;
+	for (len = strlen(root); len > 0 && root[len - 1] == '/'; len--)
+		;
+	p->root_len = (int)len;
+	p->rootfd = root_open_dir(root);
+	if (p->rootfd < 0) {
+		file_error(err, root, -p->rootfd);
+		return false;
+	}
+	return true;
+}
+
+/* The first error is in err, the others in opts->errors. */
+static bool parse_done(struct parser *p, bool ok)
+{
+	const struct tf_cfg_errors *list = p->opts->errors;
+
+	if (!ok)
+		record(p);
+	if (list && list->n)
+		*p->err = list->v[0];
+	if (p->rootfd >= 0)
+		close(p->rootfd);
+	parser_release(p);
+	return ok && (!list || !list->n);
 }
 
 bool config_parse_file(struct tf_policy *pol, const char *path,
@@ -227,12 +379,11 @@ bool config_parse_file(struct tf_policy *pol, const char *path,
 {
 	struct parser p;
 
-	bool ok;
-
-	parse_init(&p, pol, opts, err);
-	ok = read_file(&p, path, NULL);
-	parser_release(&p);
-	return ok;
+	if (!parse_init(&p, pol, opts, err))
+		return false;
+	return parse_done(&p, read_file(&p, path, opts->path_in_root &&
+					opts->sysroot && path[0] == '/',
+					NULL));
 }
 
 bool config_parse_string(struct tf_policy *pol, const char *name,
@@ -243,22 +394,22 @@ bool config_parse_string(struct tf_policy *pol, const char *name,
 	FILE *f;
 	bool ok;
 
-	parse_init(&p, pol, opts, err);
+	if (!parse_init(&p, pol, opts, err))
+		return false;
 	p.file = policy_add_file(pol, name);
 	if (!p.file) {
 		file_error(err, name, ENOMEM);
-		return false;
+		return parse_done(&p, false);
 	}
 	if (!*text)
-		return true;
+		return parse_done(&p, true);
 	f = fmemopen((void *)text, strlen(text), "r");
 	if (!f) {
 		file_error(err, name, errno);
-		return false;
+		return parse_done(&p, false);
 	}
 	p.depth = 1;	/* a string cannot be included: no loop entry */
 	ok = parse_lines(&p, f);
 	fclose(f);
-	parser_release(&p);
-	return ok;
+	return parse_done(&p, ok);
 }

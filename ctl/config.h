@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The torfw.conf parser (grammar in torfw.conf.5). It fills a tf_policy and
- * stops at the first error, which it describes as file:line:col: message.
+ * describes errors as file:line:col: message: the first one, or with an
+ * error list, each bad line until the list is full.
  */
 #ifndef TORFWCTL_CONFIG_H
 #define TORFWCTL_CONFIG_H
@@ -22,10 +23,27 @@ struct tf_cfg_error {
 	char msg[512];
 };
 
+/* A bad line contributes nothing, so later errors are not its echoes. */
+#define TF_MAX_ERRORS	10
+
+struct tf_cfg_errors {
+	struct tf_cfg_error v[TF_MAX_ERRORS];
+	unsigned int n;
+	bool truncated;		/* an error beyond the list: parsing stopped */
+};
+
 struct tf_parse_opts {
 	const struct tf_resolver *resolver;
-	/* Prefixed to absolute include patterns (tests); NULL for none. */
+	/*
+	 * The root of absolute include patterns (check --root, tests), which
+	 * resolve inside it as if chrooted there, symlinks included, and
+	 * relative includes of the files read there; NULL for none.
+	 */
 	const char *sysroot;
+	/* An absolute top-level path is inside sysroot too. */
+	bool path_in_root;
+	/* Go on after an error and collect up to TF_MAX_ERRORS; NULL: stop. */
+	struct tf_cfg_errors *errors;
 };
 
 /* path "-" reads standard input, named "<stdin>" in messages. */

@@ -43,6 +43,13 @@ struct parser {
 		dev_t dev;
 		ino_t ino;
 	} stack[TF_INCLUDE_DEPTH + 1];	/* files being read, for loops */
+	/* opts->sysroot: its descriptor, the length of its name without
+	 * trailing slashes (messages name files sysroot/path), and whether
+	 * the file being read is inside it */
+	int rootfd;
+	int root_len;
+	bool in_root;
+	bool stop;		/* too many errors, or the first without a list */
 };
 
 /* Frees what the parser allocated for itself (not the policy). */

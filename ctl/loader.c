@@ -21,13 +21,14 @@
 int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 		    struct load_args *a)
 {
-	char usage[128];
+	char usage[192];
 	bool path_set = false;
 	int i, ret = -1;
 
 	snprintf(usage, sizeof(usage),
-		 "Usage: torfwctl %s %s[--skip-missing-netns] [FILE]\n", cmd,
-		 check ? "[--kernel] " : "");
+		 "Usage: torfwctl %s %s[--skip-missing-netns] %s[FILE]\n", cmd,
+		 check ? "[--kernel | --root DIR] " : "",
+		 check ? "[--print [-j] [--names]] " : "");
 	memset(a, 0, sizeof(*a));
 	a->path = TORFW_CONF;
 	for (i = 1; i < argc && ret < 0; i++) {
@@ -41,6 +42,22 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 		} else if (check && (!strcmp(arg, "--kernel") ||
 				     !strcmp(arg, "-k"))) {
 			a->kernel = true;
+		} else if (check && !strcmp(arg, "--root")) {
+			if (i + 1 < argc) {
+				a->root = argv[++i];
+			} else {
+				fprintf(stderr, "torfwctl: %s: missing directory after '--root'\n%s",
+					cmd, usage);
+				ret = TF_EXIT_USAGE;
+			}
+		} else if (check && !strncmp(arg, "--root=", 7)) {
+			a->root = arg + 7;
+		} else if (check && (!strcmp(arg, "--print") ||
+				     !strcmp(arg, "-p"))) {
+			a->print = true;
+		} else if (check && (!strcmp(arg, "--names") ||
+				     !strcmp(arg, "-N"))) {
+			a->names = true;
 		} else if (!strcmp(arg, "--skip-missing-netns")) {
 			a->skip_missing_netns = true;
 		} else if (arg[0] == '-' && arg[1]) {
@@ -56,6 +73,20 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 			path_set = true;
 		}
 	}
+	/*
+	 * The kernel's check would open this host's namespaces and judge the
+	 * image's uids against the module running here: not the image's.
+	 */
+	if (ret < 0 && a->root && a->kernel) {
+		fprintf(stderr, "torfwctl: %s: --root and --kernel exclude each other (the image's namespaces are not this host's)\n%s",
+			cmd, usage);
+		ret = TF_EXIT_USAGE;
+	}
+	if (ret < 0 && a->root && !a->root[0]) {
+		fprintf(stderr, "torfwctl: %s: empty directory after '--root'\n%s",
+			cmd, usage);
+		ret = TF_EXIT_USAGE;
+	}
 	return ret;
 }
 
@@ -70,9 +101,17 @@ static void print_cfg_error(const struct tf_cfg_error *err)
 int read_config(const char *path, struct tf_policy **out)
 {
 	struct tf_parse_opts opts = { .resolver = &tf_resolver_nss };
+
+	return read_config_opts(path, &opts, out);
+}
+
+int read_config_opts(const char *path, const struct tf_parse_opts *opts,
+		     struct tf_policy **out)
+{
+	struct tf_parse_opts o = *opts;
+	struct tf_cfg_errors errs;
 	struct tf_cfg_error err;
 	struct tf_policy *pol;
-	int ret = TF_EXIT_OK;
 
 	*out = NULL;
 	pol = policy_new();
@@ -80,15 +119,22 @@ int read_config(const char *path, struct tf_policy **out)
 		fprintf(stderr, "torfwctl: out of memory\n");
 		return TF_EXIT_USAGE;
 	}
-	if (!config_parse_file(pol, path, &opts, &err)) {
-		print_cfg_error(&err);
+	o.errors = &errs;
+	if (!config_parse_file(pol, path, &o, &err)) {
+		unsigned int i;
+
+		/* Not in the list: the root could not be opened. */
+		if (!errs.n)
+			print_cfg_error(&err);
+		for (i = 0; i < errs.n; i++)
+			print_cfg_error(&errs.v[i]);
+		if (errs.truncated)
+			fprintf(stderr, "torfwctl: too many errors, stopping\n");
 		policy_free(pol);
-		ret = TF_EXIT_USAGE;
-		goto out;
+		return TF_EXIT_USAGE;
 	}
 	*out = pol;
-out:
-	return ret;
+	return TF_EXIT_OK;
 }
 
 int loader_generation_cb(const struct nlmsghdr *nlh, void *data)

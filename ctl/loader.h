@@ -8,18 +8,23 @@
 
 #include <libmnl/libmnl.h>
 
+#include "config.h"
 #include "policy.h"
 
 struct load_args {
 	const char *path;	/* TORFW_CONF when not given */
 	bool kernel;		/* check --kernel */
 	bool skip_missing_netns;
+	const char *root;	/* check --root DIR */
+	bool print;		/* check --print */
+	bool names;		/* check --print --names */
 };
 
 /*
  * The arguments of load and check: [--skip-missing-netns] [FILE], and for
- * check also --kernel. -1 to go on, or the exit status to end with after
- * printing the usage (TF_EXIT_OK for --help).
+ * check also --kernel, --root DIR, --print and --names. -1 to go on, or
+ * the exit status to end with after printing the usage (TF_EXIT_OK for
+ * --help).
  */
 int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 		    struct load_args *a);
@@ -27,6 +32,9 @@ int load_args_parse(int argc, char *argv[], const char *cmd, bool check,
 /* Parses path with the system's users; prints file:line:col on error.
  * Returns an exit status; *out is set on success. */
 int read_config(const char *path, struct tf_policy **out);
+/* The same with opts (resolver, root); every error up to TF_MAX_ERRORS. */
+int read_config_opts(const char *path, const struct tf_parse_opts *opts,
+		     struct tf_policy **out);
 
 /*
  * Opens the namespaces (see netns_open_all for skip_missing_netns), sends

@@ -71,6 +71,12 @@ int version_main(int argc, char *argv[])
 int parse_common(int argc, char *argv[], const char *cmd,
 		 const char *usage_args)
 {
+	return parse_options(argc, argv, cmd, usage_args, false);
+}
+
+int parse_options(int argc, char *argv[], const char *cmd,
+		  const char *usage_args, bool names)
+{
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -80,6 +86,11 @@ int parse_common(int argc, char *argv[], const char *cmd,
 		}
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			tf_cli.json = true;
+			continue;
+		}
+		if (names && (!strcmp(argv[i], "-N") ||
+			      !strcmp(argv[i], "--names"))) {
+			tf_cli.names = true;
 			continue;
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

@@ -10,8 +10,9 @@
 
 /*
  * Canonical text of a sorted policy (policy_sort): parsing it gives the
- * same policy and printing that gives the same bytes. uids print as names
- * when they resolve back to the same uid, else as numbers.
+ * same policy and printing that gives the same bytes. With a resolver,
+ * uids print as names when they resolve back to the same uid, else as
+ * numbers; with res NULL always as numbers.
  */
 void policy_print(FILE *f, const struct tf_policy *pol,
 		  const struct tf_resolver *res);

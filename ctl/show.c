@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * torfwctl show: the active policy in the config language, in canonical
- * order, so that its output loads back as the same policy.
+ * torfwctl show [-j] [-N]: the active policy in the config language, in
+ * canonical order, so that its output loads back as the same policy.
+ * Users are numbers unless -N asks for names: "show > torfw.conf" must
+ * load at early boot, before the name service knows every user, and
+ * printing must not hang on a name service that is not up yet.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,7 +22,7 @@ int show_main(int argc, char *argv[])
 	const char *why = NULL;
 	int i, ret;
 
-	i = parse_common(argc, argv, "show", "[-j]");
+	i = parse_options(argc, argv, "show", "[-j] [-N]", true);
 	if (i < 0)
 		return i == -2 ? TF_EXIT_OK : TF_EXIT_USAGE;
 	if (i < argc) {
@@ -50,9 +53,11 @@ int show_main(int argc, char *argv[])
 		goto fail;
 	policy_sort(pol);
 	if (tf_cli.json)
-		policy_print_json(stdout, pol, &tf_resolver_nss);
+		policy_print_json(stdout, pol,
+				  tf_cli.names ? &tf_resolver_nss : NULL);
 	else
-		policy_print(stdout, pol, &tf_resolver_nss);
+		policy_print(stdout, pol,
+			     tf_cli.names ? &tf_resolver_nss : NULL);
 	goto out;
 fail:
 	query_perror(&nl, "show", ret, why);

@@ -262,8 +262,7 @@ bool st_allow(struct parser *p, const struct tok *t, size_t n,
 	    !parse_proto(p->err, &t[1], &svc.proto) ||
 	    !need(p, t, n, 2, eol, "ADDRESS:PORT") ||
 	    !parse_endpoint(p->err, &t[2], &svc.family, svc.addr, &svc.lo,
-			    &svc.hi) ||
-	    !service_conflict(p, t, &svc))
+			    &svc.hi))
 		return false;
 	for (i = 3; i <= n; i++) {
 		bool is_drop = i < n && !strcmp(t[i].s, "drop");
@@ -300,6 +299,10 @@ bool st_allow(struct parser *p, const struct tok *t, size_t n,
 		return fail(p->err, t[3].col,
 			    "allow entry '%s %s' names no user and no namespace (its groups are empty)",
 			    t[1].s, t[2].s);
+	/* Its ports are claimed only once the entry is whole: a line with
+	 * an error claims nothing, and later lines are judged without it. */
+	if (!service_conflict(p, t, &svc))
+		return false;
 	dst = policy_add_service(p->pol);
 	if (!dst)
 		return fail(p->err, t[0].col, "out of memory");

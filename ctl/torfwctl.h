@@ -23,6 +23,7 @@ enum tf_exit {
 /* The only mutable global: options of the command line. */
 struct tf_options_cli {
 	bool json;
+	bool names;	/* show -N: users by name */
 };
 extern struct tf_options_cli tf_cli;
 
@@ -32,6 +33,9 @@ extern struct tf_options_cli tf_cli;
  */
 int parse_common(int argc, char *argv[], const char *cmd,
 		 const char *usage_args);
+/* The same, also taking -N/--names when names is true. */
+int parse_options(int argc, char *argv[], const char *cmd,
+		  const char *usage_args, bool names);
 
 int load_main(int argc, char *argv[]);
 int check_main(int argc, char *argv[]);

@@ -130,5 +130,175 @@ else
 	ok "# skip: the torfw module is available here"
 fi
 
+# ---- every error at once -------------------------------------------------
+
+# Eleven bad lines: ten reported, each at its place, then one line saying
+# the rest was not read; good lines between them change nothing.
+: >"$dir/many.conf"
+i=1
+while [ $i -le 11 ]; do
+	printf 'role tor 0\nlan 10.0.0.%d/8\n' $i >>"$dir/many.conf"
+	i=$((i + 1))
+done
+if run 1 check "$dir/many.conf" && [ "$(wc -l <"$dir/err")" -eq 11 ] &&
+	[ "$(sed -n 1p "$dir/err")" = "$dir/many.conf:2:5: host bits set in '10.0.0.1/8' (did you mean 10.0.0.0/8?)" ] &&
+	[ "$(sed -n 10p "$dir/err")" = "$dir/many.conf:20:5: host bits set in '10.0.0.10/8' (did you mean 10.0.0.0/8?)" ] &&
+	[ "$(sed -n 11p "$dir/err")" = "torfwctl: too many errors, stopping" ]; then
+	ok "check: 10 errors at once, then 'too many errors, stopping'"
+else
+	not_ok "check: 10 errors at once, then 'too many errors, stopping'"
+fi
+
+# ---- check --print: the effective policy -----------------------------------
+
+mkdir -p "$dir/conf.d"
+printf 'allow tcp 127.0.0.1:8080-8080 0\n' >"$dir/conf.d/a.conf"
+{ cat "$dir/good.conf"; echo 'include conf.d/*.conf'; } >"$dir/inc.conf"
+if run 0 check --print "$dir/inc.conf" && cp "$dir/out" "$dir/p1.conf" &&
+	grep -qx 'allow tcp 127.0.0.1:8080 0' "$dir/p1.conf" &&
+	grep -qx 'allow tcp 127.0.0.1:9050 0 1000' "$dir/p1.conf" &&
+	! grep -q 'include\|root' "$dir/p1.conf" &&
+	run 0 check --print "$dir/p1.conf" && cmp -s "$dir/p1.conf" "$dir/out"; then
+	ok "check --print: includes expanded, numbers, ranges normalized; it checks to the same text"
+else
+	not_ok "check --print: includes expanded, numbers, ranges normalized; it checks to the same text"
+fi
+
+# uid 1000 may have a name on this host, root always has one.
+if run 0 check --print -N "$dir/good.conf" &&
+	{ grep -qx 'allow tcp 127.0.0.1:9050 root 1000' "$dir/out" ||
+		grep -qx "allow tcp 127.0.0.1:9050 root $(id -nu 1000 2>/dev/null)" "$dir/out"; }; then
+	ok "check --print --names: users by name"
+else
+	not_ok "check --print --names: users by name"
+fi
+
+for form in "check --print -j" "-j check --print"; do
+	# shellcheck disable=SC2086 # the form is words
+	if run 0 $form "$dir/inc.conf" &&
+		jq -e '.roles == [{"role":"tor","user":{"uid":0}}] and
+			(.services | map(select(.port_lo == 8080 and .port_hi == 8080)) | length == 1) and
+			.redirects[0].to_port == 5353' "$dir/out" >/dev/null; then
+		ok "$form: the same policy as JSON"
+	else
+		not_ok "$form: the same policy as JSON"
+	fi
+done
+
+if run 1 check --print "$dir/bad.conf" && [ ! -s "$dir/out" ]; then
+	ok "check --print of a bad file prints no policy"
+else
+	not_ok "check --print of a bad file prints no policy"
+fi
+
+# ---- check --root: an image's users and files ------------------------------
+
+ref=$(cd "$(dirname "$ctl")" && pwd)/torfw.conf
+# An absolute FILE is the image's, a relative one this host's; both
+# include the image's torfw.d. A root file system as tests/boot's (debootstrap, then useradd of the
+# users the reference policy names), at other uids than this host's.
+mkroot() {
+	mkdir -p "$1/etc/torfw/torfw.d"
+	cat >"$1/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/bash
+proxy:x:13:13:proxy:/bin:/usr/sbin/nologin
+_apt:x:42:65534::/nonexistent:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+PW
+	cat >"$1/etc/group" <<'GR'
+root:x:0:
+proxy:x:13:
+nogroup:x:65534:
+GR
+}
+mkroot "$dir/bare"
+cp "$ref" "$dir/bare/etc/torfw/torfw.conf"
+mkroot "$dir/image"
+cp "$ref" "$dir/image/etc/torfw/torfw.conf"
+uid=997
+for u in debian-tor clearnet htp tails-upgrade-frontend tails-iuk-get-target-file Debian-gdm; do
+	echo "$u:x:$uid:$uid::/home/$u:/usr/sbin/nologin" >>"$dir/image/etc/passwd"
+	echo "$u:x:$uid:" >>"$dir/image/etc/group"
+	uid=$((uid - 1))
+done
+echo 'amnesia:x:1000:1000::/home/amnesia:/bin/bash' >>"$dir/image/etc/passwd"
+echo 'amnesia:x:1000:' >>"$dir/image/etc/group"
+echo 'allow tcp 127.0.0.1:8080 amnesia' >"$dir/image/etc/torfw/torfw.d/50-local.conf"
+
+if run 0 check --root "$dir/image" && [ ! -s "$dir/out" ] && [ ! -s "$dir/err" ] &&
+	run 0 check --root "$dir/image/" /etc/torfw/torfw.conf && [ ! -s "$dir/err" ] &&
+	run 0 check --root "$dir/image" "$(realpath --relative-to=. "$ref")" &&
+	[ ! -s "$dir/err" ]; then
+	ok "check --root: the reference policy against an image's users, silent"
+else
+	not_ok "check --root: the reference policy against an image's users, silent"
+fi
+
+# The image's uids, not this host's; its drop-in, not this host's.
+if run 0 check --root "$dir/image" --print && grep -qx 'role tor 997' "$dir/out" &&
+	grep -qx 'allow tcp 127.0.0.1:9063 993' "$dir/out" &&
+	grep -qx 'allow tcp 127.0.0.1:8080 1000' "$dir/out" &&
+	run 0 check --root "$dir/image" --print -N && grep -qx 'role tor debian-tor' "$dir/out" &&
+	grep -qx 'allow udp 127.0.0.1:5353 htp amnesia drop _apt' "$dir/out"; then
+	ok "check --root --print: the image's uids and drop-ins"
+else
+	not_ok "check --root --print: the image's uids and drop-ins"
+fi
+
+# A bare debootstrap lacks the Tails users: all of them in one run.
+if run 1 check --root "$dir/bare" && [ "$(wc -l <"$dir/err")" -eq 9 ] &&
+	[ "$(sed -n 1p "$dir/err")" = "$dir/bare/etc/torfw/torfw.conf:40:10: unknown user 'debian-tor'" ] &&
+	[ "$(sed -n 9p "$dir/err")" = "$dir/bare/etc/torfw/torfw.conf:76:27: unknown user 'Debian-gdm'" ] &&
+	[ "$(grep -c "unknown user 'htp'" "$dir/err")" -eq 3 ]; then
+	ok "check --root: a bare image's 9 unknown users in one run"
+else
+	not_ok "check --root: a bare image's 9 unknown users in one run"
+fi
+
+# A symlink in the image to a host file reads the image's file (absent).
+mkroot "$dir/evil"
+rm "$dir/evil/etc/passwd"
+ln -s "$dir/image/etc/passwd" "$dir/evil/etc/passwd"
+ln -s "$ref" "$dir/evil/etc/torfw/torfw.conf"
+if run 1 check --root "$dir/evil" &&
+	[ "$(cat "$dir/err")" = "$dir/evil/etc/passwd: No such file or directory" ]; then
+	ok "check --root: a symlink out of the image is not followed (passwd)"
+else
+	not_ok "check --root: a symlink out of the image is not followed (passwd)"
+fi
+cp "$dir/image/etc/passwd" "$dir/evil/etc/passwd.real"
+ln -sf passwd.real "$dir/evil/etc/passwd"
+if run 1 check --root "$dir/evil" &&
+	[ "$(cat "$dir/err")" = "$dir/evil/etc/torfw/torfw.conf: No such file or directory" ]; then
+	ok "check --root: a symlink out of the image is not followed (config)"
+else
+	not_ok "check --root: a symlink out of the image is not followed (config)"
+fi
+
+printf 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1\n' >"$dir/evil/etc/passwd.real"
+if run 1 check --root "$dir/evil" "$dir/good.conf" &&
+	[ "$(cat "$dir/err")" = "$dir/evil/etc/passwd:2:13: 4 fields separated by ':' instead of 7" ]; then
+	ok "check --root: a malformed passwd line is an error, located"
+else
+	not_ok "check --root: a malformed passwd line is an error, located"
+fi
+
+if run 1 check --root "$dir/image" --kernel &&
+	grep -q -- '--root and --kernel exclude each other' "$dir/err" &&
+	run 1 check --root && grep -q "missing directory after '--root'" "$dir/err" &&
+	run 1 check --root "$dir/none" && [ "$(cat "$dir/err")" = "torfwctl: check: $dir/none: No such file or directory" ] &&
+	run 1 load --root "$dir/image" && grep -q "unknown option '--root'" "$dir/err"; then
+	ok "check --root: usage errors"
+else
+	not_ok "check --root: usage errors"
+fi
+
+if run 0 show --help && [ "$(cat "$dir/out")" = "Usage: torfwctl show [-j] [-N]" ] &&
+	run 1 status -N && grep -q "unknown option '-N'" "$dir/err"; then
+	ok "show takes -N (names), status does not"
+else
+	not_ok "show takes -N (names), status does not"
+fi
+
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

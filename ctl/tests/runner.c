@@ -13,6 +13,9 @@ static const struct {
 	{ test_encode_run },
 	{ test_decode_run },
 	{ test_refconf_run },
+	{ test_errors_run },
+	{ test_root_run },
+	{ test_userdb_run },
 };
 
 int main(void)

@@ -169,6 +169,43 @@ static void test_reference_round_trip(void **state)
 	policy_free(again);
 }
 
+/* Without a resolver (show, check --print): numbers, the same policy. */
+static char *print_numeric(struct tf_policy *pol)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	policy_sort(pol);
+	policy_print(f, pol, NULL);
+	fclose(f);
+	return buf;
+}
+
+static void test_reference_numeric_round_trip(void **state)
+{
+	struct tf_policy *pol = parse_reference(*state), *again;
+	char *a = print_numeric(pol), *b, *names_a, *names_b;
+
+	assert_non_null(strstr(a, "\nrole tor 107\n"));
+	assert_non_null(strstr(a, "\nallow udp 127.0.0.1:5353 109 1000 drop 42\n"));
+	assert_null(strstr(a, "amnesia"));
+	assert_null(strstr(a, "include"));
+	again = parse_ok(a);
+	b = print_numeric(again);
+	assert_string_equal(a, b);
+	names_a = print_to_string(pol);
+	names_b = print_to_string(again);
+	assert_string_equal(names_a, names_b);
+	free(a);
+	free(b);
+	free(names_a);
+	free(names_b);
+	policy_free(pol);
+	policy_free(again);
+}
+
 static int no_fd(void *ctx, const char *name)
 {
 	(void)ctx;
@@ -209,6 +246,7 @@ int test_refconf_run(unsigned int *count)
 	static const struct CMUnitTest tests[] = {
 		T(test_reference_policy),
 		T(test_reference_round_trip),
+		T(test_reference_numeric_round_trip),
 		T(test_reference_one_message),
 		T(test_reference_dropin),
 	};

@@ -51,11 +51,22 @@ t "status: loaded" 0 '^policy: loaded$' torfwctl status
 t "status: 12 entries" 0 '^entries: 12$' torfwctl status
 t "status -j" 0 '^\{"policy":"loaded","generation":[0-9]+,"entries":12,"locked":false,"module":"[^"]+"\}$' torfwctl -j status
 
+# Users by number (it must load at early boot, before the name service
+# knows them), by name with -N; both load back as the same policy.
 torfwctl show >/tmp/a.conf
-t "show: the DNS entry by user names" 0 '^allow udp 127.0.0.1:5353 htp amnesia drop _apt$' cat /tmp/a.conf
+t "show: the DNS entry by uid" 0 '^allow udp 127.0.0.1:5353 109 1000 drop 42$' cat /tmp/a.conf
+t "show: the roles by uid" 0 '^role tor 107$' cat /tmp/a.conf
+t_none "show: every user word a number" '[^0-9 ]' sh -c \
+	'sed -En "s/^(role [a-z]+|allow [a-z]+ [^ ]+) //p" /tmp/a.conf | sed "s/ drop / /; s/ netns .*//"'
 t "load of what show printed" 0 '^loaded generation ' torfwctl load /tmp/a.conf
 torfwctl show >/tmp/b.conf
 t "show, load, show: the same bytes" 0 '' cmp /tmp/a.conf /tmp/b.conf
+torfwctl show -N >/tmp/n1.conf
+t "show -N: the DNS entry by user names" 0 '^allow udp 127.0.0.1:5353 htp amnesia drop _apt$' cat /tmp/n1.conf
+t "show --names: the roles by name" 0 '^role tor debian-tor$' torfwctl show --names
+t "load of what show -N printed" 0 '^loaded generation ' torfwctl load /tmp/n1.conf
+torfwctl show >/tmp/n2.conf
+t "show -N, load, show: the same policy as show" 0 '' cmp /tmp/a.conf /tmp/n2.conf
 t "show -j" 0 '^\{"generation":[0-9]+,"options":\{"nosocket":"loopback","kernel_sockets":"refuse"' torfwctl show -j
 
 # An option away from its default: dumped, shown, and loaded back.
@@ -119,7 +130,7 @@ t "--skip-missing-netns: a warning located in the config" 0 \
 	"^/tmp/skip.conf:3:13: warning: namespace 'nosuchns' does not exist" \
 	torfwctl load --skip-missing-netns /tmp/skip.conf
 t "--skip-missing-netns: the entry without the namespace" 0 \
-	'^allow tcp 127.0.0.1:80 root$' torfwctl show
+	'^allow tcp 127.0.0.1:80 0$' torfwctl show
 t_none "--skip-missing-netns: no grant" '^grant ' torfwctl show
 
 t "flush" 0 '^flushed' torfwctl flush
