@@ -26,7 +26,7 @@ int show_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: show: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	pol = policy_new();

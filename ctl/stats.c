@@ -163,7 +163,7 @@ int stats_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: stats: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	s.pol = policy_new();

@@ -47,7 +47,7 @@ int status_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: status: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	ret = query_status(&nl, &st, &why);
