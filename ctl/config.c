@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <search.h>
 #include <sys/stat.h>
 
 #include "config_int.h"
@@ -201,13 +202,8 @@ out:
 
 void parser_release(struct parser *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nports; i++)
-		free(p->ports[i].owner);
-	free(p->ports);
-	p->ports = NULL;
-	p->nports = 0;
+	tdestroy(p->ranges, free);
+	p->ranges = NULL;
 }
 
 static void parse_init(struct parser *p, struct tf_policy *pol,

@@ -111,6 +111,20 @@ else
 	not_ok "check: too many arguments"
 fi
 
+# 16,384 entries on distinct addresses in bounded memory (it took 4 GB
+# with a port index per address): under a 100 MiB address-space limit.
+i=0
+while [ $i -lt 16384 ]; do
+	echo "allow tcp 10.1.$((i / 256)).$((i % 256)):80 root"
+	i=$((i + 1))
+done >"$dir/many.conf"
+if (ulimit -v 102400 && "$ctl" check "$dir/many.conf") >"$dir/out" 2>"$dir/err" &&
+	[ ! -s "$dir/err" ]; then
+	ok "check: 16,384 addresses in under 100 MiB"
+else
+	not_ok "check: 16,384 addresses in under 100 MiB"
+fi
+
 # A bad config stops load before any netlink: status 1, not 2 or 3.
 if run 1 load "$dir/bad.conf" && grep -q ':3:21: ' "$dir/err"; then
 	ok "load of a bad file fails before netlink"
