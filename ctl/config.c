@@ -5,12 +5,14 @@
  * relative to the including file, bounded depth, loops refused).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <search.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_int.h"
 
@@ -33,19 +35,48 @@ static void file_error(struct tf_cfg_error *err, const char *file, int errnum)
 	snprintf(err->msg, sizeof(err->msg), "%s", strerror(errnum));
 }
 
+/*
+ * One line of f into buf (TF_LINE_MAX + 1 bytes), without its newline and
+ * NUL-terminated; NUL bytes inside are kept for the lexer to refuse.
+ * Returns its length, -1 at the end of the file (or on a read error),
+ * -2 if it is longer than TF_LINE_MAX.
+ */
+static ssize_t read_line(FILE *f, char *buf)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (len == TF_LINE_MAX)
+			return -2;
+		buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	if (c == EOF && (!len || ferror(f)))
+		return -1;
+	return (ssize_t)len;
+}
+
 static bool parse_lines(struct parser *p, FILE *f)
 {
 	struct tokens t = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(TF_LINE_MAX + 1);
 	ssize_t len;
 	stmt_fn fn;
 	bool ok = true;
 
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	if (!line) {
+		ok = fail(p->err, 0, "out of memory");
+		goto out;
+	}
+	while ((len = read_line(f, line)) != -1) {
 		p->line++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
+		if (len == -2) {
+			ok = fail(p->err, TF_LINE_MAX + 1,
+				  "line too long (at most %d bytes)",
+				  TF_LINE_MAX);
+			goto out;
+		}
 		if (!lex_line(line, (size_t)len, &t, p->err)) {
 			ok = false;
 			goto out;
@@ -75,6 +106,44 @@ out:
 	return ok;
 }
 
+/*
+ * An include is opened without blocking, so that a FIFO without a writer
+ * is refused at once instead of waiting for one; the top level blocks as
+ * any reader does.
+ */
+static FILE *open_file(const char *path, bool include)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (include ? O_NONBLOCK : 0);
+	int fd = open(path, flags);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
+static const char *file_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
 /* Reads one file; from is the include word naming it (NULL: top level). */
 static bool read_file(struct parser *p, const char *path,
 		      const struct tok *from)
@@ -86,7 +155,7 @@ static bool read_file(struct parser *p, const char *path,
 	FILE *f;
 	bool ok = false;
 
-	f = is_stdin ? stdin : fopen(path, "re");
+	f = is_stdin ? stdin : open_file(path, from != NULL);
 	if (!f) {
 		if (from)
 			set_error(p->err, from->col, "cannot open '%s': %s", path,
@@ -97,6 +166,17 @@ static bool read_file(struct parser *p, const char *path,
 	}
 	if (fstat(fileno(f), &st)) {
 		file_error(p->err, path, errno);
+		goto out;
+	}
+	/*
+	 * An include names policy files: a device, a FIFO or a directory
+	 * would read forever, block or fail obscurely. The top level may be
+	 * a pipe ("-", <(...)); its lines are bounded all the same.
+	 */
+	if (from && !S_ISREG(st.st_mode)) {
+		set_error(p->err, from->col,
+			  "cannot include '%s': not a regular file (%s)", path,
+			  file_type(st.st_mode));
 		goto out;
 	}
 	for (i = 0; i < p->depth; i++) {
@@ -160,6 +240,22 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 			    "includes nested too deeply (at most %d levels)",
 			    TF_INCLUDE_DEPTH);
 	pat = t[1].s;
+	/*
+	 * There is no quoting: a pattern quoted as nft writes them would
+	 * keep its quotes and match nothing, silently.
+	 */
+	if (strpbrk(pat, "\"'")) {
+		size_t len = strlen(pat);
+
+		if (len > 2 && (pat[0] == '"' || pat[0] == '\'') &&
+		    pat[len - 1] == pat[0])
+			return fail(p->err, t[1].col,
+				    "quotes in include pattern %s (there is no quoting: write include %.*s)",
+				    pat, (int)(len - 2), pat + 1);
+		return fail(p->err, t[1].col,
+			    "quotes in include pattern '%s' (there is no quoting)",
+			    pat);
+	}
 	slash = strrchr(p->file, '/');
 	if (pat[0] == '/')
 		r = snprintf(path, sizeof(path), "%s%s",

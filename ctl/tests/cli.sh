@@ -125,6 +125,24 @@ else
 	not_ok "check: 16,384 addresses in under 100 MiB"
 fi
 
+# include /dev/zero fails at once with file:line:col, and so does reading
+# it as the configuration itself (the line cap), in bounded memory.
+printf '# x\ninclude /dev/zero\n' >"$dir/zero.conf"
+if (ulimit -v 102400 && ulimit -t 5 && "$ctl" check "$dir/zero.conf") >"$dir/out" 2>"$dir/err"; then
+	not_ok "check: include /dev/zero"
+elif [ "$(cat "$dir/err")" = "$dir/zero.conf:2:9: cannot include '/dev/zero': not a regular file (a character device)" ]; then
+	ok "check: include /dev/zero"
+else
+	not_ok "check: include /dev/zero"
+fi
+if (ulimit -v 102400 && ulimit -t 5 && "$ctl" check /dev/zero) >"$dir/out" 2>"$dir/err"; then
+	not_ok "check /dev/zero"
+elif [ "$(cat "$dir/err")" = "/dev/zero:1:65537: line too long (at most 65536 bytes)" ]; then
+	ok "check /dev/zero: line too long"
+else
+	not_ok "check /dev/zero: line too long"
+fi
+
 # A bad config stops load before any netlink: status 1, not 2 or 3.
 if run 1 load "$dir/bad.conf" && grep -q ':3:21: ' "$dir/err"; then
 	ok "load of a bad file fails before netlink"

@@ -642,6 +642,31 @@ static void test_many_addresses(void **state)
 	free(text);
 }
 
+/* A line holds TF_LINE_MAX bytes; one more is refused where it starts. */
+static void test_limit_line(void **state)
+{
+	char *text = malloc(TF_LINE_MAX + 32);
+	struct tf_policy *pol;
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, 'x', TF_LINE_MAX + 1);
+	text[0] = '#';
+	text[TF_LINE_MAX] = '\0';
+	pol = parse_ok(text);		/* exactly the limit, no newline */
+	policy_free(pol);
+	memcpy(text + TF_LINE_MAX, "\nrole tor 0\n", 13);
+	pol = parse_ok(text);
+	assert_int_equal(pol->nroles, 1);
+	policy_free(pol);
+	memcpy(text, "role tor 0\n#", 12);
+	memset(text + 12, 'x', TF_LINE_MAX);
+	text[12 + TF_LINE_MAX] = '\0';
+	expect_error(text, 2, TF_LINE_MAX + 1,
+		     "line too long (at most 65536 bytes)");
+	free(text);
+}
+
 static void test_limit_lan(void **state)
 {
 	size_t size = (size_t)32 * (TORFW_MAX_LAN + 2), off = 0;
@@ -740,6 +765,7 @@ int test_config_run(unsigned int *count)
 		cmocka_unit_test(test_limit_service_uids),
 		cmocka_unit_test(test_limit_services),
 		cmocka_unit_test(test_many_addresses),
+		cmocka_unit_test(test_limit_line),
 		cmocka_unit_test(test_limit_lan),
 		cmocka_unit_test(test_limit_grants),
 		cmocka_unit_test(test_error_format),
