@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "print.h"
 #include "query.h"
 #include "torfwctl.h"
@@ -38,9 +39,11 @@ int show_main(int argc, char *argv[])
 	if (ret)
 		goto fail;
 	if (!(st.flags & TORFW_STATUS_F_LOADED)) {
-		if (tf_cli.json)
-			printf("{\"policy\":\"none\",\"generation\":%" PRIu64 "}\n",
+		if (tf_cli.json) {
+			json_open(stdout);
+			printf(",\"policy\":\"none\",\"generation\":%" PRIu64 "}\n",
 			       st.generation);
+		}
 		else
 			printf("# no policy loaded: only loopback passes\n");
 		goto out;

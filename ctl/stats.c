@@ -123,7 +123,8 @@ static void print_json(const struct snapshot *s)
 	size_t i;
 	bool first = true;
 
-	printf("{\"generation\":%" PRIu64 ",\"reasons\":{",
+	json_open(stdout);
+	printf(",\"generation\":%" PRIu64 ",\"reasons\":{",
 	       s->loaded ? s->pol->generation : 0);
 	for (r = 0; r < TF_REASONS_MAX; r++) {
 		if (!s->c.have_reason[r])

@@ -13,6 +13,7 @@ static const struct {
 	{ test_encode_run },
 	{ test_decode_run },
 	{ test_refconf_run },
+	{ test_json_run },
 };
 
 int main(void)

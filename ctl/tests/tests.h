@@ -9,6 +9,7 @@ int test_print_run(unsigned int *count);
 int test_encode_run(unsigned int *count);
 int test_decode_run(unsigned int *count);
 int test_refconf_run(unsigned int *count);
+int test_json_run(unsigned int *count);
 
 #define RUN_GROUP(name, tests, count)					\
 	(*(count) = sizeof(tests) / sizeof((tests)[0]),			\

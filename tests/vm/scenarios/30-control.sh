@@ -129,7 +129,7 @@ MON_PID=$!
 sleep 1
 as amnesia dns_ask 192.0.2.1 53 >/dev/null 2>&1 || true
 check "monitor -j: one JSON object with uid 1000, udp, port 53, reason internet-non-tcp" \
-	mon_wait /tmp/mon.json '^\{"event":"refused","uid":1000,.*"proto":"udp","daddr":"192\.0\.2\.1","dport":53,"reason":"internet-non-tcp"'
+	mon_wait /tmp/mon.json '^\{"version":1,"event":"refused","uid":1000,.*"proto":"udp","daddr":"192\.0\.2\.1","dport":53,"reason":"internet-non-tcp"'
 kill $MON_PID 2>/dev/null || true
 wait $MON_PID 2>/dev/null || true
 MON_PID=
