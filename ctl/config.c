@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <search.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,20 +93,52 @@ static void counts_restore(struct tf_policy *pol, const struct counts *c)
 	pol->nredirects = c->redirects;
 }
 
+/*
+ * One line of f into buf (TF_LINE_MAX + 1 bytes), without its newline and
+ * NUL-terminated; NUL bytes inside are kept for the lexer to refuse.
+ * Returns its length, -1 at the end of the file (or on a read error),
+ * -2 if it is longer than TF_LINE_MAX.
+ */
+static ssize_t read_line(FILE *f, char *buf)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (len == TF_LINE_MAX)
+			return -2;
+		buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	if (c == EOF && (!len || ferror(f)))
+		return -1;
+	return (ssize_t)len;
+}
+
 static bool parse_lines(struct parser *p, FILE *f)
 {
 	struct tokens t = { 0 };
 	struct counts c;
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(TF_LINE_MAX + 1);
 	ssize_t len;
 	stmt_fn fn;
 	bool ok = true;
 
-	while (!p->stop && (len = getline(&line, &cap, f)) >= 0) {
+	if (!line) {
+		ok = fail(p->err, 0, "out of memory");
+		record(p);
+		return ok;
+	}
+	while (!p->stop && (len = read_line(f, line)) != -1) {
 		p->line++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
+		if (len == -2) {
+			/* The rest of the file would be read out of step. */
+			ok = fail(p->err, TF_LINE_MAX + 1,
+				  "line too long (at most %d bytes)",
+				  TF_LINE_MAX);
+			record(p);
+			break;
+		}
 		if (!lex_line(line, (size_t)len, &t, p->err)) {
 			ok = false;
 			record(p);
@@ -129,7 +162,7 @@ static bool parse_lines(struct parser *p, FILE *f)
 			record(p);
 		}
 	}
-	if (!p->stop && ferror(f)) {
+	if (!p->stop && ok && ferror(f)) {
 		file_error(p->err, p->file, errno);
 		ok = false;
 		record(p);
@@ -139,20 +172,31 @@ static bool parse_lines(struct parser *p, FILE *f)
 	return ok;
 }
 
-/* A file to read: on the host, or inside the root as the image sees it. */
+/*
+ * A file to read: on the host, or inside the root as the image sees it.
+ * An include, and anything in the root, is opened without blocking, so
+ * that a FIFO without a writer is refused at once instead of waiting for
+ * one; the top level on the host blocks as any reader does.
+ */
 static FILE *open_config(const struct parser *p, const char *path,
-			 bool in_root)
+			 bool in_root, bool include)
 {
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
 	FILE *f;
 	int fd;
 
-	if (!in_root)
-		return fopen(path, "re");
-	/* O_NONBLOCK: a FIFO in the image must not hang the open. */
-	fd = root_openat(p->rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		errno = -fd;
-		return NULL;
+	if (include || in_root)
+		flags |= O_NONBLOCK;
+	if (in_root) {
+		fd = root_openat(p->rootfd, path, flags);
+		if (fd < 0) {
+			errno = -fd;
+			return NULL;
+		}
+	} else {
+		fd = open(path, flags);
+		if (fd < 0)
+			return NULL;
 	}
 	f = fdopen(fd, "r");
 	if (!f) {
@@ -162,6 +206,21 @@ static FILE *open_config(const struct parser *p, const char *path,
 		errno = e;
 	}
 	return f;
+}
+
+static const char *file_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
 }
 
 /*
@@ -194,7 +253,7 @@ static bool read_file(struct parser *p, const char *inpath, bool in_root,
 		}
 		path = shown;
 	}
-	f = is_stdin ? stdin : open_config(p, inpath, in_root);
+	f = is_stdin ? stdin : open_config(p, inpath, in_root, from != NULL);
 	if (!f) {
 		if (from)
 			set_error(p->err, from->col, "cannot open '%s': %s", path,
@@ -205,6 +264,17 @@ static bool read_file(struct parser *p, const char *inpath, bool in_root,
 	}
 	if (fstat(fileno(f), &st)) {
 		file_error(p->err, path, errno);
+		goto out;
+	}
+	/*
+	 * An include names policy files: a device, a FIFO or a directory
+	 * would read forever, block or fail obscurely. The top level may be
+	 * a pipe ("-", <(...)); its lines are bounded all the same.
+	 */
+	if (from && !S_ISREG(st.st_mode)) {
+		set_error(p->err, from->col,
+			  "cannot include '%s': not a regular file (%s)", path,
+			  file_type(st.st_mode));
 		goto out;
 	}
 	for (i = 0; i < p->depth; i++) {
@@ -271,6 +341,22 @@ bool parse_include(struct parser *p, const struct tok *t, size_t n,
 			    "includes nested too deeply (at most %d levels)",
 			    TF_INCLUDE_DEPTH);
 	pat = t[1].s;
+	/*
+	 * There is no quoting: a pattern quoted as nft writes them would
+	 * keep its quotes and match nothing, silently.
+	 */
+	if (strpbrk(pat, "\"'")) {
+		size_t len = strlen(pat);
+
+		if (len > 2 && (pat[0] == '"' || pat[0] == '\'') &&
+		    pat[len - 1] == pat[0])
+			return fail(p->err, t[1].col,
+				    "quotes in include pattern %s (there is no quoting: write include %.*s)",
+				    pat, (int)(len - 2), pat + 1);
+		return fail(p->err, t[1].col,
+			    "quotes in include pattern '%s' (there is no quoting)",
+			    pat);
+	}
 	/* The including file's own path: inside the root when it is there. */
 	cur = in_root ? p->file + p->root_len : p->file;
 	slash = strrchr(cur, '/');
@@ -321,13 +407,8 @@ out:
 
 void parser_release(struct parser *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nports; i++)
-		free(p->ports[i].owner);
-	free(p->ports);
-	p->ports = NULL;
-	p->nports = 0;
+	tdestroy(p->ranges, free);
+	p->ranges = NULL;
 }
 
 static bool parse_init(struct parser *p, struct tf_policy *pol,

@@ -15,6 +15,11 @@
 
 /* Nesting of include statements, the top-level file being level 0. */
 #define TF_INCLUDE_DEPTH	8
+/*
+ * Bytes of one line, without its newline: a role of 1,024 users of 32
+ * characters fits twice, and no line can make the reader grow without end.
+ */
+#define TF_LINE_MAX	65536
 
 struct tf_cfg_error {
 	char file[512];

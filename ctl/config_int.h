@@ -21,18 +21,20 @@ struct tokens {
 };
 
 /*
- * Which allow-list entry holds each port of one (family, protocol,
- * address): an overlap is found in the new entry's ports, not by walking
- * every entry (10,000 entries would cost 50 million comparisons).
+ * The port range of an allow-list entry, in the parser's tree ordered by
+ * (family, protocol, address, ports). Ranges of one address never overlap
+ * once accepted, so a range that overlaps compares equal: a conflict is
+ * found in O(log n), in memory linear in the entries (a port index per
+ * address took 256 KiB each, 4 GB for 16,384 addresses).
  */
-struct port_index {
+struct port_range {
 	uint8_t family, proto, addr[16];
-	int32_t *owner;		/* 65536 entries: service index or -1 */
+	uint16_t lo, hi;
+	uint32_t service;	/* index in pol->services */
 };
 
 struct parser {
-	struct port_index *ports;
-	size_t nports;
+	void *ranges;		/* tsearch(3) tree of struct port_range */
 	struct tf_policy *pol;
 	const struct tf_parse_opts *opts;
 	struct tf_cfg_error *err;

@@ -114,7 +114,8 @@ void event_print_json(FILE *f, const struct tf_event *ev)
 	addr_format(addr, sizeof(addr), ev->family, ev->daddr);
 	ip_proto(proto, sizeof(proto), ev->proto);
 	reason_text(reason, sizeof(reason), ev->reason);
-	fputs("{\"event\":\"refused\"", f);
+	json_open(f);
+	fputs(",\"event\":\"refused\"", f);
 	if (ev->has_uid)
 		fprintf(f, ",\"uid\":%" PRIu32, ev->uid);
 	if (ev->has_comm) {

@@ -14,6 +14,7 @@
 #include "loader.h"
 #include "netns.h"
 #include "nl.h"
+#include "torfw.h"
 #include "torfwctl.h"
 
 /* main's argv: C has no implicit char ** -> const char *const *. */
@@ -181,7 +182,8 @@ int send_policy(struct tf_policy *pol, uint32_t extra_flags,
 		print_cfg_error(&err);
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	/* check --kernel looks only: it must not load the module. */
+	ret = nl_connect(&nl, !(extra_flags & TORFW_LOAD_F_CHECK));
 	if (ret)
 		goto out;
 	policy_sort(pol);

@@ -40,6 +40,7 @@ int read_config_opts(const char *path, const struct tf_parse_opts *opts,
  * Opens the namespaces (see netns_open_all for skip_missing_netns), sends
  * pol as one load transaction with extra_flags
  * (TORFW_LOAD_F_CHECK or 0) and sets *generation from the reply to COMMIT.
+ * Runs modprobe torfw if the module is absent, unless TORFW_LOAD_F_CHECK.
  * Prints what failed. Returns an exit status.
  */
 int send_policy(struct tf_policy *pol, uint32_t extra_flags,

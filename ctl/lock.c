@@ -20,7 +20,7 @@ int lock_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: lock: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	ret = nl_transact(&nl, nl_request(&nl, TORFW_CMD_LOCK), NULL, NULL);

@@ -47,7 +47,7 @@ int monitor_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: monitor: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	ret = nl_monitor(&nl, event_cb, NULL);

@@ -194,9 +194,9 @@ static bool run_modprobe(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-int nl_connect(struct tf_nl *nl)
+int nl_connect(struct tf_nl *nl, bool modprobe)
 {
-	bool loaded;
+	bool loaded = false;
 	int ret;
 
 	memset(nl, 0, sizeof(*nl));
@@ -213,6 +213,12 @@ int nl_connect(struct tf_nl *nl)
 	ret = resolve_family(nl);
 	if (ret != -ENOENT)
 		goto done;
+	if (!modprobe) {
+		/* Loading closes the network: looking must not do it. */
+		fprintf(stderr, "torfwctl: the torfw module is not loaded (only 'torfwctl load' loads it)\n");
+		nl_close(nl);
+		return TF_EXIT_NOMODULE;
+	}
 	loaded = run_modprobe();
 	ret = resolve_family(nl);
 	if (ret == -ENOENT) {

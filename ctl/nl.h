@@ -21,10 +21,12 @@ struct tf_nl {
 };
 
 /*
- * Opens the socket and resolves the family, running "modprobe torfw" once
- * if it is absent. Prints one line on failure. Returns an exit status.
+ * Opens the socket and resolves the family. If it is absent, runs
+ * "modprobe torfw" once when modprobe is set (only load does: loading
+ * closes the network), else fails with TF_EXIT_NOMODULE. Prints one line
+ * on failure. Returns an exit status.
  */
-int nl_connect(struct tf_nl *nl);
+int nl_connect(struct tf_nl *nl, bool modprobe);
 void nl_close(struct tf_nl *nl);
 
 /* A request header for cmd with NLM_F_REQUEST | NLM_F_ACK, in nl->buf. */

@@ -68,7 +68,8 @@ void policy_print_json(FILE *f, const struct tf_policy *pol,
 	char a[INET_ADDRSTRLEN];
 	size_t i;
 
-	fprintf(f, "{\"generation\":%" PRIu64 ",\"options\":{\"nosocket\":\"%s\","
+	json_open(f);
+	fprintf(f, ",\"generation\":%" PRIu64 ",\"options\":{\"nosocket\":\"%s\","
 		"\"kernel_sockets\":\"%s\",\"log_rate\":%" PRIu32
 		",\"log_burst\":%" PRIu32 ",\"mtu_probing\":%s},\"roles\":[",
 		pol->generation,

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "print.h"
 #include "query.h"
 #include "torfwctl.h"
@@ -29,7 +30,7 @@ int show_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: show: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	pol = policy_new();
@@ -41,9 +42,11 @@ int show_main(int argc, char *argv[])
 	if (ret)
 		goto fail;
 	if (!(st.flags & TORFW_STATUS_F_LOADED)) {
-		if (tf_cli.json)
-			printf("{\"policy\":\"none\",\"generation\":%" PRIu64 "}\n",
+		if (tf_cli.json) {
+			json_open(stdout);
+			printf(",\"policy\":\"none\",\"generation\":%" PRIu64 "}\n",
 			       st.generation);
+		}
 		else
 			printf("# no policy loaded: only loopback passes\n");
 		goto out;

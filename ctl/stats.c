@@ -123,7 +123,8 @@ static void print_json(const struct snapshot *s)
 	size_t i;
 	bool first = true;
 
-	printf("{\"generation\":%" PRIu64 ",\"reasons\":{",
+	json_open(stdout);
+	printf(",\"generation\":%" PRIu64 ",\"reasons\":{",
 	       s->loaded ? s->pol->generation : 0);
 	for (r = 0; r < TF_REASONS_MAX; r++) {
 		if (!s->c.have_reason[r])
@@ -163,7 +164,7 @@ int stats_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: stats: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	s.pol = policy_new();

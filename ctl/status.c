@@ -23,7 +23,8 @@ static void print_json(const struct tf_status *st)
 {
 	bool loaded = st->flags & TORFW_STATUS_F_LOADED;
 
-	printf("{\"policy\":\"%s\",\"generation\":%" PRIu64,
+	json_open(stdout);
+	printf(",\"policy\":\"%s\",\"generation\":%" PRIu64,
 	       loaded ? "loaded" : "none", st->generation);
 	if (loaded)
 		printf(",\"entries\":%" PRIu32, st->services);
@@ -47,7 +48,7 @@ int status_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: status: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl);
+	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
 	ret = query_status(&nl, &st, &why);

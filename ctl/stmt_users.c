@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <search.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,63 +183,83 @@ static bool service_netns(struct parser *p, const struct tok *t,
 	return true;
 }
 
-/* The port index of svc's (family, protocol, address); NULL: no memory. */
-static int32_t *port_owners(struct parser *p, const struct tf_service *svc)
+static int range_cmp(const void *a, const void *b)
 {
-	struct port_index *ix;
-	size_t i;
+	const struct port_range *x = a, *y = b;
+	int r;
 
-	for (i = 0; i < p->nports; i++) {
-		ix = &p->ports[i];
-		if (ix->family == svc->family && ix->proto == svc->proto &&
-		    !memcmp(ix->addr, svc->addr, sizeof(ix->addr)))
-			return ix->owner;
-	}
-	ix = realloc(p->ports, (p->nports + 1) * sizeof(*ix));
-	if (!ix)
-		return NULL;
-	p->ports = ix;
-	ix = &p->ports[p->nports];
-	ix->owner = malloc(65536 * sizeof(*ix->owner));
-	if (!ix->owner)
-		return NULL;
-	memset(ix->owner, 0xff, 65536 * sizeof(*ix->owner));
-	ix->family = svc->family;
-	ix->proto = svc->proto;
-	memcpy(ix->addr, svc->addr, sizeof(ix->addr));
-	p->nports++;
-	return ix->owner;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	r = memcmp(x->addr, y->addr, sizeof(x->addr));
+	if (r)
+		return r;
+	if (x->hi < y->lo)
+		return -1;
+	if (x->lo > y->hi)
+		return 1;
+	return 0;	/* they overlap */
 }
 
-/* Refuses an entry that overlaps an earlier one; else claims its ports. */
+static void range_key(struct port_range *key, const struct tf_service *svc)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = svc->family;
+	key->proto = svc->proto;
+	memcpy(key->addr, svc->addr, sizeof(key->addr));
+	key->lo = svc->lo;
+	key->hi = svc->hi;
+}
+
+/* Refuses an entry that overlaps an earlier one. */
 static bool service_conflict(struct parser *p, const struct tok *t,
 			     const struct tf_service *svc)
 {
 	char other[80], at[600];
-	int32_t *owner = port_owners(p, svc);
+	const struct port_range *found = NULL;
 	const struct tf_service *e;
-	unsigned int port;
+	struct port_range key;
+	void *node;
 
-	if (!owner)
-		return fail(p->err, t[2].col, "out of memory");
-	for (port = svc->lo; port <= svc->hi; port++) {
-		if (owner[port] < 0)
-			continue;
-		e = &p->pol->services[owner[port]];
-		endpoint_format(other, sizeof(other), e->family, e->addr,
-				e->lo, e->hi);
-		where(at, sizeof(at), &e->loc);
-		if (e->lo == svc->lo && e->hi == svc->hi)
-			return fail(p->err, t[2].col,
-				    "duplicate allow entry '%s %s' (first at %s)",
-				    t[1].s, t[2].s, at);
-		return fail(p->err, t[2].col,
-			    "allow entry '%s %s' overlaps '%s %s' (at %s)",
-			    t[1].s, t[2].s, t[1].s, other, at);
+	/*
+	 * The tree finds any earlier range that overlaps; name the one that
+	 * holds the lowest common port, by narrowing the range below it.
+	 */
+	range_key(&key, svc);
+	while ((node = tfind(&key, &p->ranges, range_cmp))) {
+		found = *(const struct port_range **)node;
+		if (found->lo <= key.lo)
+			break;
+		key.hi = found->lo - 1;
 	}
-	/* The entry is appended next: it will have this index. */
-	for (port = svc->lo; port <= svc->hi; port++)
-		owner[port] = (int32_t)p->pol->nservices;
+	if (!found)
+		return true;
+	e = &p->pol->services[found->service];
+	endpoint_format(other, sizeof(other), e->family, e->addr, e->lo, e->hi);
+	where(at, sizeof(at), &e->loc);
+	if (e->lo == svc->lo && e->hi == svc->hi)
+		return fail(p->err, t[2].col,
+			    "duplicate allow entry '%s %s' (first at %s)",
+			    t[1].s, t[2].s, at);
+	return fail(p->err, t[2].col,
+		    "allow entry '%s %s' overlaps '%s %s' (at %s)",
+		    t[1].s, t[2].s, t[1].s, other, at);
+}
+
+/* Claims the ports of the entry just added at index i of pol->services. */
+static bool service_claim(struct parser *p, const struct tok *t, size_t i)
+{
+	struct port_range *r = malloc(sizeof(*r));
+
+	if (!r)
+		return fail(p->err, t[0].col, "out of memory");
+	range_key(r, &p->pol->services[i]);
+	r->service = (uint32_t)i;
+	if (!tsearch(r, &p->ranges, range_cmp)) {
+		free(r);
+		return fail(p->err, t[0].col, "out of memory");
+	}
 	return true;
 }
 
@@ -308,5 +329,5 @@ bool st_allow(struct parser *p, const struct tok *t, size_t n,
 		return fail(p->err, t[0].col, "out of memory");
 	svc.loc = loc_at(p, t[0].col);
 	*dst = svc;
-	return true;
+	return service_claim(p, t, p->pol->nservices - 1);
 }

@@ -173,5 +173,3 @@ void torfw_netlink_exit(void)
 	torfw_load_discard_all();
 	torfw_update_unlock();
 }
-
-MODULE_ALIAS_GENL_FAMILY(TORFW_GENL_NAME);

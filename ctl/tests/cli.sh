@@ -111,6 +111,38 @@ else
 	not_ok "check: too many arguments"
 fi
 
+# 16,384 entries on distinct addresses in bounded memory (it took 4 GB
+# with a port index per address): under a 100 MiB address-space limit.
+i=0
+while [ $i -lt 16384 ]; do
+	echo "allow tcp 10.1.$((i / 256)).$((i % 256)):80 root"
+	i=$((i + 1))
+done >"$dir/many.conf"
+if (ulimit -v 102400 && "$ctl" check "$dir/many.conf") >"$dir/out" 2>"$dir/err" &&
+	[ ! -s "$dir/err" ]; then
+	ok "check: 16,384 addresses in under 100 MiB"
+else
+	not_ok "check: 16,384 addresses in under 100 MiB"
+fi
+
+# include /dev/zero fails at once with file:line:col, and so does reading
+# it as the configuration itself (the line cap), in bounded memory.
+printf '# x\ninclude /dev/zero\n' >"$dir/zero.conf"
+if (ulimit -v 102400 && ulimit -t 5 && "$ctl" check "$dir/zero.conf") >"$dir/out" 2>"$dir/err"; then
+	not_ok "check: include /dev/zero"
+elif [ "$(cat "$dir/err")" = "$dir/zero.conf:2:9: cannot include '/dev/zero': not a regular file (a character device)" ]; then
+	ok "check: include /dev/zero"
+else
+	not_ok "check: include /dev/zero"
+fi
+if (ulimit -v 102400 && ulimit -t 5 && "$ctl" check /dev/zero) >"$dir/out" 2>"$dir/err"; then
+	not_ok "check /dev/zero"
+elif [ "$(cat "$dir/err")" = "/dev/zero:1:65537: line too long (at most 65536 bytes)" ]; then
+	ok "check /dev/zero: line too long"
+else
+	not_ok "check /dev/zero: line too long"
+fi
+
 # A bad config stops load before any netlink: status 1, not 2 or 3.
 if run 1 load "$dir/bad.conf" && grep -q ':3:21: ' "$dir/err"; then
 	ok "load of a bad file fails before netlink"
@@ -118,16 +150,22 @@ else
 	not_ok "load of a bad file fails before netlink"
 fi
 
-# Without the module (this machine cannot load it): one clear line, 3.
-if ! modinfo torfw >/dev/null 2>&1 && [ ! -d /sys/module/torfw ]; then
-	if run 3 status &&
-		[ "$(cat "$dir/err")" = "torfwctl: the torfw module is not loaded (modprobe torfw failed)" ]; then
-		ok "status without the module: one line, exit 3"
-	else
-		not_ok "status without the module: one line, exit 3"
-	fi
+# Without the module (this machine cannot load it): one clear line, 3, for
+# every command that only looks; none of them tries modprobe, which says
+# so ("only 'torfwctl load' loads it").
+if [ ! -d /sys/module/torfw ]; then
+	for c in status show stats monitor flush lock "-j status" "check --kernel $dir/good.conf"; do
+		# shellcheck disable=SC2086 # the words of $c are the arguments
+		if run 3 $c &&
+			[ "$(cat "$dir/err")" = "torfwctl: the torfw module is not loaded (only 'torfwctl load' loads it)" ] &&
+			[ ! -s "$dir/out" ]; then
+			ok "$c without the module: one line, exit 3"
+		else
+			not_ok "$c without the module: one line, exit 3"
+		fi
+	done
 else
-	ok "# skip: the torfw module is available here"
+	ok "# skip: the torfw module is loaded here"
 fi
 
 # ---- every error at once -------------------------------------------------

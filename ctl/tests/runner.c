@@ -16,6 +16,7 @@ static const struct {
 	{ test_errors_run },
 	{ test_root_run },
 	{ test_userdb_run },
+	{ test_json_run },
 };
 
 int main(void)

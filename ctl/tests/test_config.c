@@ -125,6 +125,16 @@ struct bad_case {
 	  "allow tcp [::1]:4100-4102 root\nallow tcp [::1]:4101 root\n", \
 	  2, 11,							\
 	  "allow entry 'tcp [::1]:4101' overlaps 'tcp [::1]:4100-4102' (at t.conf:1)") \
+	X(allow_overlap_lowest,						\
+	  "allow tcp 127.0.0.1:30-40 root\nallow tcp 127.0.0.1:10-20 root\n" \
+	  "allow tcp 127.0.0.1:50 root\nallow tcp 127.0.0.1:1-100 root\n", \
+	  4, 11,							\
+	  "allow entry 'tcp 127.0.0.1:1-100' overlaps 'tcp 127.0.0.1:10-20' (at t.conf:2)") \
+	X(allow_overlap_between,					\
+	  "allow udp 127.0.0.1:1-9 root\nallow udp 127.0.0.1:20-29 root\n" \
+	  "allow udp 127.0.0.1:40 root\nallow udp 127.0.0.1:10-40 root\n", \
+	  4, 11,							\
+	  "allow entry 'udp 127.0.0.1:10-40' overlaps 'udp 127.0.0.1:20-29' (at t.conf:2)") \
 	X(allowed_and_dropped, "allow udp 127.0.0.1:53 root drop root\n", \
 	  1, 34, "'root' (uid 0) is both allowed and dropped")		\
 	X(allowed_and_dropped_alias, "allow udp 127.0.0.1:53 root drop toor\n", \
@@ -609,6 +619,54 @@ static void test_limit_services(void **state)
 	free(text);
 }
 
+/*
+ * Entries on as many distinct addresses as the module allows: the overlap
+ * check is a tree of ranges, not a 256 KiB port index per address (4 GB).
+ */
+static void test_many_addresses(void **state)
+{
+	size_t size = (size_t)40 * TORFW_MAX_SERVICES, off = 0;
+	char *text = malloc(size);
+	struct tf_policy *pol;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < TORFW_MAX_SERVICES; i++)
+		off += (size_t)snprintf(text + off, size - off,
+					"allow tcp 10.1.%u.%u:80 0\n", i >> 8,
+					i & 255);
+	pol = parse_ok(text);
+	assert_int_equal(pol->nservices, TORFW_MAX_SERVICES);
+	policy_free(pol);
+	free(text);
+}
+
+/* A line holds TF_LINE_MAX bytes; one more is refused where it starts. */
+static void test_limit_line(void **state)
+{
+	char *text = malloc(TF_LINE_MAX + 32);
+	struct tf_policy *pol;
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, 'x', TF_LINE_MAX + 1);
+	text[0] = '#';
+	text[TF_LINE_MAX] = '\0';
+	pol = parse_ok(text);		/* exactly the limit, no newline */
+	policy_free(pol);
+	memcpy(text + TF_LINE_MAX, "\nrole tor 0\n", 13);
+	pol = parse_ok(text);
+	assert_int_equal(pol->nroles, 1);
+	policy_free(pol);
+	memcpy(text, "role tor 0\n#", 12);
+	memset(text + 12, 'x', TF_LINE_MAX);
+	text[12 + TF_LINE_MAX] = '\0';
+	expect_error(text, 2, TF_LINE_MAX + 1,
+		     "line too long (at most 65536 bytes)");
+	free(text);
+}
+
 static void test_limit_lan(void **state)
 {
 	size_t size = (size_t)32 * (TORFW_MAX_LAN + 2), off = 0;
@@ -706,6 +764,8 @@ int test_config_run(unsigned int *count)
 		cmocka_unit_test(test_limit_roles),
 		cmocka_unit_test(test_limit_service_uids),
 		cmocka_unit_test(test_limit_services),
+		cmocka_unit_test(test_many_addresses),
+		cmocka_unit_test(test_limit_line),
 		cmocka_unit_test(test_limit_lan),
 		cmocka_unit_test(test_limit_grants),
 		cmocka_unit_test(test_error_format),

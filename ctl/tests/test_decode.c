@@ -444,7 +444,7 @@ static void test_event_raw_frame(void **state)
 	fclose(f);
 	assert_string_equal(text,
 		"refused uid=0 comm=dhclient pid=5 reason=packet\n"
-		"{\"event\":\"refused\",\"uid\":0,\"comm\":\"dhclient\","
+		"{\"version\":1,\"event\":\"refused\",\"uid\":0,\"comm\":\"dhclient\","
 		"\"pid\":5,\"reason\":\"packet\",\"hook\":\"out\"}\n");
 	free(text);
 }

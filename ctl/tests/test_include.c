@@ -277,21 +277,111 @@ static void test_missing_top_file(void **state)
 	policy_free(pol);
 }
 
+/* Only regular files: each refused at the include, at once. */
+static void expect_not_regular(const struct tmpdir *d, const char *word,
+			       const char *shown, const char *type)
+{
+	struct tf_cfg_error err;
+	struct tf_policy *pol;
+	char p[PATH_MAX], text[PATH_MAX + 16], msg[PATH_MAX + 100];
+
+	snprintf(text, sizeof(text), "\ninclude %s\n", word);
+	tmpdir_write(d, "main.conf", text, p, sizeof(p));
+	assert_false(parse(p, &pol, &err, NULL));
+	assert_string_equal(err.file, p);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.col, 9);
+	snprintf(msg, sizeof(msg),
+		 "cannot include '%s': not a regular file (%s)", shown, type);
+	assert_string_equal(err.msg, msg);
+	policy_free(pol);
+}
+
 static void test_include_directory(void **state)
+{
+	struct tmpdir *d = *state;
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/sub", d->path);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	expect_not_regular(d, "sub", dir, "a directory");
+}
+
+static void test_include_device(void **state)
+{
+	expect_not_regular(*state, "/dev/zero", "/dev/zero",
+			   "a character device");
+}
+
+/* Without a writer, opening a FIFO would block: it must fail at once. */
+static void test_include_fifo(void **state)
+{
+	struct tmpdir *d = *state;
+	char fifo[PATH_MAX];
+
+	snprintf(fifo, sizeof(fifo), "%s/pipe.conf", d->path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	expect_not_regular(d, "pipe.conf", fifo, "a FIFO");
+}
+
+/* A glob that matches a directory among the files refuses it too. */
+static void test_include_glob_directory(void **state)
 {
 	struct tmpdir *d = *state;
 	struct tf_cfg_error err;
 	struct tf_policy *pol;
-	char p[PATH_MAX], dir[PATH_MAX];
+	char p[PATH_MAX], dir[PATH_MAX], msg[PATH_MAX + 100];
 
-	snprintf(dir, sizeof(dir), "%s/sub", d->path);
-	mkdir(dir, 0755);
-	tmpdir_write(d, "main.conf", "include sub\n", p, sizeof(p));
+	tmpdir_write(d, "torfw.d/a.conf", "role tor 1\n", p, sizeof(p));
+	snprintf(dir, sizeof(dir), "%s/torfw.d/b.conf", d->path);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	tmpdir_write(d, "main.conf", "include torfw.d/*.conf\n", p, sizeof(p));
 	assert_false(parse(p, &pol, &err, NULL));
-	assert_string_equal(err.file, dir);
-	assert_int_equal(err.line, 0);
-	assert_string_equal(err.msg, "Is a directory");
+	assert_string_equal(err.file, p);
+	assert_int_equal(err.line, 1);
+	assert_int_equal(err.col, 9);
+	snprintf(msg, sizeof(msg),
+		 "cannot include '%s': not a regular file (a directory)", dir);
+	assert_string_equal(err.msg, msg);
 	policy_free(pol);
+}
+
+/* nft quotes its include patterns; here the quotes would match nothing. */
+static void test_include_quotes(void **state)
+{
+	static const struct {
+		const char *text, *msg;
+		unsigned int col;
+	} cases[] = {
+		{ "include \"torfw.d/*.conf\"\n",
+		  "quotes in include pattern \"torfw.d/*.conf\" (there is no quoting: write include torfw.d/*.conf)",
+		  9 },
+		{ "  include 'x.conf'\n",
+		  "quotes in include pattern 'x.conf' (there is no quoting: write include x.conf)",
+		  11 },
+		{ "include a\"b.conf\n",
+		  "quotes in include pattern 'a\"b.conf' (there is no quoting)",
+		  9 },
+		{ "include \"\"\n",
+		  "quotes in include pattern '\"\"' (there is no quoting)", 9 },
+	};
+	struct tmpdir *d = *state;
+	struct tf_cfg_error err;
+	struct tf_policy *pol;
+	char p[PATH_MAX];
+	size_t i;
+
+	/* The unquoted pattern matches: the quoted one must not pass. */
+	tmpdir_write(d, "torfw.d/a.conf", "role tor 1\n", p, sizeof(p));
+	tmpdir_write(d, "x.conf", "role tor 2\n", p, sizeof(p));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tmpdir_write(d, "main.conf", cases[i].text, p, sizeof(p));
+		assert_false(parse(p, &pol, &err, NULL));
+		assert_string_equal(err.msg, cases[i].msg);
+		assert_int_equal(err.line, 1);
+		assert_int_equal(err.col, cases[i].col);
+		policy_free(pol);
+	}
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, tmpdir_setup, tmpdir_teardown)
@@ -313,6 +403,10 @@ int test_include_run(unsigned int *count)
 		T(test_sysroot),
 		T(test_missing_top_file),
 		T(test_include_directory),
+		T(test_include_device),
+		T(test_include_fifo),
+		T(test_include_glob_directory),
+		T(test_include_quotes),
 	};
 
 	return RUN_GROUP("include", tests, count);

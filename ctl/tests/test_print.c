@@ -243,7 +243,7 @@ static void test_json(void **state)
 	policy_print_json(f, pol, &fake_resolver);
 	fclose(f);
 	assert_string_equal(buf,
-		"{\"generation\":0,\"options\":{\"nosocket\":\"loopback\","
+		"{\"version\":1,\"generation\":0,\"options\":{\"nosocket\":\"loopback\","
 		"\"kernel_sockets\":\"refuse\",\"log_rate\":10,\"log_burst\":20,"
 		"\"mtu_probing\":false},"
 		"\"roles\":[{\"role\":\"tor\",\"user\":{\"uid\":107,\"user\":\"debian-tor\"}}],"
@@ -329,7 +329,7 @@ static void test_event_line(void **state)
 			    "192.0.2.1:53 reason=internet-non-tcp\n");
 	free(t);
 	t = event_text(&ev, true);
-	assert_string_equal(t, "{\"event\":\"refused\",\"uid\":1000,"
+	assert_string_equal(t, "{\"version\":1,\"event\":\"refused\",\"uid\":1000,"
 			    "\"comm\":\"curl\",\"pid\":123,\"family\":\"ipv4\","
 			    "\"proto\":\"udp\",\"daddr\":\"192.0.2.1\",\"dport\":53,"
 			    "\"reason\":\"internet-non-tcp\",\"hook\":\"out\"}\n");

@@ -6,8 +6,10 @@
  * between the torfw module and torfwctl (or any other client).
  *
  * Family "torfw" (TORFW_GENL_NAME), version TORFW_GENL_VERSION. The module
- * declares MODULE_ALIAS_GENL_FAMILY("torfw"), so resolving the family id
- * through CTRL_CMD_GETFAMILY loads it on demand.
+ * has no MODULE_ALIAS_GENL_FAMILY on purpose: loading it closes the network,
+ * so resolving the family (CTRL_CMD_GETFAMILY, which any user may send)
+ * must not load it. Only an explicit modprobe does; without the module the
+ * family is simply absent (-ENOENT).
  *
  * Permissions: every command requires CAP_NET_ADMIN in the initial user
  * namespace, also the read-only ones (the policy reveals who may do what).

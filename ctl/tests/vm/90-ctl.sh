@@ -49,7 +49,7 @@ t "check --kernel loads nothing" 0 '^policy: none$' torfwctl status
 t "load of the reference policy" 0 '^loaded generation [1-9][0-9]*$' torfwctl load
 t "status: loaded" 0 '^policy: loaded$' torfwctl status
 t "status: 12 entries" 0 '^entries: 12$' torfwctl status
-t "status -j" 0 '^\{"policy":"loaded","generation":[0-9]+,"entries":12,"locked":false,"module":"[^"]+"\}$' torfwctl -j status
+t "status -j" 0 '^\{"version":1,"policy":"loaded","generation":[0-9]+,"entries":12,"locked":false,"module":"[^"]+"\}$' torfwctl -j status
 
 # Users by number (it must load at early boot, before the name service
 # knows them), by name with -N; both load back as the same policy.
@@ -67,7 +67,7 @@ t "show --names: the roles by name" 0 '^role tor debian-tor$' torfwctl show --na
 t "load of what show -N printed" 0 '^loaded generation ' torfwctl load /tmp/n1.conf
 torfwctl show >/tmp/n2.conf
 t "show -N, load, show: the same policy as show" 0 '' cmp /tmp/a.conf /tmp/n2.conf
-t "show -j" 0 '^\{"generation":[0-9]+,"options":\{"nosocket":"loopback","kernel_sockets":"refuse"' torfwctl show -j
+t "show -j" 0 '^\{"version":1,"generation":[0-9]+,"options":\{"nosocket":"loopback","kernel_sockets":"refuse"' torfwctl show -j
 
 # An option away from its default: dumped, shown, and loaded back.
 printf 'kernel-sockets lan\nrole tor debian-tor\n' >/tmp/k.conf
@@ -96,7 +96,7 @@ sleep 1
 kill $mon $monj
 t "monitor: one line per refusal" 0 \
 	'^refused uid=1000 comm=curl pid=[0-9]+ tcp 192.0.2.1:80 reason=internet-tcp$' cat /tmp/mon.txt
-t "monitor -j" 0 '^\{"event":"refused","uid":1000,"comm":"curl",.*"reason":"internet-tcp"' cat /tmp/monj.txt
+t "monitor -j" 0 '^\{"version":1,"event":"refused","uid":1000,"comm":"curl",.*"reason":"internet-tcp"' cat /tmp/monj.txt
 
 # 3000 entries of 20 users: about 20 messages of one transaction.
 {

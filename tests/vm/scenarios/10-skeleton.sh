@@ -4,7 +4,9 @@
 # The fail-closed skeleton (acceptance of the foundation issue): once
 # torfw is loaded and before any policy, only loopback passes; every other
 # packet is refused at once and nothing reaches the uplink; unloading the
-# module restores the network.
+# module restores the network. With the module installed and not loaded,
+# looking (torfwctl status and show, as root and as nobody, and a bare
+# family lookup) leaves it unloaded and exits 3.
 #
 # The same probe matrix runs twice: before the module, where every probe
 # must succeed (proof that a refusal later is the module's doing, not a
@@ -156,6 +158,9 @@ fi
 check "torfwctl status: 'policy: none', generation 0" ctl_status_no_policy
 check "torfwctl bogus: a first line naming it, non-zero exit" ctl_rejects_bogus
 note "torfwctl bogus (first lines):" "$(torfwctl bogus 2>&1 | head -n 3)"
+# The anti-test of the lookup below: loaded, nobody's lookup finds it.
+check "loaded: nobody's CTRL_CMD_GETFAMILY torfw finds the family" \
+	as nobody /tests/vm/tools/nlpoke family
 
 # ---- unloaded: open again ----------------------------------------------------
 
@@ -167,9 +172,54 @@ fi
 check "unloaded: root tcp 192.0.2.1:80 (curl) works again" as root http_get 192.0.2.1 80
 check "unloaded: amnesia tcp 192.0.2.1:80 (curl) works again" as amnesia http_get 192.0.2.1 80
 
-# torfwctl may load the module itself (modprobe) or through the generic
-# netlink family alias (request_module): with the file renamed, both fail
-# and the module stays absent.
+# Looking must not load the module: loading it closes the network, so a
+# user who could trigger it could cut the machine off. With torfw.ko
+# installed and not loaded, status and show (as root and as nobody) say
+# it is not loaded and exit 3, and a bare CTRL_CMD_GETFAMILY "torfw" by
+# nobody (the genetlink controller loads aliased families) loads nothing.
+ctl_not_loaded() {
+	local out rc=0
+	need_ctl || return 1
+	out=$("$@" 2>&1) || rc=$?
+	echo "$out"
+	[ $rc -eq 3 ] || { echo "exit status $rc, not 3"; return 1; }
+	echo "$out" | grep -q 'not loaded' || { echo "no 'not loaded'"; return 1; }
+	! module_loaded torfw || { echo "torfw got loaded"; return 1; }
+}
+
+family_lookup_loads_nothing() {
+	local out rc=0
+	out=$(as nobody /tests/vm/tools/nlpoke family 2>&1) || rc=$?
+	echo "$out"
+	[ $rc -eq 3 ] || { echo "exit status $rc, not 3 (ENOENT)"; return 1; }
+	! module_loaded torfw || { echo "torfw got loaded"; return 1; }
+}
+
+if [ -e "$KO" ] && ! module_loaded torfw; then
+	ok "installed, not loaded: $KO present, torfw not in /proc/modules"
+else
+	fail "installed, not loaded: $KO present, torfw not in /proc/modules"
+fi
+if modinfo -F alias "$KO" | grep -q 'family-torfw'; then
+	fail "torfw.ko declares no genetlink family alias" "$(modinfo -F alias "$KO")"
+else
+	ok "torfw.ko declares no genetlink family alias"
+fi
+for c in status show; do
+	check "installed, not loaded: root 'torfwctl $c' exits 3, loads nothing" \
+		ctl_not_loaded /usr/sbin/torfwctl $c
+	check "installed, not loaded: nobody 'torfwctl $c' exits 3, loads nothing" \
+		ctl_not_loaded as nobody /usr/sbin/torfwctl $c
+done
+check "installed, not loaded: root 'torfwctl status -j' exits 3, loads nothing" \
+	ctl_not_loaded /usr/sbin/torfwctl -j status
+check "installed, not loaded: nobody's CTRL_CMD_GETFAMILY torfw gets ENOENT, loads nothing" \
+	family_lookup_loads_nothing
+note "torfwctl status as nobody, installed, not loaded:" \
+	"$(as nobody /usr/sbin/torfwctl status 2>&1 || true)"
+
+# With the file renamed too: status fails with one line and the module
+# stays absent.
 ctl_status_absent() {
 	local out rc=0
 	need_ctl || return 1

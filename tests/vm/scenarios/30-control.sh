@@ -6,7 +6,10 @@
 #   - show round-trips byte for byte through load;
 #   - stats counters move with traffic (a refusal reason, an allow-list
 #     entry);
-#   - monitor prints a refused curl of uid 1000 within 1 s;
+#   - monitor prints a refused curl of uid 1000 within 1 s; a program
+#     named with invalid UTF-8, a quote, a backslash and control bytes is
+#     escaped, and every -j line (status, show, stats, monitor) passes a
+#     strict JSON parser (tests/vm/tools/jsoncheck);
 #   - a bad file (syntax error, unknown user) exits 1 with file:line:col
 #     and changes neither the generation nor the behaviour;
 #   - an unprivileged uid, and root of a user namespace (unshare -Urn), get
@@ -110,6 +113,16 @@ mon_wait() {
 	done
 }
 
+# mon_wait_fixed FILE STRING: the same for a fixed string.
+mon_wait_fixed() {
+	local i=0
+	while ! grep -F -- "$2" "$1"; do
+		i=$((i + 1))
+		[ $i -gt 10 ] && { echo "no '$2' within 1 s:"; cat "$1"; return 1; }
+		sleep 0.1
+	done
+}
+
 # Events are rate limited like the log (bursts per 2 s): let it refill.
 sleep 2.5
 torfwctl monitor >/tmp/mon.out 2>&1 &
@@ -129,11 +142,60 @@ MON_PID=$!
 sleep 1
 as amnesia dns_ask 192.0.2.1 53 >/dev/null 2>&1 || true
 check "monitor -j: one JSON object with uid 1000, udp, port 53, reason internet-non-tcp" \
-	mon_wait /tmp/mon.json '^\{"event":"refused","uid":1000,.*"proto":"udp","daddr":"192\.0\.2\.1","dport":53,"reason":"internet-non-tcp"'
+	mon_wait /tmp/mon.json '^\{"version":1,"event":"refused","uid":1000,.*"proto":"udp","daddr":"192\.0\.2\.1","dport":53,"reason":"internet-non-tcp"'
 kill $MON_PID 2>/dev/null || true
 wait $MON_PID 2>/dev/null || true
 MON_PID=
 note "monitor -j printed:" "$(cat /tmp/mon.json)"
+
+# A program names itself (its comm is its file name): bytes that are not
+# UTF-8, a quote, a backslash, control bytes. Every -j line must still
+# parse strictly (tests/vm/tools/jsoncheck), the bad bytes as U+FFFD.
+HOSTILE=$(printf '\377\376"\\\001\033[2J\303(x')
+cp $TOOLS/sockconnect "/tmp/$HOSTILE"
+chmod 755 "/tmp/$HOSTILE"
+HOSTILE_JSON='"comm":"\ufffd\ufffd\"\\\u0001\u001b[2J\ufffd(x"'
+sleep 2.5
+torfwctl monitor -j >/tmp/mon-hostile.json 2>&1 &
+MON_PID=$!
+sleep 1
+as stranger "/tmp/$HOSTILE" -t 1 tcp 192.0.2.1 80 >/dev/null 2>&1 || true
+check "monitor -j: a comm of invalid UTF-8, quote, backslash, controls is escaped" \
+	mon_wait_fixed /tmp/mon-hostile.json "$HOSTILE_JSON"
+kill $MON_PID 2>/dev/null || true
+wait $MON_PID 2>/dev/null || true
+MON_PID=
+note "monitor -j printed (hostile comm):" "$(cat /tmp/mon-hostile.json)"
+sleep 2.5
+torfwctl monitor >/tmp/mon-hostile.txt 2>&1 &
+MON_PID=$!
+sleep 1
+as stranger "/tmp/$HOSTILE" -t 1 tcp 192.0.2.1 80 >/dev/null 2>&1 || true
+check "monitor: the same comm as \\xNN in the text line" \
+	mon_wait /tmp/mon-hostile.txt 'comm=\\xff\\xfe"\\x5c\\x01\\x1b\[2J\\xc3\(x pid='
+kill $MON_PID 2>/dev/null || true
+wait $MON_PID 2>/dev/null || true
+MON_PID=
+rm -f "/tmp/$HOSTILE"
+
+# Every -j output through the strict parser, the hostile events included.
+json_strict() {
+	local f=/tmp/json-all.txt
+	: >$f
+	torfwctl -j status >>$f || return 1
+	torfwctl show -j >>$f || return 1
+	torfwctl stats -j >>$f || return 1
+	cat /tmp/mon.json /tmp/mon-hostile.json >>$f
+	grep -c . $f
+	! grep -v '^{"version":1,' $f || { echo "lines without the version key"; return 1; }
+	$TOOLS/jsoncheck <$f
+}
+check "-j: status, show, stats and monitor lines (hostile comm too) parse strictly" json_strict
+# Its anti-test: the raw bytes the old encoder copied are refused.
+json_judge_sees() {
+	! printf '{"version":1,"comm":"\377\376"}\n' | $TOOLS/jsoncheck
+}
+check "-j: jsoncheck refuses a string of raw 0xff 0xfe (it can see)" json_judge_sees
 
 check "monitor: an unprivileged uid cannot subscribe (EPERM)" \
 	as amnesia ctl_fails_with EPERM torfwctl monitor

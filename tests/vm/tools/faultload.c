@@ -131,7 +131,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage: faultload [-c] cgroup DIR|failslab N FILE\n");
 		return 2;
 	}
-	if (read_config(argv[3], &pol) || nl_connect(&nl))
+	if (read_config(argv[3], &pol) || nl_connect(&nl, true))
 		return 2;
 	policy_sort(pol);
 	r = encode_load(pol, nl.fam.id, 0, 0, FL_MSG_MAX, no_netns, NULL,

@@ -14,6 +14,9 @@
  *   ok              a valid policy (one tor role) with CHECK added:
  *                   validated and built, nothing published (proves that
  *                   the framing of the other cases is right)
+ *   family          only the CTRL_CMD_GETFAMILY, which any user may send:
+ *                   exit 0 if the family exists, 3 if not (ENOENT); the
+ *                   module has no family alias, so this must not load it
  *
  * Prints one line:
  *   nlpoke CASE: errno=EINVAL (22) extack="..." [offset=N]
@@ -211,7 +214,7 @@ int main(int argc, char **argv)
 
 	if (argc != 2) {
 		fprintf(stderr,
-			"usage: %s no-addr|long-name|unknown-attr|unknown-nested|ok\n",
+			"usage: %s no-addr|long-name|unknown-attr|unknown-nested|ok|family\n",
 			argv[0]);
 		return 2;
 	}
@@ -228,6 +231,11 @@ int main(int argc, char **argv)
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TORFW_GENL_NAME);
 	if (transact(nl, nlh, ctrl_cb, &family, &ans) < 0)
 		return 2;
+	if (strcmp(argv[1], "family") == 0) {
+		printf("nlpoke family: %s\n", ans.error ?
+		       strerrorname_np(-ans.error) : "found");
+		return ans.error == -ENOENT ? 3 : ans.error || !family ? 2 : 0;
+	}
 	if (ans.error || !family) {
 		printf("nlpoke: family %s not found: %s\n", TORFW_GENL_NAME,
 		       strerrorname_np(-ans.error));
