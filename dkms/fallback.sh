@@ -111,7 +111,7 @@ remove_tables() {
 			nft delete table "$f" "$NAME"
 		fi
 	done
-	say "removed: the torfw policy is in charge"
+	say "removed"
 }
 
 case ${1:-} in
