@@ -69,6 +69,9 @@
 #   TORFW_BOOT_DIR       work dir (image, logs, captures)
 #                        default /var/tmp/torfw-boot
 #   TORFW_BOOT_TIMEOUT   seconds for each boot (default 300)
+#
+# "run.sh --prepare" makes the images only (no qemu), "run.sh --boots"
+# boots them: so the machine's qemu lock is held only for the boots.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -564,11 +567,8 @@ CONF
 	fi
 }
 
-main() {
-	[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
-	mkdir -p "$WORK"
-	exec 9>"$WORK/lock"
-	flock -w $((4 * TIMEOUT)) 9 || die "$WORK stays locked (another run.sh?)"
+# The images of the boots, made by prepare (no qemu: it needs no lock).
+prepare() {
 	find_debs
 	case_lintian
 	case_dkms_host
@@ -579,13 +579,21 @@ main() {
 	umount_root
 	prepare_tool_root
 	trap - EXIT
+}
+
+boots() {
+	local c m cmd i
+	for i in root nomod tool; do
+		[ -f "$WORK/$i.img" ] || die "no $WORK/$i.img: run without --boots first"
+	done
+	# A previous run's broken boot left its file in the image.
+	debugfs -w -R "rm /etc/torfw/torfw.d/50-broken.conf" "$WORK/root.img" >/dev/null 2>&1 || true
 	boot normal root "$NO_NM"
 	initramfs_said normal 'torfw-fallback: installed'
 	capture normal tor-only
 	boot nomodule root module_blacklist=torfw "$NO_NM"
 	initramfs_said nomodule 'torfw: cannot load the torfw module'
 	capture nomodule leaks
-	local c m cmd
 	for c in absent refused; do
 		for m in ifupdown nm; do
 			case $m in ifupdown) cmd=$IFUPDOWN ;; nm) cmd=$NM ;; esac
@@ -603,6 +611,24 @@ main() {
 	break_config
 	boot broken root "$NO_NM"
 	capture broken nothing
+}
+
+# run.sh [--prepare|--boots]: both by default; --prepare makes the images
+# (chroot, DKMS, mkfs: minutes of CPU but no qemu, so no need to hold the
+# machine's qemu lock), --boots boots the images a --prepare left in
+# $TORFW_BOOT_DIR.
+main() {
+	local stage=${1:-all}
+	case $stage in
+	all | --prepare | --boots) ;;
+	*) die "usage: $0 [--prepare|--boots]" ;;
+	esac
+	[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
+	mkdir -p "$WORK"
+	exec 9>"$WORK/lock"
+	flock -w $((4 * TIMEOUT)) 9 || die "$WORK stays locked (another run.sh?)"
+	[ "$stage" = --boots ] || prepare
+	[ "$stage" = --prepare ] || boots
 	echo "# total $((SECONDS - T_START)) s; logs in $WORK"
 	echo "1..$N"
 	if [ "$SKIPPED" -gt 0 ]; then
