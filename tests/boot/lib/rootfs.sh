@@ -8,7 +8,9 @@
 # system built with live-build), nftables (the fallback table); and the
 # network managers the boots try: systemd-networkd (in systemd), ifupdown
 # with isc-dhcp-client (allow-hotplug: udev starts ifup@) and
-# NetworkManager. Nothing of torfw is in it: run.sh copies it and installs
+# NetworkManager; openssl, with which DKMS makes its own signing key in
+# the chroot and signs the module (the key that nobody enrolled: what
+# Secure Boot refuses). Nothing of torfw is in it: run.sh copies it and installs
 # the freshly built packages into the copy.
 #
 # It also holds, unpacked nowhere, the packages of a later Debian kernel
@@ -21,7 +23,7 @@
 # into the tree). Sourced by run.sh.
 
 ROOTFS_SUITE=bookworm
-ROOTFS_PACKAGES=systemd,systemd-sysv,udev,dbus,iproute2,iputils-ping,kmod,initramfs-tools,linux-image-amd64,linux-headers-amd64,dkms,libmnl0,nftables,ifupdown,isc-dhcp-client,network-manager,libpam-systemd
+ROOTFS_PACKAGES=systemd,systemd-sysv,udev,dbus,iproute2,iputils-ping,kmod,initramfs-tools,linux-image-amd64,linux-headers-amd64,dkms,libmnl0,nftables,ifupdown,isc-dhcp-client,network-manager,libpam-systemd,openssl
 ROOTFS_STAMP="3 $ROOTFS_PACKAGES"
 ROOTFS_UPGRADE=/var/cache/torfw-kernel-upgrade
 
