@@ -586,8 +586,19 @@ boots() {
 	for i in root nomod tool; do
 		[ -f "$WORK/$i.img" ] || die "no $WORK/$i.img: run without --boots first"
 	done
-	# A previous run's broken boot left its file in the image.
+	# A previous run's broken boot left its file in the image; the guest
+	# checker is this tree's, even if it changed since --prepare.
 	debugfs -w -R "rm /etc/torfw/torfw.d/50-broken.conf" "$WORK/root.img" >/dev/null 2>&1 || true
+	for i in root nomod tool; do
+		debugfs -w -f - "$WORK/$i.img" >/dev/null 2>&1 <<-EOF
+		rm /usr/local/sbin/torfw-boottest
+		write $HERE/guest/torfw-boottest /usr/local/sbin/torfw-boottest
+		sif /usr/local/sbin/torfw-boottest mode 0100755
+		EOF
+		debugfs -R "cat /usr/local/sbin/torfw-boottest" "$WORK/$i.img" 2>/dev/null |
+			cmp -s - "$HERE/guest/torfw-boottest" ||
+			die "could not write the guest checker into $WORK/$i.img"
+	done
 	boot normal root "$NO_NM"
 	initramfs_said normal 'torfw-fallback: installed'
 	capture normal tor-only
