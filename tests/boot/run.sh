@@ -302,7 +302,22 @@ prepare_root() {
 	autopkgtest_in_root reference-policy
 	rm -f "$ROOT"/tmp/*.deb
 	upgrade_kernel
+	dkms_signed
 	echo "# chroot prepared in $((SECONDS - t0)) s"
+}
+
+# DKMS signed the module with the key it generated in the chroot
+# (/var/lib/dkms/mok.key): the key nobody enrolled, which the refused
+# boots (module.sig_enforce=1) show the kernel refusing.
+dkms_signed() {
+	local signer
+	signer=$(modinfo -F signer "$ROOT/lib/modules/$KV/updates/dkms/torfw.ko" 2>/dev/null)
+	if [ -n "$signer" ] && [ -f "$ROOT/var/lib/dkms/mok.key" ]; then
+		ok "DKMS signed torfw.ko for $KV with its own key made in the chroot (signer: $signer)"
+	else
+		not_ok "DKMS signed torfw.ko for $KV with its own key" "signer: ${signer:-none}" \
+			"$(ls -l "$ROOT/var/lib/dkms/" 2>&1)"
+	fi
 }
 
 # The hook refuses to build an initramfs without the fallback table: with
