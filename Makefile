@@ -63,9 +63,11 @@ clean:
 
 # Packaging and boot integration (dkms/, tests/boot/). dkms-install
 # registers kmod/ with DKMS as /usr/src/torfw-VERSION; deb builds
-# torfw-dkms and torfwctl into build/deb/ and runs lintian; check-boot
-# boots a Debian root file system with both packages installed
-# (tests/boot/run.sh, cached in $(TORFW_CACHE)/boot-rootfs).
+# torfwctl, torfw, torfw-dkms and torfw-modules-KVERS into build/deb/ and
+# runs lintian (no error, no warning); check-boot boots a Debian root file
+# system with the packages installed, with the module missing or refused,
+# and with the tool alone (tests/boot/run.sh, cached in
+# $(TORFW_CACHE)/boot-rootfs).
 .PHONY: dkms-install deb check-boot
 dkms-install:
 	dkms/dkms-install.sh

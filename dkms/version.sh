@@ -5,12 +5,14 @@
 # DKMS source directory (/usr/src/torfw-VERSION) and the Debian packages.
 #
 #   0.1.0                  HEAD is tagged v0.1.0 and the tree is clean
-#   0.1.0+git10.4c2e47a    10 commits on main, HEAD 4c2e47a
-#   0.1.0+git10.4c2e47a.dirty   the same with uncommitted changes
+#   0.1.0~git10.4c2e47a    10 commits, HEAD 4c2e47a, on the way to 0.1.0
+#   0.1.0~git10.4c2e47a.dirty   the same with uncommitted changes
 #
 # The base comes from kmod/version.h; the rest from
 # "git describe --always --dirty" and the commit count (so that a later
-# commit is a later Debian version). Outside a git tree: the base alone.
+# commit is a later Debian version). "~" sorts before the release itself:
+# a snapshot taken before 0.1.0 is tagged is older than 0.1.0, not newer.
+# Outside a git tree: the base alone.
 set -eu
 
 repo=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -27,8 +29,8 @@ case $desc in
 	count=$(git -C "$repo" rev-list --count HEAD)
 	hash=$(git -C "$repo" rev-parse --short HEAD)
 	case $desc in
-	*-dirty) echo "$base+git$count.$hash.dirty" ;;
-	*) echo "$base+git$count.$hash" ;;
+	*-dirty) echo "$base~git$count.$hash.dirty" ;;
+	*) echo "$base~git$count.$hash" ;;
 	esac
 	;;
 esac

@@ -2,11 +2,16 @@
 # shellcheck shell=bash
 #
 # The cached Debian root file system of the boot test: debootstrap
-# (minbase) plus what the two packages need to be installed for real:
+# (minbase) plus what the packages need to be installed for real:
 # systemd, udev, initramfs-tools, Debian's kernel and its headers, dkms
 # and a compiler (dkms builds the module inside the chroot, as on a live
-# system built with live-build). Nothing of torfw is in it: run.sh copies
-# it and installs the freshly built packages into the copy.
+# system built with live-build), nftables (the fallback table); and the
+# network managers the boots try: systemd-networkd (in systemd), ifupdown
+# with isc-dhcp-client (allow-hotplug: udev starts ifup@) and
+# NetworkManager; openssl, with which DKMS makes its own signing key in
+# the chroot and signs the module (the key that nobody enrolled: what
+# Secure Boot refuses). Nothing of torfw is in it: run.sh copies it and installs
+# the freshly built packages into the copy.
 #
 # It also holds, unpacked nowhere, the packages of a later Debian kernel
 # and its headers (from the security or updates suite, when there is one)
@@ -18,8 +23,8 @@
 # into the tree). Sourced by run.sh.
 
 ROOTFS_SUITE=bookworm
-ROOTFS_PACKAGES=systemd,systemd-sysv,udev,dbus,iproute2,iputils-ping,kmod,initramfs-tools,linux-image-amd64,linux-headers-amd64,dkms,libmnl0
-ROOTFS_STAMP="2 $ROOTFS_PACKAGES"
+ROOTFS_PACKAGES=systemd,systemd-sysv,udev,dbus,iproute2,iputils-ping,kmod,initramfs-tools,linux-image-amd64,linux-headers-amd64,dkms,libmnl0,nftables,ifupdown,isc-dhcp-client,network-manager,libpam-systemd,openssl
+ROOTFS_STAMP="3 $ROOTFS_PACKAGES"
 ROOTFS_UPGRADE=/var/cache/torfw-kernel-upgrade
 
 # The Debian mirror apt uses here (deb822 or one-line sources).
