@@ -188,7 +188,9 @@ static FILE *open_config(const struct parser *p, const char *path,
 	if (include || in_root)
 		flags |= O_NONBLOCK;
 	if (in_root) {
-		fd = root_openat(p->rootfd, path, flags);
+		/* Inside the root only regular files, top level included:
+		 * the image's device nodes are never opened here. */
+		fd = root_open_regular(p->rootfd, path, flags);
 		if (fd < 0) {
 			errno = -fd;
 			return NULL;
@@ -255,11 +257,17 @@ static bool read_file(struct parser *p, const char *inpath, bool in_root,
 	}
 	f = is_stdin ? stdin : open_config(p, inpath, in_root, from != NULL);
 	if (!f) {
+		/* root_open_regular's answer for a device, FIFO or socket */
+		const char *why = in_root && errno == EINVAL ?
+				  "not a regular file" : strerror(errno);
+
 		if (from)
 			set_error(p->err, from->col, "cannot open '%s': %s", path,
-				  strerror(errno));
+				  why);
 		else
 			file_error(p->err, path, errno);
+		if (!from && in_root && errno == EINVAL)
+			snprintf(p->err->msg, sizeof(p->err->msg), "%s", why);
 		return false;
 	}
 	if (fstat(fileno(f), &st)) {

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,6 +44,38 @@ int root_openat(int rootfd, const char *path, int flags)
 			  RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
+int root_open_regular(int rootfd, const char *path, int flags)
+{
+	char proc[32];
+	struct stat st;
+	int pfd, fd;
+
+	/*
+	 * The image's creator chooses what its paths name: opening a device
+	 * node (a watchdog arms itself on open) or a FIFO must not happen
+	 * on the build host. Look first (O_PATH opens nothing), then open
+	 * that same inode through the descriptor.
+	 */
+	pfd = root_openat(rootfd, path, O_PATH);
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st)) {
+		fd = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fd = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, flags | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		fd = -errno;
+out:
+	close(pfd);
+	return fd;
+}
+
 int root_read_file(int rootfd, const char *path, size_t max, char **buf,
 		   size_t *len)
 {
@@ -54,8 +87,7 @@ int root_read_file(int rootfd, const char *path, size_t max, char **buf,
 
 	*buf = NULL;
 	*len = 0;
-	/* O_NONBLOCK: a FIFO in the image must not hang the open. */
-	fd = root_openat(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	fd = root_open_regular(rootfd, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st)) {

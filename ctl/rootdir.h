@@ -16,6 +16,11 @@ int root_open_dir(const char *dir);
 
 /* path (absolute or not) inside the root; returns a descriptor or -errno. */
 int root_openat(int rootfd, const char *path, int flags);
+/*
+ * A regular file inside the root, opened with flags; -EINVAL for anything
+ * else (device, FIFO, socket), -EISDIR for a directory, without opening it.
+ */
+int root_open_regular(int rootfd, const char *path, int flags);
 
 /*
  * Reads the regular file at path inside the root, at most max bytes, into

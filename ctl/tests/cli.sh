@@ -165,7 +165,7 @@ if [ ! -d /sys/module/torfw ]; then
 		fi
 	done
 else
-	ok "# skip: the torfw module is loaded here"
+	echo "# not run: the torfw module is loaded here (exit 3 needs it absent)"
 fi
 
 # ---- every error at once -------------------------------------------------
@@ -319,6 +319,32 @@ if run 1 check --root "$dir/evil" "$dir/good.conf" &&
 	ok "check --root: a malformed passwd line is an error, located"
 else
 	not_ok "check --root: a malformed passwd line is an error, located"
+fi
+
+# The image chooses what its paths are: a FIFO as the policy must not read
+# as an empty policy, and a device node is refused without being opened
+# (a symlink to the image's /dev/null, a character device made here).
+mkroot "$dir/odd"
+rm -f "$dir/odd/etc/torfw/torfw.conf"
+mkfifo "$dir/odd/etc/torfw/torfw.conf"
+if run 1 check --root "$dir/odd" &&
+	[ "$(cat "$dir/err")" = "$dir/odd/etc/torfw/torfw.conf: not a regular file" ]; then
+	ok "check --root: a FIFO as the image's policy is refused at once"
+else
+	not_ok "check --root: a FIFO as the image's policy is refused at once"
+fi
+mkdir -p "$dir/odd/dev"
+rm -f "$dir/odd/etc/torfw/torfw.conf"
+if mknod "$dir/odd/dev/null" c 1 3 2>/dev/null; then
+	ln -s /dev/null "$dir/odd/etc/torfw/torfw.conf"
+	if run 1 check --root "$dir/odd" &&
+		[ "$(cat "$dir/err")" = "$dir/odd/etc/torfw/torfw.conf: not a regular file" ]; then
+		ok "check --root: a device node as the image's policy is refused"
+	else
+		not_ok "check --root: a device node as the image's policy is refused"
+	fi
+else
+	echo "# not run: mknod needs root (the device node case)"
 fi
 
 if run 1 check --root "$dir/image" --kernel &&
