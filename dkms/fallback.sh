@@ -25,10 +25,17 @@
 #           before ifupdown's hotplug rule (80-ifupdown.rules) and before
 #           systemd or a network manager sees the device.
 #
-# Limits (the torfw module itself has none of them): a device moved into
-# another network namespace leaves this table's reach, and frames sent with
-# PACKET_QDISC_BYPASS or from AF_XDP skip the egress hook. Both need root
-# doing it on purpose; no network manager does either.
+# Limits (torfw.ko covers the first three once loaded): a device moved
+# into another network namespace, or a physical device made there, is out
+# of this table's reach; AF_XDP and netpoll (netconsole) transmit past the
+# egress hook; Bluetooth is not a netdev. Each needs root doing it on
+# purpose. Wi-Fi's 802.11 management frames (probes, authentication,
+# association) and EAPOL over nl80211's control port pass no netfilter
+# hook at all, with torfw.ko too. "nft flush ruleset" (Debian's
+# /etc/nftables.conf begins with it) deletes this table: the torfw
+# package orders nftables.service after torfw.service. Only
+# initramfs-tools images get the table from the initramfs (no dracut
+# module); torfw-fallback.service installs it in userspace otherwise.
 #
 # POSIX sh: it also runs under the initramfs's busybox.
 set -eu
@@ -65,10 +72,13 @@ add_netdev() {
 		"{ type filter hook egress device \"$dev\" priority $PRIO; policy drop; }"
 }
 
+# Each family in its own batch: a kernel without one of them (nf_tables'
+# arp family is a build option) must still get the others.
 install_tables() {
+	rc=0
 	modprobe nf_tables 2>/dev/null || true
 	if ! have_table inet; then
-		nft -f - <<-EOF
+		nft -f - <<-EOF || { say "cannot install the inet table"; rc=1; }
 		table inet $NAME {
 			chain input {
 				type filter hook input priority $PRIO; policy drop;
@@ -82,6 +92,10 @@ install_tables() {
 				oif lo accept
 			}
 		}
+		EOF
+	fi
+	if ! have_table arp; then
+		nft -f - <<-EOF || { say "cannot install the arp table"; rc=1; }
 		table arp $NAME {
 			chain input {
 				type filter hook input priority $PRIO; policy drop;
@@ -90,14 +104,14 @@ install_tables() {
 				type filter hook output priority $PRIO; policy drop;
 			}
 		}
-		table netdev $NAME {
-		}
 		EOF
-		say "installed: only loopback passes until the torfw policy is loaded"
 	fi
+	if ! have_table netdev; then
+		nft add table netdev "$NAME" || { say "cannot install the netdev table"; rc=1; }
+	fi
+	[ $rc -ne 0 ] || say "installed: only loopback passes until the torfw policy is loaded"
 	# After the table: a device registered from here on gets its chain from
 	# the udev rule; one registered before is in /sys/class/net now.
-	rc=0
 	for d in /sys/class/net/*; do
 		[ -e "$d/ifindex" ] || continue
 		add_netdev "$(cat "$d/ifindex")" || rc=1
