@@ -55,12 +55,21 @@ wait_udp_sock() {
 	done
 }
 
-# ct_has TEXT: a line of the conntrack table contains TEXT.
+# ct_has TEXT: a line of the conntrack table contains TEXT, within 1 s
+# (times TORFW_VM_SLOW). Once, on a loaded host, an answered flow's entry
+# was missing from /proc/net/nf_conntrack 0.06 s after the answer and
+# there a few seconds later; its UDP timeout is 30 s, so a second look
+# asserts the same thing.
 ct_has() {
-	grep -F -- "$1" /proc/net/nf_conntrack || {
-		echo "no conntrack entry with '$1'; $(wc -l </proc/net/nf_conntrack) entries"
-		return 1
-	}
+	local i=0
+	until grep -F -- "$1" /proc/net/nf_conntrack; do
+		i=$((i + 1))
+		if [ $i -gt $((5 * SLOW)) ]; then
+			echo "no conntrack entry with '$1'; $(wc -l </proc/net/nf_conntrack) entries"
+			return 1
+		fi
+		sleep 0.2
+	done
 }
 
 # counters_mark REASON...: remembers those reason counters; then
