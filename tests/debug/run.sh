@@ -29,8 +29,8 @@ export TORFW_VM_SCENARIO_TIMEOUT=${TORFW_VM_SCENARIO_TIMEOUT:-1800}
 # and every case's time limit with it (a refusal must still come before
 # the limit: a hang is still a failure).
 export TORFW_VM_SLOW=${TORFW_VM_SLOW:-4}
-# 1,000 namespaces take about 5 min on Debian's kernel and would take half
-# an hour here; 200 still make and free every per-namespace object.
+# 400 namespaces take about 80 s on Debian's kernel and would take over
+# ten minutes here; 200 still make and free every per-namespace object.
 export TORFW_VM_CHURN=${TORFW_VM_CHURN:-200}
 # 63-faults-veth-churn: teardown of N and 2N veth pairs of an
 # unprivileged namespace (2N = 20,000 pairs here), where a per-device cost

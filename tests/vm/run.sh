@@ -23,7 +23,7 @@
 #   TORFW_VM_SLOW      factor for the guest's time limits (check, refusal,
 #                      leak cases)                default 1
 #   TORFW_VM_CHURN     namespaces 62-faults-netns makes and destroys
-#                                                 default 1000
+#                                                 default 400
 #   TORFW_VM_VETHS     veth pairs 63-faults-veth-churn makes in an
 #                      unprivileged namespace (N, then 2N)  default 2000
 #

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Faults (reliability issue, item 6): TORFW_VM_CHURN (default 1,000)
+# Faults (reliability issue, item 6): TORFW_VM_CHURN (default 400)
 # namespaces created and destroyed while traffic flows leak nothing.
 # Rounds of 20: each namespace gets a veth to the host (10.99.K.1/24 on the
 # host, .2 inside, up; K cycles through 250), the host pings each, and the
@@ -16,7 +16,7 @@ set -eu
 . /tests/vm/lib/policy.sh
 . /tests/vm/lib/faults.sh
 
-CHURN=${TORFW_VM_CHURN:-1000}
+CHURN=${TORFW_VM_CHURN:-400}
 
 cleanup() {
 	flows_stop
