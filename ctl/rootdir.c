@@ -87,15 +87,12 @@ int root_read_file(int rootfd, const char *path, size_t max, char **buf,
 
 	*buf = NULL;
 	*len = 0;
+	/* A regular file: root_open_regular() looked before opening. */
 	fd = root_open_regular(rootfd, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st)) {
 		ret = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
