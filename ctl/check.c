@@ -12,44 +12,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "loader.h"
+#include "policysrc.h"
 #include "print.h"
-#include "rootdir.h"
 #include "torfw.h"
 #include "torfwctl.h"
 #include "userdb.h"
-
-/* DIR's users and groups; prints what failed. */
-static struct tf_userdb *root_users(const char *dir)
-{
-	struct tf_userdb *db = NULL;
-	struct tf_cfg_error err;
-	char msg[1200];
-	size_t len = strlen(dir);
-	int fd = root_open_dir(dir);
-
-	if (fd == -ENOSYS) {
-		fprintf(stderr, "torfwctl: check: --root needs openat2(2) (Linux 5.6 or later)\n");
-		return NULL;
-	}
-	if (fd < 0) {
-		fprintf(stderr, "torfwctl: check: %s: %s\n", dir, strerror(-fd));
-		return NULL;
-	}
-	/* Files inside are named DIR/etc/passwd, without a double slash. */
-	while (len > 0 && dir[len - 1] == '/')
-		len--;
-	snprintf(msg, sizeof(msg), "%.*s", (int)len, dir);
-	db = userdb_load(fd, msg, &err);
-	close(fd);
-	if (!db) {
-		config_error_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
-	}
-	return db;
-}
 
 int check_main(int argc, char *argv[])
 {
@@ -65,7 +34,7 @@ int check_main(int argc, char *argv[])
 	if (ret >= 0)
 		return ret;
 	if (a.root) {
-		db = root_users(a.root);
+		db = root_users("check", a.root);
 		if (!db)
 			return TF_EXIT_USAGE;
 		res = userdb_resolver(db);

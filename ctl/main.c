@@ -30,6 +30,10 @@ static const struct {
 	{ "lock", lock_main, "Locks the policy until reboot" },
 	{ "status", status_main,
 	  "Prints whether a policy is loaded, its generation, the lock" },
+	{ "explain", explain_main,
+	  "Says what the module does with a connection, and why" },
+	{ "diff", diff_main,
+	  "Lists every class of packets whose verdict two policies change" },
 	{ "help", help_main, "Shows this help" },
 };
 

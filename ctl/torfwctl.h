@@ -45,6 +45,8 @@ int monitor_main(int argc, char *argv[]);
 int flush_main(int argc, char *argv[]);
 int lock_main(int argc, char *argv[]);
 int status_main(int argc, char *argv[]);
+int explain_main(int argc, char *argv[]);
+int diff_main(int argc, char *argv[]);
 int help_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 

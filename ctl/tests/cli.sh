@@ -364,5 +364,20 @@ else
 	not_ok "show takes -N (names), status does not"
 fi
 
+# ---- explain and diff: golden files, on the image's users -----------------
+
+# TORFW_GOLDEN_UPDATE=1 rewrites tests/golden/ (then review the diff).
+sh "$(dirname "$0")/explain.sh" "$ctl" "$dir/image" \
+	${TORFW_GOLDEN_UPDATE:+--update} >"$dir/explain.log" 2>&1
+cat "$dir/explain.log"
+p=$(sed -n 's/^explain tests: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$dir/explain.log")
+f=$(sed -n 's/^explain tests: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$dir/explain.log")
+if [ -n "$p" ] && [ -n "$f" ]; then
+	pass=$((pass + p))
+	fail=$((fail + f))
+else
+	not_ok "explain.sh ran to its end"
+fi
+
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * torfwctl explain [-f FILE] [--root DIR] [-j] [-N] USER PROTO DEST[:PORT]
+ * [--netns NAME] [--in | --forward]: what the module would do with the
+ * first packet of a connection, and why. The policy (active, or FILE) is
+ * compiled by the module's own code and the packet judged by its
+ * torfw_decide() (kpolicy.h): the answer is the kernel's, with the
+ * statement that decided it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "json.h"
+#include "kpolicy.h"
+#include "policysrc.h"
+#include "print.h"
+#include "torfwctl.h"
+#include "explain.h"
+#include "../kmod/policy.h"
+
+#define EXPLAIN_USAGE "[-f FILE] [--root DIR] [-j] [-N] USER PROTO DEST[:PORT] [--netns NAME] [--in | --forward]"
+
+static const struct {
+	const char *name;
+	uint8_t proto;
+	bool ports;
+} protos[] = {
+	{ "tcp", IPPROTO_TCP, true }, { "udp", IPPROTO_UDP, true },
+	{ "icmp", IPPROTO_ICMP, false }, { "sctp", IPPROTO_SCTP, true },
+	{ "dccp", IPPROTO_DCCP, true }, { "udplite", IPPROTO_UDPLITE, true },
+	{ "gre", IPPROTO_GRE, false },
+};
+
+/* "a.b.c.d[:port]", "[v6][:port]" or a bare "v6"; port 0: none given. */
+static int parse_dest(const char *s, uint8_t *family, uint8_t *addr,
+		      uint16_t *port)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+	const char *p = NULL, *a = s, *colon = strchr(s, ':');
+	size_t n;
+
+	*port = 0;
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end || (end[1] && end[1] != ':'))
+			return -EINVAL;
+		a = s + 1;
+		n = (size_t)(end - a);
+		p = end[1] ? end + 2 : NULL;
+		*family = AF_INET6;
+	} else if (colon && strchr(colon + 1, ':')) {
+		n = strlen(s);
+		*family = AF_INET6;
+	} else {
+		n = colon ? (size_t)(colon - s) : strlen(s);
+		p = colon ? colon + 1 : NULL;
+		*family = AF_INET;
+	}
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, a, n);
+	buf[n] = '\0';
+	memset(addr, 0, 16);
+	if (inet_pton(*family, buf, addr) != 1)
+		return -EINVAL;
+	if (p) {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (!*p || *end || errno || !v || v > 65535 || *p == '-' ||
+		    *p == '+')
+			return -EINVAL;
+		*port = (uint16_t)v;
+	}
+	return 0;
+}
+
+/* USER: a name or number; kernel-socket, no-socket; "-" where unused. */
+static int parse_user(const struct tf_resolver *res, const char *s,
+		      struct explain_q *q)
+{
+	char *end;
+	unsigned long v;
+	int ret;
+
+	if (!strcmp(s, "kernel-socket")) {
+		q->who = EXPLAIN_KERNEL;
+		return 0;
+	}
+	if (!strcmp(s, "no-socket") || !strcmp(s, "-")) {
+		q->who = EXPLAIN_NONE;
+		return 0;
+	}
+	q->who = EXPLAIN_UID;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s >= '0' && *s <= '9' && !*end && !errno && v < UINT32_MAX) {
+		q->uid = (uint32_t)v;
+		return 0;
+	}
+	ret = res->user_uid(res->ctx, s, &q->uid);
+	return ret ? ret : (q->uid == UINT32_MAX ? -EINVAL : 0);
+}
+
+int explain_parse(int argc, char *argv[], const struct tf_resolver *res,
+		  struct explain_q *q, const char **bad)
+{
+	unsigned int i;
+	int ret;
+
+	if (argc != 3)
+		return -E2BIG;
+	*bad = argv[0];
+	ret = parse_user(res, argv[0], q);
+	if (ret)
+		return ret;
+	*bad = argv[1];
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (!strcmp(argv[1], protos[i].name))
+			break;
+	if (i == sizeof(protos) / sizeof(protos[0]))
+		return -EPROTONOSUPPORT;
+	q->proto = protos[i].proto;
+	*bad = argv[2];
+	if (parse_dest(argv[2], &q->family, q->addr, &q->port))
+		return -EINVAL;
+	if (protos[i].ports != !!q->port)
+		return -EDESTADDRREQ;
+	if (q->family == AF_INET6 && q->proto == IPPROTO_ICMP)
+		q->proto = IPPROTO_ICMPV6;
+	return 0;
+}
+
+static bool is_loopback(uint8_t family, const uint8_t *a)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	return family == AF_INET ? a[0] == 127 : !memcmp(a, lo6, 16);
+}
+
+static void fill_addr(union nf_inet_addr *u, uint8_t family,
+		      const uint8_t *a)
+{
+	memset(u, 0, sizeof(*u));
+	memcpy(u, a, family == AF_INET ? 4 : 16);
+}
+
+/* The facts of the query's first packet, after a redirect (*redir). */
+void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
+		   const struct explain_q *q, struct torfw_facts *f,
+		   const struct torfw_redir **redir)
+{
+	bool ports = q->port != 0;
+
+	memset(f, 0, sizeof(*f));
+	*redir = NULL;
+	f->init_net = true;
+	f->family = q->family;
+	f->proto = q->proto;
+	f->ports = ports;
+	f->dport = q->port;
+	f->sport = ports ? 40000 : 0;
+	f->tcp_syn = q->proto == IPPROTO_TCP;
+	fill_addr(&f->daddr, q->family, q->addr);
+	f->lo = is_loopback(q->family, q->addr);
+	if (q->netns)
+		f->from_ns = kp_ns_cookie(t, q->netns, true);
+	switch (q->dir) {
+	case EXPLAIN_IN:
+		f->hook = TORFW_HOOK_IN;
+		f->ct = TORFW_CT_NEW;
+		f->lo = f->lo && !q->netns;
+		return;
+	case EXPLAIN_FORWARD:
+		f->hook = TORFW_HOOK_FORWARD;
+		f->ct = TORFW_CT_NEW;
+		f->lo = false;
+		return;
+	default:
+		break;
+	}
+	f->hook = TORFW_HOOK_OUT;
+	f->has_uid = q->who == EXPLAIN_UID;
+	f->kernel_sock = q->who == EXPLAIN_KERNEL;
+	f->uid = f->has_uid ? q->uid : 0;
+	f->stream = q->proto == IPPROTO_TCP && q->who != EXPLAIN_NONE;
+	/* The NAT rewrites before the filter sees the packet. */
+	if (p && q->family == AF_INET && ports)
+		*redir = torfw_redir_match(p, q->proto, f->daddr.ip, q->port);
+	if (*redir) {
+		f->daddr.ip = htonl(INADDR_LOOPBACK);
+		f->dport = (*redir)->to_port;
+		f->lo = true;
+	}
+	if (f->lo)
+		f->saddr = f->daddr;
+}
+
+struct explain_args {
+	const char *file;	/* -f FILE, or NULL: the active policy */
+	const char *root;	/* --root DIR */
+	const char *netns;
+	uint8_t dir;
+	int npos;
+	char *pos[3];
+};
+
+static int args_parse(int argc, char *argv[], struct explain_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		bool more = i + 1 < argc;
+
+		if (!strcmp(s, "-j") || !strcmp(s, "--json")) {
+			tf_cli.json = true;
+		} else if (!strcmp(s, "-N") || !strcmp(s, "--names")) {
+			tf_cli.names = true;
+		} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			printf("Usage: torfwctl explain %s\n", EXPLAIN_USAGE);
+			return TF_EXIT_OK;
+		} else if ((!strcmp(s, "-f") || !strcmp(s, "--file")) && more) {
+			a->file = argv[++i];
+		} else if (!strcmp(s, "--root") && more) {
+			a->root = argv[++i];
+		} else if (!strcmp(s, "--netns") && more) {
+			a->netns = argv[++i];
+		} else if (!strcmp(s, "--in")) {
+			a->dir = EXPLAIN_IN;
+		} else if (!strcmp(s, "--forward")) {
+			a->dir = EXPLAIN_FORWARD;
+		} else if (s[0] == '-' && s[1] && strcmp(s, "-") != 0) {
+			fprintf(stderr, "torfwctl: explain: unknown option or missing value '%s'\n",
+				s);
+			goto usage;
+		} else if (a->npos < 3) {
+			a->pos[a->npos++] = argv[i];
+		} else {
+			fprintf(stderr, "torfwctl: explain: too many arguments\n");
+			goto usage;
+		}
+	}
+	if (a->npos < 3) {
+		fprintf(stderr, "torfwctl: explain: USER, PROTO and DEST are needed\n");
+		goto usage;
+	}
+	if (a->dir == EXPLAIN_FORWARD && !a->netns) {
+		fprintf(stderr, "torfwctl: explain: --forward needs --netns NAME\n");
+		goto usage;
+	}
+	if (a->root && !a->file) {
+		fprintf(stderr, "torfwctl: explain: --root needs -f FILE\n");
+		goto usage;
+	}
+	return -1;
+usage:
+	fprintf(stderr, "Usage: torfwctl explain %s\n", EXPLAIN_USAGE);
+	return TF_EXIT_USAGE;
+}
+
+static void print_loc(FILE *f, const struct tf_loc *loc)
+{
+	fprintf(f, "%s:%u", loc->file, loc->line);
+}
+
+static void print_text(const struct torfw_decision *d, const struct why *w,
+		       const struct why *r)
+{
+	printf("%s (%s", verdict_word(d->verdict), w->detail);
+	if (w->loc) {
+		printf("; ");
+		print_loc(stdout, w->loc);
+	}
+	printf(")\n");
+	if (w->stmt[0])
+		printf("  by: %s\n", w->stmt);
+	if (r) {
+		printf("  after: %s", r->stmt[0] ? r->stmt : "a redirect");
+		if (r->loc) {
+			printf(" (");
+			print_loc(stdout, r->loc);
+			printf(")");
+		}
+		printf(", to %s\n", r->detail);
+	}
+}
+
+static void json_why(const char *key, const struct why *w, bool detail)
+{
+	printf(",\"%s\":{\"statement\":", key);
+	if (w->stmt[0])
+		json_string(stdout, w->stmt);
+	else
+		printf("null");
+	if (detail) {
+		printf(",\"detail\":");
+		json_string(stdout, w->detail);
+	}
+	if (w->loc) {
+		printf(",\"file\":");
+		json_string(stdout, w->loc->file);
+		printf(",\"line\":%u", w->loc->line);
+	}
+	printf("}");
+}
+
+static void print_json(const struct torfw_decision *d, const struct why *w,
+		       const struct why *r)
+{
+	json_open(stdout);
+	printf(",\"verdict\":\"%s\",\"reason\":\"%s\"",
+	       verdict_word(d->verdict), torfw_reason_names[d->reason]);
+	json_why("decided_by", w, true);
+	if (r) {
+		json_why("redirect", r, false);
+		printf(",\"redirected_to\":");
+		json_string(stdout, r->detail);
+	}
+	printf("}\n");
+}
+
+int explain_main(int argc, char *argv[])
+{
+	const struct torfw_redir *redir;
+	struct torfw_policy *p = NULL;
+	struct tf_policy *pol = NULL;
+	struct kp_nstab t = { 0 };
+	struct torfw_decision d;
+	struct torfw_facts f;
+	struct explain_args a;
+	struct policy_src src;
+	struct explain_q q;
+	struct why w, r;
+	const char *bad = NULL;
+	char msg[256];
+	bool none = false;
+	int ret;
+
+	ret = args_parse(argc, argv, &a);
+	if (ret >= 0)
+		return ret;
+	ret = policy_src_init(&src, "explain", a.root);
+	if (ret)
+		return ret;
+	memset(&q, 0, sizeof(q));
+	ret = explain_parse(a.npos, a.pos, &src.res, &q, &bad);
+	if (ret) {
+		if (ret == -EDESTADDRREQ)
+			fprintf(stderr, "torfwctl: explain: '%s': tcp and udp need a port, the others none\n",
+				bad);
+		else if (ret == -ENOENT)
+			fprintf(stderr, "torfwctl: explain: unknown user '%s'\n",
+				bad);
+		else
+			fprintf(stderr, "torfwctl: explain: invalid %s '%s'\n",
+				bad == a.pos[0] ? "user" : bad == a.pos[1] ?
+				"protocol" : "destination", bad);
+		ret = TF_EXIT_USAGE;
+		goto out;
+	}
+	/* A namespace's programs: by default, out through the uplink. */
+	q.dir = a.netns && a.dir == EXPLAIN_OUT ? EXPLAIN_FORWARD : a.dir;
+	q.netns = a.netns;
+	ret = policy_src_read(&src, a.file ? a.file : "active", "explain",
+			      &pol, &none);
+	if (ret)
+		goto out;
+	if (!none) {
+		p = kp_build(pol, &t, msg, sizeof(msg));
+		if (!p) {
+			fprintf(stderr, "torfwctl: explain: the module would refuse this policy: %s\n",
+				msg);
+			ret = TF_EXIT_USAGE;
+			goto out;
+		}
+	}
+	explain_facts(p, &t, &q, &f, &redir);
+	torfw_decide(p, &f, &d);
+	why_decision(pol, p, &t, &f, &d, tf_cli.names || a.file ?
+		     &src.res : NULL, &w);
+	if (redir)
+		why_redirect(pol, redir, &r);
+	if (tf_cli.json)
+		print_json(&d, &w, redir ? &r : NULL);
+	else
+		print_text(&d, &w, redir ? &r : NULL);
+out:
+	kp_free(p);
+	kp_nstab_free(&t);
+	policy_free(pol);
+	policy_src_free(&src);
+	return ret;
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * struct tf_policy -> the module's struct torfw_policy, through the
+ * module's builder: the same checks and the same compiled arrays as a
+ * load, without the kernel.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpolicy.h"
+#include "../kmod/policy.h"
+
+uint64_t kp_ns_cookie(struct kp_nstab *t, const char *name, bool add)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->names[i], name))
+			return i + 2;
+	if (!add || strlen(name) >= TORFW_NS_NAME_MAX)
+		return 0;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		char (*n)[TORFW_NS_NAME_MAX] = reallocarray(t->names, cap,
+							    sizeof(*n));
+
+		if (!n)
+			return 0;
+		t->names = n;
+		t->cap = cap;
+	}
+	snprintf(t->names[t->n], TORFW_NS_NAME_MAX, "%s", name);
+	return ++t->n + 1;
+}
+
+const char *kp_ns_name(const struct kp_nstab *t, uint64_t cookie)
+{
+	return cookie >= 2 && cookie - 2 < t->n ? t->names[cookie - 2] : NULL;
+}
+
+void kp_nstab_free(struct kp_nstab *t)
+{
+	free(t->names);
+	memset(t, 0, sizeof(*t));
+}
+
+static int ns_of(struct kp_nstab *t, const struct tf_netns *in,
+		 struct torfw_ns *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->cookie = kp_ns_cookie(t, in->name, true);
+	snprintf(out->name, sizeof(out->name), "%s", in->name);
+	return out->cookie ? 0 : -ENOMEM;
+}
+
+static int add_service(struct torfw_builder *b, struct kp_nstab *t,
+		       const struct tf_service *s,
+		       struct netlink_ext_ack *extack)
+{
+	struct torfw_ns ns[TORFW_MAX_SERVICE_NS];
+	struct torfw_svc_spec spec;
+	unsigned int i;
+
+	memset(&spec, 0, sizeof(spec));
+	memcpy(&spec.addr, s->addr, s->family == AF_INET ? 4 : 16);
+	spec.family = s->family;
+	spec.proto = s->proto;
+	spec.port_lo = s->lo;
+	spec.port_hi = s->hi;
+	spec.n_allow = s->nuids;
+	spec.allow = s->uids;
+	spec.n_drop = s->ndrops;
+	spec.drop = s->drops;
+	for (i = 0; i < s->nnetns && i < TORFW_MAX_SERVICE_NS; i++) {
+		int ret = ns_of(t, &s->netns[i], &ns[i]);
+
+		if (ret)
+			return ret;
+	}
+	spec.n_ns = i;
+	spec.ns = ns;
+	return torfw_builder_add_service(b, &spec, extack);
+}
+
+static int add_all(struct torfw_builder *b, const struct tf_policy *pol,
+		   struct kp_nstab *t, struct netlink_ext_ack *extack)
+{
+	struct torfw_options opt = {
+		.nosock = pol->opt.nosock,
+		.kernel = pol->opt.kernel,
+		.log_rate = pol->opt.log_rate,
+		.log_burst = pol->opt.log_burst,
+		.flags = pol->opt.flags,
+	};
+	size_t i;
+	int ret;
+
+	ret = torfw_builder_set_options(b, &opt, extack);
+	for (i = 0; !ret && i < pol->nroles; i++)
+		ret = torfw_builder_add_role(b, pol->roles[i].kind,
+					     pol->roles[i].uid, extack);
+	for (i = 0; !ret && i < pol->nservices; i++)
+		ret = add_service(b, t, &pol->services[i], extack);
+	for (i = 0; !ret && i < pol->nlan; i++) {
+		__be32 a;
+
+		memcpy(&a, pol->lan[i].addr, 4);
+		ret = torfw_builder_add_lan(b, AF_INET, a, pol->lan[i].len,
+					    extack);
+	}
+	for (i = 0; !ret && i < pol->nlan_refuse; i++)
+		ret = torfw_builder_add_lan_refuse(b, pol->lan_refuse[i].proto,
+						   pol->lan_refuse[i].lo,
+						   pol->lan_refuse[i].hi,
+						   extack);
+	for (i = 0; !ret && i < pol->ngrants; i++) {
+		struct torfw_ns ns;
+
+		ret = ns_of(t, &pol->grants[i], &ns);
+		if (!ret)
+			ret = torfw_builder_add_grant(b, &ns, extack);
+	}
+	for (i = 0; !ret && i < pol->nredirects; i++) {
+		const struct tf_redirect *r = &pol->redirects[i];
+		struct torfw_redir kr = {
+			.kind = r->kind,
+			.prefixlen = r->plen,
+			.port = r->port,
+			.to_port = r->to_port,
+		};
+
+		memcpy(&kr.addr, r->addr, 4);
+		ret = torfw_builder_add_redirect(b, &kr, extack);
+	}
+	return ret;
+}
+
+struct torfw_policy *kp_build(const struct tf_policy *pol,
+			      struct kp_nstab *t, char *msg, size_t size)
+{
+	struct netlink_ext_ack extack = { 0 };
+	struct torfw_builder *b = torfw_builder_new();
+	struct torfw_policy *p = NULL;
+	int ret = b ? 0 : -ENOMEM;
+
+	if (!ret)
+		ret = add_all(b, pol, t, &extack);
+	if (!ret) {
+		p = torfw_policy_build(b, &extack);
+		if (IS_ERR(p)) {
+			ret = (int)PTR_ERR(p);
+			p = NULL;
+		}
+	}
+	torfw_builder_free(b);
+	if (ret)
+		snprintf(msg, size, "%s", extack._msg ? extack._msg :
+			 strerror(-ret));
+	return p;
+}
+
+void kp_free(struct torfw_policy *p)
+{
+	torfw_policy_free(p);
+}

@@ -1,0 +1,163 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# explain and diff against golden files (tests/golden/), on an image's
+# users (check --root's): cli.sh runs it as "explain.sh CTL ROOT" with
+# ROOT holding the reference policy as /etc/torfw/torfw.conf; with a third
+# argument "--update" it rewrites the golden files instead.
+# explain: one question per rule of DESIGN.md section 2 (and its
+# refusals); diff: the reference against itself and against five edits,
+# each checked against the lock's own verdict on the same pair.
+set -u
+
+ctl=$1
+root=$2
+update=${3:-}
+golden=$(cd "$(dirname "$0")" && pwd)/golden
+conf=$root/etc/torfw
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $1"; shift; printf '%s\n' "$@" | sed 's/^/#   /'; }
+
+# golden NAME DESC: compares $root/out (paths of ROOT as ROOT) to NAME.
+golden() {
+	sed "s|$root|ROOT|g" "$root/out" >"$root/out.norm"
+	if [ "$update" = --update ]; then
+		cp "$root/out.norm" "$golden/$1"
+	fi
+	if cmp -s "$root/out.norm" "$golden/$1"; then
+		ok "$2"
+	else
+		not_ok "$2" "$(diff -u "$golden/$1" "$root/out.norm" | head -n 40)"
+	fi
+}
+
+# ---- explain ---------------------------------------------------------------
+
+: >"$root/out"
+while read -r q; do
+	[ -n "$q" ] || continue
+	{
+		echo "\$ explain $q"
+		# shellcheck disable=SC2086 # a question is words
+		"$ctl" explain --root "$root" -f /etc/torfw/torfw.conf $q 2>&1
+		echo "[exit $?]"
+	} >>"$root/out"
+done <<'Q'
+amnesia tcp 127.0.0.1:9050
+nobody tcp 127.0.0.1:9050
+htp tcp 127.0.0.1:9050
+amnesia tcp 127.0.0.1:9052
+root tcp 127.0.0.1:9052
+tails-iuk-get-target-file tcp 127.0.0.1:9063
+amnesia tcp 127.0.0.1:951
+amnesia tcp 127.0.0.1:17600
+amnesia tcp 127.0.0.1:17651
+amnesia udp 127.0.0.1:5353
+_apt udp 127.0.0.1:5353
+amnesia udp 127.0.0.1:53
+root udp 127.0.0.1:53
+amnesia tcp 127.192.0.7:80
+htp tcp 127.192.0.7:80
+amnesia tcp 127.0.0.1:7000
+amnesia tcp [::1]:4101
+amnesia tcp [::1]:631
+clearnet tcp 192.0.2.1:443
+clearnet udp 192.0.2.1:53
+clearnet udp 192.0.2.1:123
+debian-tor tcp 192.0.2.1:9001
+debian-tor tcp 127.0.0.1:17600
+debian-tor udp 192.0.2.1:53
+amnesia tcp 192.168.1.10:445
+amnesia udp 192.168.1.10:53
+amnesia udp 10.1.2.3:137
+amnesia tcp 192.0.2.1:443
+amnesia udp 192.0.2.1:443
+amnesia icmp 192.0.2.1
+amnesia tcp [2001:db8::1]:443
+kernel-socket tcp 127.0.0.1:9050
+no-socket tcp 192.0.2.1:443
+- tcp 192.0.2.1:443 --netns clearnet
+- udp 192.0.2.1:443 --netns clearnet --forward
+- tcp 127.0.0.1:9050 --netns clearnet --forward
+- tcp 192.0.2.1:443 --netns other
+- tcp 10.0.0.1:7777 --netns clearnet --in
+- tcp 192.0.2.9:22 --in
+-j amnesia udp 127.0.0.1:53
+nosuchuser tcp 127.0.0.1:9050
+amnesia tcp 127.0.0.1
+amnesia icmp 127.0.0.1:7
+amnesia bogus 127.0.0.1:1
+amnesia tcp 127.0.0.1:99999
+- tcp 192.0.2.1:443 --forward
+Q
+golden explain.out "explain: the rules of DESIGN.md section 2, usage errors"
+
+# ---- diff ------------------------------------------------------------------
+
+sed 's/^\(allow tcp 127.0.0.1:9050 .*\) nobody /\1 /' "$conf/torfw.conf" >"$conf/minus-user.conf"
+sed 's/^allow tcp 127.0.0.1:17600-17650 /allow tcp 127.0.0.1:17600-17640 /' "$conf/torfw.conf" >"$conf/narrow.conf"
+sed 's|^lan 10.0.0.0/8 |lan 100.64.0.0/10 10.0.0.0/8 |' "$conf/torfw.conf" >"$conf/lan-added.conf"
+sed 's/^role tor debian-tor$/role tor debian-tor htp/' "$conf/torfw.conf" >"$conf/tor-gains.conf"
+sed 's/^grant netns clearnet$//' "$conf/torfw.conf" >"$conf/no-grant.conf"
+sed 's|^redirect automap 127.192.0.0/10 to 9040$|redirect automap 127.192.0.0/10 to 9041|' "$conf/torfw.conf" >"$conf/redirect.conf"
+for v in minus-user narrow lan-added tor-gains no-grant redirect; do
+	if cmp -s "$conf/torfw.conf" "$conf/$v.conf"; then
+		not_ok "diff: the edit $v changes the reference" "sed matched nothing"
+	fi
+done
+
+"$ctl" diff --root "$root" /etc/torfw/torfw.conf /etc/torfw/torfw.conf >"$root/out" 2>&1
+st=$?
+if [ $st -eq 0 ] && [ ! -s "$root/out" ]; then
+	ok "diff: the reference against itself: nothing, exit 0"
+else
+	not_ok "diff: the reference against itself: nothing, exit 0" "exit $st" "$(cat "$root/out")"
+fi
+
+for v in minus-user narrow lan-added tor-gains no-grant redirect; do
+	"$ctl" diff --root "$root" /etc/torfw/torfw.conf "/etc/torfw/$v.conf" >"$root/out" 2>&1
+	st=$?
+	golden "diff-$v.out" "diff: reference -> $v (exit $st)"
+	# The lock refuses exactly the loads that open something: a "+" line.
+	opens=no
+	grep -q '^+ ' "$root/out" && opens=yes
+	lock=loads
+	grep -q '^# a locked OLD refuses NEW' "$root/out" && lock=refuses
+	if [ $st -eq 1 ] && { [ $opens$lock = yesrefuses ] || [ $opens$lock = noloads ]; }; then
+		ok "diff: reference -> $v: exit 1, and the lock agrees ('+' lines: $opens, lock $lock)"
+	else
+		not_ok "diff: reference -> $v: exit 1, and the lock agrees" "exit $st, '+' lines: $opens, lock $lock"
+	fi
+	# And the other way round.
+	"$ctl" diff --root "$root" "/etc/torfw/$v.conf" /etc/torfw/torfw.conf >"$root/out" 2>&1
+	st=$?
+	opens=no
+	grep -q '^+ ' "$root/out" && opens=yes
+	lock=loads
+	grep -q '^# a locked OLD refuses NEW' "$root/out" && lock=refuses
+	if [ $st -eq 1 ] && { [ $opens$lock = yesrefuses ] || [ $opens$lock = noloads ]; }; then
+		ok "diff: $v -> reference: exit 1, and the lock agrees ('+' lines: $opens, lock $lock)"
+	else
+		not_ok "diff: $v -> reference: exit 1, and the lock agrees" "exit $st, '+' lines: $opens, lock $lock"
+	fi
+done
+
+"$ctl" diff --root "$root" -j /etc/torfw/torfw.conf /etc/torfw/narrow.conf >"$root/out" 2>&1
+golden diff-narrow.json "diff -j: reference -> narrow"
+
+"$ctl" diff --root "$root" /etc/torfw/torfw.conf >"$root/out" 2>&1
+st=$?
+"$ctl" diff --root "$root" /etc/torfw/torfw.conf /etc/torfw/none.conf >>"$root/out" 2>&1
+st2=$?
+if [ $st -eq 2 ] && [ $st2 -eq 2 ] && grep -q 'OLD and NEW are needed' "$root/out" &&
+	grep -q 'none.conf' "$root/out"; then
+	ok "diff: usage and file errors exit 2"
+else
+	not_ok "diff: usage and file errors exit 2" "exit $st and $st2" "$(cat "$root/out")"
+fi
+
+echo "explain tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
