@@ -256,6 +256,7 @@ run_case() {
 check() {
 	local desc=$1 user
 	shift
+	[ -z "${EXPLAIN_AGREE:-}" ] || explain_agree accepted "$desc" "$@"
 	user=$(case_user "$@")
 	run_case "$CHECK_LIMIT" "$@"
 	if [ "$PROBE_RC" -eq 0 ] && [ "$PROBE_CS" -lt $((CHECK_LIMIT * 100)) ]; then
@@ -279,6 +280,7 @@ refused_class() {
 	local class=$1 desc=$2 user why='' expected=refused what="fast refusal"
 	shift 2
 	[ -z "$class" ] || { expected="refused($class)"; what="fast $class"; }
+	[ -z "${EXPLAIN_AGREE:-}" ] || explain_agree refused "$desc" "$@"
 	user=$(case_user "$@")
 	run_case "$REFUSE_LIMIT" "$@"
 	if [ "$PROBE_CS" -ge $((REFUSE_LIMIT * 100)) ]; then
@@ -310,6 +312,7 @@ refused_class() {
 blocked() {
 	local desc=$1 user why=
 	shift
+	[ -z "${EXPLAIN_AGREE:-}" ] || explain_agree blocked "$desc" "$@"
 	user=$(case_user "$@")
 	run_case "$REFUSE_LIMIT" "$@"
 	if [ "$PROBE_RC" -eq 0 ] && [ "$PROBE_CS" -lt $((REFUSE_LIMIT * 100)) ]; then

@@ -39,6 +39,7 @@ refused_econn() { refused_class ECONNREFUSED "$@"; }
 silent() {
 	local desc=$1 user why='' icmp
 	shift
+	[ -z "${EXPLAIN_AGREE:-}" ] || explain_agree dropped "$desc" "$@"
 	user=$(case_user "$@")
 	cap_start lo icmp >/dev/null
 	run_case "$REFUSE_LIMIT" "$@"
@@ -345,4 +346,73 @@ nl_refused() {
 	done
 	echo "errno is not one of: $*"
 	return 1
+}
+
+# ---- explain agrees with the clients (issue 16) ------------------------------
+
+# With EXPLAIN_AGREE set (20-policy), check, refused, silent and blocked
+# first ask torfwctl explain about the probe they are about to make and
+# compare its verdict with what the case expects of the module: check
+# accepted, refused refused, silent and blocked dropped (blocked also
+# accepts refused: for packets not of this host, both are drops). Probes
+# that explain has no question for (other tools, a namespace's own
+# addresses, forwarding from outside into a namespace) are counted in
+# EXPLAIN_SKIPPED.
+EXPLAIN_ASKED=0
+EXPLAIN_SKIPPED=0
+
+# host_addr ADDR: an address of one of the host's devices.
+host_addr() { ip -o addr show | grep -Eq " inet6? $1/"; }
+
+# ns_addr NS ADDR: an address of one of namespace NS's devices.
+ns_addr() { ip netns exec "$1" /sbin/ip -o addr show | grep -Eq " inet6? $2/"; }
+
+# explain_agree WANT DESC CMD...
+explain_agree() {
+	local want=$1 desc=$2 user=- ns='' dir='' proto port addr dest out got
+	shift 2
+	case $1 in
+	as) user=$2 ; shift 2 ;;
+	n_clearnet) ns=clearnet ; shift ;;
+	n_internet | n_lan) dir=--in ; shift ;;
+	*) EXPLAIN_SKIPPED=$((EXPLAIN_SKIPPED + 1)) ; return 0 ;;
+	esac
+	addr=${2:-}
+	port=${3:-}
+	case $1 in
+	svc_tcp | tcp_echo | tcp_bytes | orig_dst) proto=tcp ;;
+	http_get) proto=tcp port=${3:-80} ;;
+	dns_ask) proto=udp ; [ "${4:-}" != tcp ] || proto=tcp ;;
+	dns_query) proto=udp port=53 ; [ "${3:-}" != tcp ] || proto=tcp ;;
+	udp_echo | udp_sendto_echo) proto=udp ;;
+	icmp_echo) proto=icmp port='' ;;
+	*) EXPLAIN_SKIPPED=$((EXPLAIN_SKIPPED + 1)) ; return 0 ;;
+	esac
+	if [ -n "$ns" ]; then
+		if ns_addr "$ns" "$addr"; then
+			EXPLAIN_SKIPPED=$((EXPLAIN_SKIPPED + 1))
+			return 0
+		fi
+		host_addr "$addr" && dir=--in || dir=--forward
+	elif [ "$dir" = --in ] && ! host_addr "$addr"; then
+		EXPLAIN_SKIPPED=$((EXPLAIN_SKIPPED + 1))
+		return 0
+	fi
+	case $addr in
+	*:*) dest="[$addr]" ; [ -n "$port" ] || dest=$addr ;;
+	*) dest=$addr ;;
+	esac
+	[ -z "$port" ] || dest=$dest:$port
+	EXPLAIN_ASKED=$((EXPLAIN_ASKED + 1))
+	# shellcheck disable=SC2086 # dir and the --netns pair are words
+	out=$(torfwctl explain "$user" "$proto" "$dest" \
+		${ns:+--netns "$ns"} $dir 2>&1)
+	got=${out%% *}
+	case $want:$got in
+	accepted:accepted | refused:refused | dropped:dropped | blocked:dropped | \
+		blocked:refused)
+		ok "explain agrees: $desc ($out)" ;;
+	*) fail "explain agrees: $desc" "expected $want, explain says: $out" \
+		"asked: torfwctl explain $user $proto $dest ${ns:+--netns $ns} $dir" ;;
+	esac
 }

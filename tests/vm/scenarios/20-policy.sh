@@ -74,6 +74,9 @@ note "listening (host): $(/bin/ss -Hlnut | awk '{ print $1 ":" $5 }' | tr '\n' '
 
 # ---- rule 2: the loopback allow-list ----------------------------------------
 
+# From here on, every probe first asks torfwctl explain (lib/policy.sh).
+EXPLAIN_AGREE=1
+
 # allow_case ADDR PORT "ALLOWED USERS" "REFUSED USERS"
 allow_case() {
 	local addr=$1 port=$2 u
@@ -282,6 +285,12 @@ check "forward: the server on tcp 10.200.1.2:7779 in the clearnet ns answers the
 	n_clearnet tcp_echo 10.200.1.2 7779
 blocked "forward: the internet ns cannot open tcp 10.200.1.2:7779 in the clearnet ns" \
 	n_internet tcp_echo 10.200.1.2 7779
+
+EXPLAIN_AGREE=
+note "explain: asked before $EXPLAIN_ASKED probes, $EXPLAIN_SKIPPED without a question for it"
+expect_eq "explain: asked before most probes of this scenario" yes \
+	"$([ "$EXPLAIN_ASKED" -ge 100 ] && echo yes || echo no)" \
+	"asked $EXPLAIN_ASKED, skipped $EXPLAIN_SKIPPED"
 
 # ---- the kernel log -----------------------------------------------------------
 
