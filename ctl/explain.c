@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * torfwctl explain [-f FILE] [--root DIR] [-j] [-N] USER PROTO DEST[:PORT]
+ * torfwctl explain [-f FILE] [--root DIR] [-j] USER PROTO DEST[:PORT]
  * [--netns NAME] [--in | --forward]: what the module would do with the
  * first packet of a connection, and why. The policy (active, or FILE) is
  * compiled by the module's own code and the packet judged by its
@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 
 #include "json.h"
 #include "kpolicy.h"
@@ -22,7 +24,7 @@
 #include "explain.h"
 #include "../kmod/policy.h"
 
-#define EXPLAIN_USAGE "[-f FILE] [--root DIR] [-j] [-N] USER PROTO DEST[:PORT] [--netns NAME] [--in | --forward]"
+#define EXPLAIN_USAGE "[-f FILE] [--root DIR] [-j] USER PROTO DEST[:PORT] [--netns NAME] [--in | --forward]"
 
 static const struct {
 	const char *name;
@@ -34,6 +36,28 @@ static const struct {
 	{ "dccp", IPPROTO_DCCP, true }, { "udplite", IPPROTO_UDPLITE, true },
 	{ "gre", IPPROTO_GRE, false },
 };
+
+/*
+ * As the kernel sees the destination: an IPv4-mapped address is an IPv4
+ * packet, and connect() to 0.0.0.0 or :: reaches loopback.
+ */
+static void normalise(uint8_t *family, uint8_t *addr)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t zero[16];
+
+	if (*family == AF_INET6 && !memcmp(addr, mapped, 12)) {
+		memmove(addr, addr + 12, 4);
+		memset(addr + 4, 0, 12);
+		*family = AF_INET;
+	}
+	if (!memcmp(addr, zero, 16)) {
+		if (*family == AF_INET)
+			addr[0] = 127, addr[3] = 1;
+		else
+			addr[15] = 1;
+	}
+}
 
 /* "a.b.c.d[:port]", "[v6][:port]" or a bare "v6"; port 0: none given. */
 static int parse_dest(const char *s, uint8_t *family, uint8_t *addr,
@@ -68,6 +92,7 @@ static int parse_dest(const char *s, uint8_t *family, uint8_t *addr,
 	memset(addr, 0, 16);
 	if (inet_pton(*family, buf, addr) != 1)
 		return -EINVAL;
+	normalise(family, addr);
 	if (p) {
 		char *end;
 		unsigned long v;
@@ -138,11 +163,40 @@ int explain_parse(int argc, char *argv[], const struct tf_resolver *res,
 	return 0;
 }
 
-static bool is_loopback(uint8_t family, const uint8_t *a)
+/*
+ * Whether the kernel routes dest through loopback: 127/8 and ::1, an
+ * address of this machine's devices (in torfwctl's namespace), or one an
+ * allow-list entry names (its services are local by definition, also
+ * when a file is asked about on another machine).
+ */
+static bool is_local(const struct torfw_policy *p, uint8_t family,
+		     const uint8_t *a)
 {
 	static const uint8_t lo6[16] = { [15] = 1 };
+	struct ifaddrs *ifa, *i;
+	bool local = false;
+	u32 k;
 
-	return family == AF_INET ? a[0] == 127 : !memcmp(a, lo6, 16);
+	if (family == AF_INET ? a[0] == 127 : !memcmp(a, lo6, 16))
+		return true;
+	for (k = 0; p && k < p->n_svc; k++)
+		if (p->svc[k].family == family &&
+		    !memcmp(&p->svc[k].addr, a, family == AF_INET ? 4 : 16))
+			return true;
+	if (getifaddrs(&ifa))
+		return false;
+	for (i = ifa; i && !local; i = i->ifa_next) {
+		const struct sockaddr *sa = i->ifa_addr;
+
+		if (!sa || sa->sa_family != family)
+			continue;
+		if (family == AF_INET)
+			local = !memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, a, 4);
+		else
+			local = !memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, a, 16);
+	}
+	freeifaddrs(ifa);
+	return local;
 }
 
 static void fill_addr(union nf_inet_addr *u, uint8_t family,
@@ -169,7 +223,7 @@ void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	f->sport = ports ? 40000 : 0;
 	f->tcp_syn = q->proto == IPPROTO_TCP;
 	fill_addr(&f->daddr, q->family, q->addr);
-	f->lo = is_loopback(q->family, q->addr);
+	f->lo = is_local(p, q->family, q->addr);
 	if (q->netns)
 		f->from_ns = kp_ns_cookie(t, q->netns, true);
 	switch (q->dir) {
@@ -191,6 +245,9 @@ void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	f->kernel_sock = q->who == EXPLAIN_KERNEL;
 	f->uid = f->has_uid ? q->uid : 0;
 	f->stream = q->proto == IPPROTO_TCP && q->who != EXPLAIN_NONE;
+	/* Without a socket only the kernel answers: RST, ACK, never SYN. */
+	if (q->who == EXPLAIN_NONE)
+		f->tcp_syn = false;
 	/* The NAT rewrites before the filter sees the packet. */
 	if (p && q->family == AF_INET && ports)
 		*redir = torfw_redir_match(p, q->proto, f->daddr.ip, q->port);
@@ -216,15 +273,23 @@ static int args_parse(int argc, char *argv[], struct explain_args *a)
 {
 	int i;
 
+	bool opts = true;
+
 	memset(a, 0, sizeof(*a));
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		bool more = i + 1 < argc;
 
-		if (!strcmp(s, "-j") || !strcmp(s, "--json")) {
+		if (!opts || s[0] != '-' || !strcmp(s, "-")) {
+			if (a->npos == 3) {
+				fprintf(stderr, "torfwctl: explain: too many arguments\n");
+				goto usage;
+			}
+			a->pos[a->npos++] = argv[i];
+		} else if (!strcmp(s, "--")) {
+			opts = false;
+		} else if (!strcmp(s, "-j") || !strcmp(s, "--json")) {
 			tf_cli.json = true;
-		} else if (!strcmp(s, "-N") || !strcmp(s, "--names")) {
-			tf_cli.names = true;
 		} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
 			printf("Usage: torfwctl explain %s\n", EXPLAIN_USAGE);
 			return TF_EXIT_OK;
@@ -238,14 +303,9 @@ static int args_parse(int argc, char *argv[], struct explain_args *a)
 			a->dir = EXPLAIN_IN;
 		} else if (!strcmp(s, "--forward")) {
 			a->dir = EXPLAIN_FORWARD;
-		} else if (s[0] == '-' && s[1] && strcmp(s, "-") != 0) {
+		} else {
 			fprintf(stderr, "torfwctl: explain: unknown option or missing value '%s'\n",
 				s);
-			goto usage;
-		} else if (a->npos < 3) {
-			a->pos[a->npos++] = argv[i];
-		} else {
-			fprintf(stderr, "torfwctl: explain: too many arguments\n");
 			goto usage;
 		}
 	}
@@ -255,6 +315,11 @@ static int args_parse(int argc, char *argv[], struct explain_args *a)
 	}
 	if (a->dir == EXPLAIN_FORWARD && !a->netns) {
 		fprintf(stderr, "torfwctl: explain: --forward needs --netns NAME\n");
+		goto usage;
+	}
+	if (a->netns && strlen(a->netns) >= TORFW_NS_NAME_MAX) {
+		fprintf(stderr, "torfwctl: explain: namespace name longer than %d bytes\n",
+			TORFW_NS_NAME_MAX - 1);
 		goto usage;
 	}
 	if (a->root && !a->file) {
@@ -385,8 +450,7 @@ int explain_main(int argc, char *argv[])
 	}
 	explain_facts(p, &t, &q, &f, &redir);
 	torfw_decide(p, &f, &d);
-	why_decision(pol, p, &t, &f, &d, tf_cli.names || a.file ?
-		     &src.res : NULL, &w);
+	why_decision(pol, p, &t, &f, &d, &src.res, &w);
 	if (redir)
 		why_redirect(pol, redir, &r);
 	if (tf_cli.json)

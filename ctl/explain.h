@@ -46,8 +46,8 @@ void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 
 /* Why a decision was made: words, and the statement if one decided. */
 struct why {
-	char detail[512];
-	char stmt[512];		/* "" when no statement decided */
+	char detail[4096];	/* "..." at the end when cut */
+	char stmt[4096];	/* "" when no statement decided */
 	const struct tf_loc *loc;	/* NULL without one (or no file) */
 };
 

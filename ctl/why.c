@@ -45,12 +45,16 @@ static void put(char *buf, size_t size, const char *fmt, ...)
 {
 	size_t n = strlen(buf);
 	va_list ap;
+	int r;
 
 	if (n + 1 >= size)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf + n, size - n, fmt, ap);
+	r = vsnprintf(buf + n, size - n, fmt, ap);
 	va_end(ap);
+	/* Cut, and says so: a list must not read as complete. */
+	if (r < 0 || (size_t)r >= size - n)
+		memcpy(buf + size - 4, "...", 4);
 }
 
 static void put_user(char *buf, size_t size, uint32_t uid,

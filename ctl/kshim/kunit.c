@@ -36,8 +36,15 @@ void kunit_fail(struct kunit *test, bool assert, const char *file, int line,
 static int run_one(struct kunit_suite *s, struct kunit_case *c,
 		   const void *param, const char *name)
 {
-	/* volatile: read after longjmp */
-	struct kunit test = { .param_value = param, .name = name };
+	/*
+	 * Static, not automatic: read after longjmp, which leaves automatic
+	 * objects changed since setjmp indeterminate.
+	 */
+	static struct kunit test;
+
+	memset(&test, 0, sizeof(test));
+	test.param_value = param;
+	test.name = name;
 
 	if (s->init && s->init(&test)) {
 		printf("    # %s: init failed\n", name);

@@ -92,8 +92,24 @@ amnesia icmp 127.0.0.1:7
 amnesia bogus 127.0.0.1:1
 amnesia tcp 127.0.0.1:99999
 - tcp 192.0.2.1:443 --forward
+amnesia tcp 0.0.0.0:9050
+amnesia tcp [::ffff:127.0.0.1]:9052
+amnesia tcp [::]:4101
+no-socket tcp 192.0.2.1:443
+-- amnesia tcp 127.0.0.1:9050
+- tcp 192.0.2.1:443 --netns a123456789012345678901234567890123456789012345678901234567890123
 Q
 golden explain.out "explain: the rules of DESIGN.md section 2, usage errors"
+
+# A service on an address of the host: the kernel routes it through
+# loopback, where the allow-list decides, not the LAN range around it.
+printf 'lan 10.0.0.0/8\nallow tcp 10.200.1.1:8080 amnesia\n' >"$conf/host.conf"
+{
+	"$ctl" explain --root "$root" -f /etc/torfw/host.conf amnesia tcp 10.200.1.1:8080
+	"$ctl" explain --root "$root" -f /etc/torfw/host.conf nobody tcp 10.200.1.1:8080
+	"$ctl" explain --root "$root" -f /etc/torfw/host.conf nobody tcp 10.200.1.2:8080
+} >"$root/out" 2>&1
+golden explain-host.out "explain: an address an entry names is local"
 
 # ---- diff ------------------------------------------------------------------
 
@@ -143,6 +159,20 @@ for v in minus-user narrow lan-added tor-gains no-grant redirect; do
 	else
 		not_ok "diff: $v -> reference: exit 1, and the lock agrees" "exit $st, '+' lines: $opens, lock $lock"
 	fi
+done
+
+# Small policies: what the classes are called.
+printf 'allow tcp 127.0.0.1:9050 amnesia\n' >"$conf/s-exact.conf"
+printf 'allow tcp 127.0.0.1:9050 amnesia\nallow tcp 0.0.0.0:9050 nobody\n' >"$conf/s-any.conf"
+printf 'allow udp 127.0.0.1:53 amnesia\nallow tcp 0.0.0.0:8080 netns web\n' >"$conf/s-netns.conf"
+printf 'nosocket accept\n' >"$conf/s-nosock.conf"
+printf 'allow tcp [::1]:4101 amnesia\nallow tcp [::]:8080 nobody\n' >"$conf/s-v6.conf"
+: >"$conf/s-empty.conf"
+for v in "s-exact s-any" "s-empty s-netns" "s-empty s-nosock" "s-exact s-v6"; do
+	# shellcheck disable=SC2086 # two words
+	set -- $v
+	"$ctl" diff --root "$root" "/etc/torfw/$1.conf" "/etc/torfw/$2.conf" >"$root/out" 2>&1
+	golden "diff-$1-$2.out" "diff: $1 -> $2 (the names of classes)"
 done
 
 "$ctl" diff --root "$root" -j /etc/torfw/torfw.conf /etc/torfw/narrow.conf >"$root/out" 2>&1

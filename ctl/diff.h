@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * torfwctl diff: the walk and the output (diff.c), and the words for a
+ * class of packets (diff_class.c): its principals, protocol and
+ * destination, computed with the module's decision function.
+ */
+#ifndef TORFWCTL_DIFF_H
+#define TORFWCTL_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpolicy.h"
+#include "policy.h"
+#include "resolve.h"
+
+struct torfw_facts;
+struct torfw_decision;
+
+struct diff {
+	const struct torfw_policy *p[2];	/* old, new; NULL: none */
+	const struct tf_policy *src[2];
+	const struct kp_nstab *t;
+	const struct tf_resolver *res;
+	struct change *v;
+	size_t n, cap;
+	uint32_t *uids;		/* every uid either policy names, sorted */
+	size_t n_uids;
+	uint32_t other;		/* a uid that neither names */
+	uint32_t *bounds;	/* ports where a decision may change, sorted */
+	size_t n_bounds;
+};
+
+/* One line of the output. */
+struct change {
+	char sign;		/* '+' opens, '-' closes, '~' refused <-> dropped */
+	char *who;		/* the principals (malloc'd) */
+	char proto[32];
+	char addr[80];		/* the destination without its ports */
+	unsigned int lo, hi;	/* its ports; 0-65535: all, not printed */
+	uint8_t old_v, new_v, old_r, new_r;
+};
+
+/* diff_class.c */
+int diff_prepare(struct diff *df);
+void diff_release(struct diff *df);
+void decide2(const struct diff *df, const struct torfw_facts *f,
+	     struct torfw_decision *d);
+/*
+ * The class of a probe whose verdict changes (d: its two decisions), in
+ * words; state names the connection state the probe stands for ("" for
+ * a new connection). 0 with *c filled, 1 if a change already listed
+ * covers the probe (nothing to add), or -ENOMEM.
+ */
+int diff_describe(const struct diff *df, const struct torfw_facts *f,
+		  const struct torfw_decision *d, const char *state,
+		  struct change *c);
+
+#endif

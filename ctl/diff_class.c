@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A class of packets of torfwctl diff in words, all computed with the
+ * module's torfw_decide() under both policies:
+ *  - principals: every uid either policy names that both decide exactly
+ *    as the probe's own (a probe's uid stands for a class), and
+ *    other-users for every uid neither names;
+ *  - destination: the probe's address, or the class it stands for
+ *    (other-local, host, internet, a LAN piece, any-ipv6), and the port
+ *    range around the probe on which all its principals keep their two
+ *    decisions. A decision can change with the port only where an
+ *    allow-list entry or a LAN refusal of either policy starts or ends,
+ *    or at 53 (decide.c): the range is found by one decision per such
+ *    segment, not per port.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "diff.h"
+#include "../kmod/policy.h"
+
+void decide2(const struct diff *df, const struct torfw_facts *f,
+	     struct torfw_decision *d)
+{
+	torfw_decide(df->p[0], f, &d[0]);
+	torfw_decide(df->p[1], f, &d[1]);
+}
+
+static bool same2(const struct torfw_decision a[2],
+		  const struct torfw_decision b[2])
+{
+	return a[0].verdict == b[0].verdict && a[0].reason == b[0].reason &&
+	       a[1].verdict == b[1].verdict && a[1].reason == b[1].reason;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Appends to a sorted-later array of uint32_t. */
+static int push(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 64;
+		uint32_t *w = reallocarray(*v, c, sizeof(*w));
+
+		if (!w)
+			return -ENOMEM;
+		*v = w;
+		*cap = c;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+static size_t sort_unique(uint32_t *v, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n)
+		qsort(v, n, sizeof(*v), u32_cmp);
+	for (i = 0; i < n; i++)
+		if (!k || v[i] != v[k - 1])
+			v[k++] = v[i];
+	return k;
+}
+
+static int collect_uids(struct diff *df)
+{
+	size_t cap = 0, i, j;
+	int k, ret = 0;
+
+	for (k = 0; k < 2; k++) {
+		const struct tf_policy *pol = df->src[k];
+
+		for (i = 0; pol && !ret && i < pol->nroles; i++)
+			ret = push(&df->uids, &df->n_uids, &cap,
+				   pol->roles[i].uid);
+		for (i = 0; pol && !ret && i < pol->nservices; i++) {
+			const struct tf_service *s = &pol->services[i];
+
+			for (j = 0; !ret && j < s->nuids; j++)
+				ret = push(&df->uids, &df->n_uids, &cap,
+					   s->uids[j]);
+			for (j = 0; !ret && j < s->ndrops; j++)
+				ret = push(&df->uids, &df->n_uids, &cap,
+					   s->drops[j]);
+		}
+	}
+	if (ret)
+		return ret;
+	df->n_uids = sort_unique(df->uids, df->n_uids);
+	/* From 65534 up, the first uid neither names. */
+	df->other = 65534;
+	for (i = 0; i < df->n_uids; i++)
+		if (df->uids[i] == df->other)
+			df->other++;
+	return 0;
+}
+
+/* Where a decision may change with the port (see the top). */
+static int collect_bounds(struct diff *df)
+{
+	size_t cap = 0;
+	u32 i;
+	int k, ret;
+
+	ret = push(&df->bounds, &df->n_bounds, &cap, 0);
+	if (!ret)
+		ret = push(&df->bounds, &df->n_bounds, &cap, 53);
+	if (!ret)
+		ret = push(&df->bounds, &df->n_bounds, &cap, 54);
+	if (!ret)
+		ret = push(&df->bounds, &df->n_bounds, &cap, 65536);
+	for (k = 0; k < 2; k++) {
+		const struct torfw_policy *p = df->p[k];
+
+		for (i = 0; p && !ret && i < p->n_svc; i++) {
+			ret = push(&df->bounds, &df->n_bounds, &cap,
+				   p->svc[i].port_lo);
+			if (!ret)
+				ret = push(&df->bounds, &df->n_bounds, &cap,
+					   p->svc[i].port_hi + 1U);
+		}
+		for (i = 0; p && !ret && i < p->n_refuse; i++) {
+			ret = push(&df->bounds, &df->n_bounds, &cap,
+				   p->refuse[i].lo);
+			if (!ret)
+				ret = push(&df->bounds, &df->n_bounds, &cap,
+					   p->refuse[i].hi + 1U);
+		}
+	}
+	if (ret)
+		return ret;
+	df->n_bounds = sort_unique(df->bounds, df->n_bounds);
+	return 0;
+}
+
+int diff_prepare(struct diff *df)
+{
+	int ret = collect_uids(df);
+
+	return ret ? ret : collect_bounds(df);
+}
+
+void diff_release(struct diff *df)
+{
+	free(df->uids);
+	free(df->bounds);
+	df->uids = df->bounds = NULL;
+}
+
+struct members {
+	uint32_t *uid;
+	size_t n;
+	bool other;
+};
+
+static bool same_for(const struct diff *df, struct torfw_facts *f,
+		     uint32_t uid, const struct torfw_decision d0[2])
+{
+	struct torfw_decision d[2];
+	u32 keep = f->uid;
+
+	f->uid = uid;
+	decide2(df, f, d);
+	f->uid = keep;
+	return same2(d, d0);
+}
+
+static int members_of(const struct diff *df, const struct torfw_facts *f0,
+		      const struct torfw_decision d0[2], struct members *m)
+{
+	struct torfw_facts f = *f0;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (!f.has_uid)
+		return 0;
+	m->uid = calloc(df->n_uids ? df->n_uids : 1, sizeof(*m->uid));
+	if (!m->uid)
+		return -ENOMEM;
+	for (i = 0; i < df->n_uids; i++)
+		if (same_for(df, &f, df->uids[i], d0))
+			m->uid[m->n++] = df->uids[i];
+	m->other = same_for(df, &f, df->other, d0);
+	return 0;
+}
+
+/* Whether every principal of m decides at f as d0. */
+static bool all_same(const struct diff *df, struct torfw_facts *f,
+		     const struct members *m, const struct torfw_decision d0[2])
+{
+	struct torfw_decision d[2];
+	size_t i;
+
+	decide2(df, f, d);
+	if (!same2(d, d0))
+		return false;
+	if (!f->has_uid)
+		return true;
+	for (i = 0; i < m->n; i++)
+		if (!same_for(df, f, m->uid[i], d0))
+			return false;
+	return !m->other || same_for(df, f, df->other, d0);
+}
+
+/* The segments of df->bounds around the probe's port that keep d0. */
+static void port_range(const struct diff *df, const struct torfw_facts *f0,
+		       const struct members *m,
+		       const struct torfw_decision d0[2], struct change *c)
+{
+	struct torfw_facts f = *f0;
+	u16 *port = f.to_ns ? &f.sport : &f.dport;
+	size_t i = 0, j;
+
+	while (i + 1 < df->n_bounds && df->bounds[i + 1] <= *port)
+		i++;
+	c->lo = df->bounds[i];
+	c->hi = df->bounds[i + 1] - 1;
+	for (j = i; j > 0; j--) {
+		*port = (u16)df->bounds[j - 1];
+		if (!all_same(df, &f, m, d0))
+			break;
+		c->lo = df->bounds[j - 1];
+	}
+	for (j = i + 1; j + 1 < df->n_bounds; j++) {
+		*port = (u16)df->bounds[j];
+		if (!all_same(df, &f, m, d0))
+			break;
+		c->hi = df->bounds[j + 1] - 1;
+	}
+}
+
+static bool in_lan_of(const struct torfw_policy *p, u32 a)
+{
+	return p && torfw_in_lan(p, htonl(a));
+}
+
+/* Off loopback an IPv4 address counts only by the LAN pieces. */
+static void lan_piece(const struct diff *df, u32 a, char *buf, size_t size)
+{
+	u64 lo = 0, hi = 0xffffffffULL;
+	char x[INET_ADDRSTRLEN], y[INET_ADDRSTRLEN];
+	__be32 bx, by;
+	u32 k, i;
+
+	if (!in_lan_of(df->p[0], a) && !in_lan_of(df->p[1], a)) {
+		snprintf(buf, size, "internet");
+		return;
+	}
+	for (k = 0; k < 2; k++) {
+		const struct torfw_policy *p = df->p[k];
+
+		for (i = 0; p && i < p->n_lan; i++) {
+			u64 s = p->lan[i].lo, e = (u64)p->lan[i].hi + 1;
+
+			if (s <= a && s > lo)
+				lo = s;
+			if (e <= a && e > lo)
+				lo = e;
+			if (s > a && s - 1 < hi)
+				hi = s - 1;
+			if (e > a && e - 1 < hi)
+				hi = e - 1;
+		}
+	}
+	bx = htonl((u32)lo);
+	by = htonl((u32)hi);
+	inet_ntop(AF_INET, &bx, x, sizeof(x));
+	inet_ntop(AF_INET, &by, y, sizeof(y));
+	if (lo == hi)
+		snprintf(buf, size, "%s", x);
+	else
+		snprintf(buf, size, "%s-%s", x, y);
+}
+
+/* Whether an entry of either policy names address a for (family, proto). */
+static bool exact_addr(const struct diff *df, u8 family, u8 proto,
+		       const union nf_inet_addr *a)
+{
+	u32 k, i;
+
+	for (k = 0; k < 2; k++) {
+		const struct torfw_policy *p = df->p[k];
+
+		for (i = 0; p && i < p->n_svc; i++)
+			if (p->svc[i].family == family &&
+			    p->svc[i].proto == proto &&
+			    !memcmp(p->svc[i].addr.all, a->all, sizeof(a->all)))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The address class of a probe: an entry's own address, "host" (an
+ * any-address entry: every address of this host), "other-local" (every
+ * local address no entry of either policy names for this protocol; for
+ * a namespace's packets "other-host"), "internet" and LAN pieces off
+ * loopback, "any" and "any-ipv6".
+ */
+static void addr_word(const struct diff *df, const struct torfw_facts *f,
+		      char *buf, size_t size)
+{
+	bool service_side = f->hook == TORFW_HOOK_IN || f->to_ns;
+	const union nf_inet_addr *a = f->to_ns ? &f->saddr : &f->daddr;
+	bool v6 = f->family == AF_INET6;
+	char s[INET6_ADDRSTRLEN];
+
+	if (f->hook == TORFW_HOOK_FRAME || f->hook == TORFW_HOOK_FORWARD) {
+		snprintf(buf, size, v6 ? "any-ipv6" : "any");
+		return;
+	}
+	if (!f->lo && !service_side) {
+		if (v6)
+			snprintf(buf, size, "any-ipv6");
+		else
+			lan_piece(df, ntohl(a->ip), buf, size);
+		return;
+	}
+	if (torfw_addr_is_zero(a)) {
+		snprintf(buf, size, v6 ? "host6" : "host");
+		return;
+	}
+	if (!f->ports || !exact_addr(df, f->family, f->proto, a)) {
+		/* From a namespace, "local" is the host's other addresses. */
+		if (service_side)
+			snprintf(buf, size, v6 ? "other-host6" : "other-host");
+		else
+			snprintf(buf, size, v6 ? "other-local6" : "other-local");
+		return;
+	}
+	inet_ntop(f->family, a, s, sizeof(s));
+	snprintf(buf, size, v6 ? "[%s]" : "%s", s);
+}
+
+static const char *proto_word(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_DCCP:
+		return "dccp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
+	case IPPROTO_GRE:
+		return "gre";
+	default:
+		return "other";
+	}
+}
+
+/*
+ * On loopback a user's packets of any protocol but tcp and udp (which
+ * have allow-list entries) are decided alike: the ICMP probe stands for
+ * them all.
+ */
+static void proto_of(const struct torfw_facts *f, const char *state,
+		     char *buf, size_t size)
+{
+	const char *w = proto_word(f->proto);
+
+	if (f->hook == TORFW_HOOK_FRAME)
+		w = "frames";
+	else if (f->lo && f->has_uid && !f->ports && f->hook == TORFW_HOOK_OUT)
+		w = "other-protos";
+	snprintf(buf, size, "%s%s%s", w, *state ? "/" : "", state);
+}
+
+static void uid_word(const struct diff *df, FILE *o, uint32_t uid,
+		     bool *first)
+{
+	char name[256];
+
+	fputs(*first ? "" : ",", o);
+	*first = false;
+	if (df->res && df->res->user_name(df->res->ctx, uid, name,
+					  sizeof(name)))
+		fputs(name, o);
+	else
+		fprintf(o, "%" PRIu32, uid);
+}
+
+/*
+ * "amnesia,nobody", "other-users" (every uid neither policy names),
+ * "all-users", or "all-users-except:debian-tor,clearnet" when shorter.
+ */
+static void members_word(const struct diff *df, const struct members *m,
+			 FILE *o)
+{
+	bool first = true;
+	size_t i;
+
+	if (m->other && m->n == df->n_uids) {
+		fputs("all-users", o);
+		return;
+	}
+	if (m->other && 2 * m->n > df->n_uids) {
+		size_t j = 0;
+
+		fputs("all-users-except:", o);
+		for (i = 0; i < df->n_uids; i++) {
+			if (j < m->n && m->uid[j] == df->uids[i])
+				j++;
+			else
+				uid_word(df, o, df->uids[i], &first);
+		}
+		return;
+	}
+	for (i = 0; i < m->n; i++)
+		uid_word(df, o, m->uid[i], &first);
+	if (m->other)
+		fputs(first ? "other-users" : ",other-users", o);
+}
+
+static void who_word(const struct diff *df, const struct torfw_facts *f,
+		     const struct members *m, FILE *o)
+{
+	const char *in = kp_ns_name(df->t, f->from_ns);
+	const char *out = kp_ns_name(df->t, f->to_ns);
+
+	switch (f->hook) {
+	case TORFW_HOOK_IN:
+		fprintf(o, "netns:%s(to-host)", in ? in : "other");
+		return;
+	case TORFW_HOOK_FORWARD:
+		fprintf(o, "netns:%s(%s)", in ? in : "other",
+			f->to_ns ? "to-netns" : "forwarded");
+		return;
+	default:
+		break;
+	}
+	if (f->kernel_sock)
+		fputs("kernel-socket", o);
+	else if (!f->has_uid)
+		fputs("no-socket", o);
+	else
+		members_word(df, m, o);
+	if (f->hook != TORFW_HOOK_FRAME && f->to_ns)
+		fprintf(o, "(answering-netns:%s)", out ? out : "other");
+}
+
+/* Whether a change already listed covers the probe (see listed()). */
+static bool listed(const struct diff *df, const struct change *c,
+		   unsigned int port)
+{
+	size_t i;
+
+	/* The probes of a range come in port order, among a few others. */
+	for (i = df->n; i > 0 && df->n - i < 64; i--) {
+		const struct change *l = &df->v[i - 1];
+
+		if (l->old_r == c->old_r && l->new_r == c->new_r &&
+		    l->old_v == c->old_v && l->new_v == c->new_v &&
+		    port >= l->lo && port <= l->hi &&
+		    !strcmp(l->who, c->who) && !strcmp(l->proto, c->proto) &&
+		    !strcmp(l->addr, c->addr))
+			return true;
+	}
+	return false;
+}
+
+int diff_describe(const struct diff *df, const struct torfw_facts *f,
+		  const struct torfw_decision *d, const char *state,
+		  struct change *c)
+{
+	struct members m;
+	size_t len = 0;
+	FILE *o;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->old_v = d[0].verdict;
+	c->new_v = d[1].verdict;
+	c->old_r = d[0].reason;
+	c->new_r = d[1].reason;
+	ret = members_of(df, f, d, &m);
+	if (ret)
+		return ret;
+	o = open_memstream(&c->who, &len);
+	if (!o) {
+		free(m.uid);
+		return -ENOMEM;
+	}
+	who_word(df, f, &m, o);
+	if (fclose(o)) {
+		free(m.uid);
+		free(c->who);
+		c->who = NULL;
+		return -ENOMEM;
+	}
+	proto_of(f, state, c->proto, sizeof(c->proto));
+	addr_word(df, f, c->addr, sizeof(c->addr));
+	c->lo = 0;
+	c->hi = 65535;
+	if (f->ports && f->hook != TORFW_HOOK_FRAME) {
+		if (listed(df, c, f->to_ns ? f->sport : f->dport)) {
+			free(m.uid);
+			free(c->who);
+			c->who = NULL;
+			return 1;
+		}
+		port_range(df, f, &m, d, c);
+	}
+	free(m.uid);
+	return 0;
+}
