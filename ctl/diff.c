@@ -53,6 +53,7 @@ static int add_change(struct diff *df, const struct torfw_facts *f,
 
 		if (!v) {
 			free(c.who);
+			free(c.addr);
 			return -ENOMEM;
 		}
 		df->v = v;
@@ -102,7 +103,7 @@ static int diff_probe(const struct torfw_facts *f, void *arg)
 	return ret;
 }
 
-static int change_cmp(const void *a, const void *b)
+int change_cmp(const void *a, const void *b)
 {
 	const struct change *x = a, *y = b;
 	int c = strcmp(x->who, y->who);
@@ -122,6 +123,33 @@ static int change_cmp(const void *a, const void *b)
 	if (!c)
 		c = (int)x->new_r - (int)y->new_r;
 	return c;
+}
+
+int diff_collect(struct diff *df, const struct torfw_policy *empty)
+{
+	const struct torfw_policy *a = df->p[0] ? df->p[0] : empty;
+	const struct torfw_policy *b = df->p[1] ? df->p[1] : empty;
+	int ret = diff_prepare(df);
+
+	if (!ret)
+		ret = torfw_policy_probe(a, b, diff_probe, df);
+	if (!ret && df->n)
+		qsort(df->v, df->n, sizeof(*df->v), change_cmp);
+	return ret;
+}
+
+void diff_free(struct diff *df)
+{
+	size_t i;
+
+	for (i = 0; i < df->n; i++) {
+		free(df->v[i].who);
+		free(df->v[i].addr);
+	}
+	free(df->v);
+	df->v = NULL;
+	df->n = df->cap = 0;
+	diff_release(df);
 }
 
 static void dest_print(FILE *o, const struct change *c)
@@ -304,7 +332,7 @@ int diff_main(int argc, char *argv[])
 	struct policy_src src;
 	const char *root, *pos[2];
 	bool none, first = true;
-	size_t nredir, i;
+	size_t nredir;
 	char msg[256];
 	int ret, k, err;
 
@@ -340,16 +368,11 @@ int diff_main(int argc, char *argv[])
 	df.src[1] = p[1] ? pol[1] : NULL;
 	df.t = &t;
 	df.res = &src.res;
-	err = diff_prepare(&df);
-	if (!err)
-		err = torfw_policy_probe(p[0] ? p[0] : e, p[1] ? p[1] : e,
-					 diff_probe, &df);
+	err = diff_collect(&df, e);
 	if (err) {
 		fprintf(stderr, "torfwctl: diff: %s\n", strerror(-err));
 		goto out;
 	}
-	if (df.n)
-		qsort(df.v, df.n, sizeof(*df.v), change_cmp);
 	if (tf_cli.json) {
 		json_open(stdout);
 		printf(",\"changes\":[");
@@ -367,10 +390,7 @@ int diff_main(int argc, char *argv[])
 	if (tf_cli.json)
 		printf("}\n");
 out:
-	for (i = 0; i < df.n; i++)
-		free(df.v[i].who);
-	free(df.v);
-	diff_release(&df);
+	diff_free(&df);
 	kp_free(e);
 	kp_free(p[0]);
 	kp_free(p[1]);

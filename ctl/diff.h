@@ -37,10 +37,16 @@ struct change {
 	char sign;		/* '+' opens, '-' closes, '~' refused <-> dropped */
 	char *who;		/* the principals (malloc'd) */
 	char proto[32];
-	char addr[80];		/* the destination without its ports */
+	char *addr;		/* the destination without ports (malloc'd) */
 	unsigned int lo, hi;	/* its ports; 0-65535: all, not printed */
 	uint8_t old_v, new_v, old_r, new_r;
 };
+
+/* diff.c: every change between df->p[0] and [1] (NULL: no policy, whose
+ * classes are those of empty), sorted; diff_free() frees them. */
+int diff_collect(struct diff *df, const struct torfw_policy *empty);
+void diff_free(struct diff *df);
+int change_cmp(const void *a, const void *b);
 
 /* diff_class.c */
 int diff_prepare(struct diff *df);
@@ -56,5 +62,13 @@ void decide2(const struct diff *df, const struct torfw_facts *f,
 int diff_describe(const struct diff *df, const struct torfw_facts *f,
 		  const struct torfw_decision *d, const char *state,
 		  struct change *c);
+/*
+ * The protocol and address words of a probe (as diff_describe puts them);
+ * an address word fits in DIFF_ADDR_MAX bytes.
+ */
+#define DIFF_ADDR_MAX 16384
+void diff_words(const struct diff *df, const struct torfw_facts *f,
+		const char *state, char *proto, size_t psize, char *addr,
+		size_t asize);
 
 #endif

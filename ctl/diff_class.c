@@ -244,47 +244,81 @@ static bool in_lan_of(const struct torfw_policy *p, u32 a)
 	return p && torfw_in_lan(p, htonl(a));
 }
 
-/* Off loopback an IPv4 address counts only by the LAN pieces. */
-static void lan_piece(const struct diff *df, u32 a, char *buf, size_t size)
+static u8 lan_class(const struct diff *df, u64 a)
 {
-	u64 lo = 0, hi = 0xffffffffULL;
+	return in_lan_of(df->p[0], (u32)a) | in_lan_of(df->p[1], (u32)a) << 1;
+}
+
+/* "10.0.0.0/8" when lo..hi is a prefix, else "lo-hi". */
+static void range_word(FILE *o, u64 lo, u64 hi)
+{
 	char x[INET_ADDRSTRLEN], y[INET_ADDRSTRLEN];
-	__be32 bx, by;
+	__be32 bx = htonl((u32)lo), by = htonl((u32)hi);
+	u64 n = hi - lo + 1;
+	int len = 32;
+
+	while (len > 0 && (n >> (32 - len)) > 1)
+		len--;
+	inet_ntop(AF_INET, &bx, x, sizeof(x));
+	inet_ntop(AF_INET, &by, y, sizeof(y));
+	if (n == 1ULL << (32 - len) && !(lo & (n - 1)))
+		fprintf(o, "%s/%d", x, len);
+	else
+		fprintf(o, "%s-%s", x, y);
+}
+
+/*
+ * Off loopback an IPv4 address counts only by its LAN class (in OLD's
+ * LAN, in NEW's): every piece of the address space of the same class,
+ * "internet" for neither.
+ */
+static void lan_word(const struct diff *df, u32 a, char *buf, size_t size)
+{
+	u8 c = lan_class(df, a);
+	u64 x, next, lo, hi;
+	bool first = true;
+	FILE *o;
 	u32 k, i;
 
-	if (!in_lan_of(df->p[0], a) && !in_lan_of(df->p[1], a)) {
+	if (!c) {
 		snprintf(buf, size, "internet");
 		return;
 	}
-	for (k = 0; k < 2; k++) {
-		const struct torfw_policy *p = df->p[k];
-
-		for (i = 0; p && i < p->n_lan; i++) {
-			u64 s = p->lan[i].lo, e = (u64)p->lan[i].hi + 1;
-
-			if (s <= a && s > lo)
-				lo = s;
-			if (e <= a && e > lo)
-				lo = e;
-			if (s > a && s - 1 < hi)
-				hi = s - 1;
-			if (e > a && e - 1 < hi)
-				hi = e - 1;
-		}
+	o = fmemopen(buf, size, "w");
+	if (!o) {
+		snprintf(buf, size, "?");
+		return;
 	}
-	bx = htonl((u32)lo);
-	by = htonl((u32)hi);
-	inet_ntop(AF_INET, &bx, x, sizeof(x));
-	inet_ntop(AF_INET, &by, y, sizeof(y));
-	if (lo == hi)
-		snprintf(buf, size, "%s", x);
-	else
-		snprintf(buf, size, "%s-%s", x, y);
+	for (x = 0; x < (1ULL << 32); x = next) {
+		next = 1ULL << 32;
+		for (k = 0; k < 2; k++) {
+			const struct torfw_policy *p = df->p[k];
+
+			for (i = 0; p && i < p->n_lan; i++) {
+				lo = p->lan[i].lo;
+				hi = (u64)p->lan[i].hi + 1;
+				if (lo > x && lo < next)
+					next = lo;
+				if (hi > x && hi < next)
+					next = hi;
+			}
+		}
+		if (lan_class(df, x) != c)
+			continue;
+		if (!first)
+			fputc(',', o);
+		first = false;
+		range_word(o, x, next - 1);
+	}
+	fclose(o);
 }
 
-/* Whether an entry of either policy names address a for (family, proto). */
+/*
+ * Whether an entry of either policy names address a for (family, proto)
+ * and covers port: elsewhere the address is like one no entry names.
+ */
 static bool exact_addr(const struct diff *df, u8 family, u8 proto,
-		       const union nf_inet_addr *a)
+		       const union nf_inet_addr *a, u16 port)
 {
 	u32 k, i;
 
@@ -294,6 +328,8 @@ static bool exact_addr(const struct diff *df, u8 family, u8 proto,
 		for (i = 0; p && i < p->n_svc; i++)
 			if (p->svc[i].family == family &&
 			    p->svc[i].proto == proto &&
+			    p->svc[i].port_lo <= port &&
+			    p->svc[i].port_hi >= port &&
 			    !memcmp(p->svc[i].addr.all, a->all, sizeof(a->all)))
 				return true;
 	}
@@ -301,11 +337,12 @@ static bool exact_addr(const struct diff *df, u8 family, u8 proto,
 }
 
 /*
- * The address class of a probe: an entry's own address, "host" (an
- * any-address entry: every address of this host), "other-local" (every
- * local address no entry of either policy names for this protocol; for
- * a namespace's packets "other-host"), "internet" and LAN pieces off
- * loopback, "any" and "any-ipv6".
+ * The address class of a probe: an entry's own address (at a port an
+ * entry of that address covers), "host" (an any-address entry: every
+ * address of this host), "other-local" (every local address and port no
+ * such entry of either policy covers; for a namespace's packets
+ * "other-host"), "internet" and LAN classes off loopback, "off-loopback"
+ * (forwarded), "any" and "any-ipv6".
  */
 static void addr_word(const struct diff *df, const struct torfw_facts *f,
 		      char *buf, size_t size)
@@ -315,22 +352,32 @@ static void addr_word(const struct diff *df, const struct torfw_facts *f,
 	bool v6 = f->family == AF_INET6;
 	char s[INET6_ADDRSTRLEN];
 
-	if (f->hook == TORFW_HOOK_FRAME || f->hook == TORFW_HOOK_FORWARD) {
-		snprintf(buf, size, v6 ? "any-ipv6" : "any");
+	if (f->hook == TORFW_HOOK_FRAME) {
+		snprintf(buf, size, "any");
+		return;
+	}
+	/* Forwarded: only whether it leaves for loopback counts. */
+	if (f->hook == TORFW_HOOK_FORWARD) {
+		if (v6)
+			snprintf(buf, size, "any-ipv6");
+		else
+			snprintf(buf, size, ipv4_is_loopback(a->ip) ?
+				 "127.0.0.0/8" : "off-loopback");
 		return;
 	}
 	if (!f->lo && !service_side) {
 		if (v6)
 			snprintf(buf, size, "any-ipv6");
 		else
-			lan_piece(df, ntohl(a->ip), buf, size);
+			lan_word(df, ntohl(a->ip), buf, size);
 		return;
 	}
 	if (torfw_addr_is_zero(a)) {
 		snprintf(buf, size, v6 ? "host6" : "host");
 		return;
 	}
-	if (!f->ports || !exact_addr(df, f->family, f->proto, a)) {
+	if (!f->ports || !exact_addr(df, f->family, f->proto, a,
+				     f->to_ns ? f->sport : f->dport)) {
 		/* From a namespace, "local" is the host's other addresses. */
 		if (service_side)
 			snprintf(buf, size, v6 ? "other-host6" : "other-host");
@@ -368,8 +415,8 @@ static const char *proto_word(u8 proto)
 
 /*
  * On loopback a user's packets of any protocol but tcp and udp (which
- * have allow-list entries) are decided alike: the ICMP probe stands for
- * them all.
+ * have allow-list entries) are decided alike, whatever their ports: the
+ * ICMP probe stands for them all.
  */
 static void proto_of(const struct torfw_facts *f, const char *state,
 		     char *buf, size_t size)
@@ -378,7 +425,8 @@ static void proto_of(const struct torfw_facts *f, const char *state,
 
 	if (f->hook == TORFW_HOOK_FRAME)
 		w = "frames";
-	else if (f->lo && f->has_uid && !f->ports && f->hook == TORFW_HOOK_OUT)
+	else if (f->lo && f->has_uid && f->hook == TORFW_HOOK_OUT &&
+		 f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
 		w = "other-protos";
 	snprintf(buf, size, "%s%s%s", w, *state ? "/" : "", state);
 }
@@ -476,10 +524,19 @@ static bool listed(const struct diff *df, const struct change *c,
 	return false;
 }
 
+void diff_words(const struct diff *df, const struct torfw_facts *f,
+		const char *state, char *proto, size_t psize, char *addr,
+		size_t asize)
+{
+	proto_of(f, state, proto, psize);
+	addr_word(df, f, addr, asize);
+}
+
 int diff_describe(const struct diff *df, const struct torfw_facts *f,
 		  const struct torfw_decision *d, const char *state,
 		  struct change *c)
 {
+	char addr[DIFF_ADDR_MAX];
 	struct members m;
 	size_t len = 0;
 	FILE *o;
@@ -505,19 +562,26 @@ int diff_describe(const struct diff *df, const struct torfw_facts *f,
 		c->who = NULL;
 		return -ENOMEM;
 	}
-	proto_of(f, state, c->proto, sizeof(c->proto));
-	addr_word(df, f, c->addr, sizeof(c->addr));
+	diff_words(df, f, state, c->proto, sizeof(c->proto), addr,
+		   sizeof(addr));
+	c->addr = addr;
 	c->lo = 0;
 	c->hi = 65535;
 	if (f->ports && f->hook != TORFW_HOOK_FRAME) {
 		if (listed(df, c, f->to_ns ? f->sport : f->dport)) {
-			free(m.uid);
-			free(c->who);
-			c->who = NULL;
-			return 1;
+			ret = 1;
+			goto out;
 		}
 		port_range(df, f, &m, d, c);
 	}
+	c->addr = strdup(addr);
+	ret = c->addr ? 0 : -ENOMEM;
+out:
 	free(m.uid);
-	return 0;
+	if (ret) {
+		free(c->who);
+		c->who = NULL;
+		c->addr = NULL;
+	}
+	return ret;
 }
