@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench-conn LISTEN CONNECT COUNT [WARMUP [MAXSECS]]
+ * bench-conn LISTEN CONNECT COUNT [WARMUP [MAXSECS [HOLD]]]
  *
  * TCP connection rate: listens on LISTEN, then COUNT times connects to
  * CONNECT (LISTEN itself, or an address a NAT redirect sends there),
@@ -13,12 +13,16 @@
  * something else, took the packets there. With MAXSECS, the timed part
  * also stops after that many guest seconds (checked every 16
  * connections): a bounded window for the slow cases (a 10,000-rule
- * linear chain), the same count for the others.
+ * linear chain), the same count for the others. With HOLD, that many
+ * connections are opened first and stay open during the whole run: the
+ * cost of the connections a busy machine has open (a tracking table
+ * holds them, a stateless filter does not care).
  *
  * Prints: rate=<conn/s> n=<connections timed> secs=<guest seconds>
  *         max_ms=<slowest connection> slow=<connections over 10 ms>
  * (a stall, such as a SYN retransmitted after a drop, shows there).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,6 +32,34 @@
 #ifndef SO_ORIGINAL_DST
 #define SO_ORIGINAL_DST 80
 #endif
+
+/* Opens a connection to dst and accepts it: *c the client, *s the server. */
+static void open_pair(int lfd, const struct sockaddr_in *dst, int *c, int *s)
+{
+	*c = socket(AF_INET, SOCK_STREAM, 0);
+	if (*c < 0)
+		die("socket");
+	if (connect(*c, (const struct sockaddr *)dst, sizeof(*dst)) < 0)
+		die("connect (held)");
+	*s = accept(lfd, NULL, NULL);
+	if (*s < 0)
+		die("accept (held)");
+}
+
+/* HOLD connections, open until exit; the descriptors are raised to fit. */
+static void hold(int lfd, const struct sockaddr_in *dst, unsigned long n)
+{
+	struct rlimit r;
+	unsigned long i;
+	int c, s;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < 2 * n + 16) {
+		r.rlim_cur = 2 * n + 16 < r.rlim_max ? 2 * n + 16 : r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+	for (i = 0; i < n; i++)
+		open_pair(lfd, dst, &c, &s);
+}
 
 static void one(int lfd, const struct sockaddr_in *dst, int check_orig)
 {
@@ -62,13 +94,13 @@ static void one(int lfd, const struct sockaddr_in *dst, int check_orig)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in la, ca;
-	unsigned long n, warm = 0, i, slow = 0;
+	unsigned long n, warm = 0, held = 0, i, slow = 0;
 	int lfd, one_ = 1, redirected;
 	double t0, t1, maxsecs = 0, max = 0;
 
-	if (argc < 4 || argc > 6) {
+	if (argc < 4 || argc > 7) {
 		fprintf(stderr,
-			"usage: %s LISTEN CONNECT COUNT [WARMUP [MAXSECS]]\n",
+			"usage: %s LISTEN CONNECT COUNT [WARMUP [MAXSECS [HOLD]]]\n",
 			argv[0]);
 		return 2;
 	}
@@ -77,8 +109,10 @@ int main(int argc, char **argv)
 	n = parse_count(argv[3], "count");
 	if (argc >= 5)
 		warm = strtoul(argv[4], NULL, 10);
-	if (argc == 6)
+	if (argc >= 6)
 		maxsecs = strtod(argv[5], NULL);
+	if (argc == 7)
+		held = strtoul(argv[6], NULL, 10);
 	redirected = la.sin_addr.s_addr != ca.sin_addr.s_addr ||
 		     la.sin_port != ca.sin_port;
 
@@ -90,6 +124,7 @@ int main(int argc, char **argv)
 		die("bind %s", argv[1]);
 	if (listen(lfd, 128) < 0)
 		die("listen");
+	hold(lfd, &ca, held);
 
 	for (i = 0; i < warm; i++)
 		one(lfd, &ca, redirected && i == 0);

@@ -12,6 +12,11 @@ additional loopback allow-list entries (default 10 1000 10000):
   ip6t.rules                     ip6tables-restore (the IPv6 part)
   nft-ref.nft, nft-N.nft         nft -f: sets, a verdict map keyed on a
                                  concatenation, meta skuid
+  nftn-ref.nft, nftn-N.nft       the same with the loopback allow-list as
+                                 a map keyed on uid . proto . port only
+                                 (no address: how a careful nftables
+                                 user writes it; [::1] and 127.0.0.1
+                                 then share their entries)
   ctonly.nft                     the conntrack-only contender: conntrack and
                                  NAT hooks instantiated, no policy
   ctnat.nft, ctnotrack.nft,      profiling variants (guest/bench.sh)
@@ -297,6 +302,44 @@ table inet torfw {
        "tor": UID["debian-tor"]}
 
 
+def nft_narrow_elems(svcs):
+    seen, out = set(), []
+    for p, a, lo, hi, allow, drop in svcs:
+        for u, v in [(u, "drop") for u in drop] + [(u, "accept")
+                                                   for u in allow]:
+            key = (uid(u), p, lo, hi)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append("%d . %s . %s : %s" % (uid(u), p,
+                                                ports(lo, hi, "-"), v))
+    return out
+
+
+def nft_narrow_ruleset(n):
+    """nft_ruleset with the allow-list keyed on uid . l4proto . dport."""
+    text = nft_ruleset(n)
+    start = text.index("\tmap local4 {")
+    end = text.index("\tchain input {")
+    elems = ",\n\t\t\t".join(
+        nft_narrow_elems(SERVICES4 + extras(n or 0) + SERVICES6))
+    text = text[:start] + """\tmap local {
+		type uid . inet_proto . inet_service : verdict
+		flags interval
+		elements = {
+			%s
+		}
+	}
+
+""" % elems + text[end:]
+    old = """		meta l4proto . ip daddr . th dport . meta skuid vmap @local4
+		meta l4proto . ip6 daddr . th dport . meta skuid vmap @local6
+"""
+    assert old in text
+    return text.replace(old, """		meta skuid . meta l4proto . th dport vmap @local
+""").replace("idiomatic nftables", "nftables, narrow allow-list key")
+
+
 CTNAT = """\
 # conntrack with the reference policy's two NAT redirects, no filter: the
 # floor of the automap path for any design that uses conntrack NAT
@@ -383,6 +426,7 @@ def main():
     write("ipt-ref.rules", ipt_rules(None))
     write("ip6t.rules", ip6t_rules())
     write("nft-ref.nft", nft_ruleset(None))
+    write("nftn-ref.nft", nft_narrow_ruleset(None))
     write("ctonly.nft", CTONLY)
     write("ctnat.nft", CTNAT)
     write("ctnotrack.nft", CTNOTRACK)
@@ -394,6 +438,7 @@ def main():
         write("torfw-%d.conf" % n, torfw_conf(ref_conf, n))
         write("ipt-%d.rules" % n, ipt_rules(n))
         write("nft-%d.nft" % n, nft_ruleset(n))
+        write("nftn-%d.nft" % n, nft_narrow_ruleset(n))
 
 
 if __name__ == "__main__":

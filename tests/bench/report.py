@@ -22,10 +22,12 @@ import sys
 import tempfile
 
 CONTENDERS = ["none", "conntrack", "iptables-nft", "iptables-legacy",
-              "nftables", "torfw"]
+              "nftables", "nftables-narrow", "torfw", "torfw-nopolicy"]
 LABEL = {"none": "none", "conntrack": "conntrack-only",
          "iptables-nft": "iptables (nft)", "iptables-legacy":
-         "iptables (legacy)", "nftables": "nftables", "torfw": "torfw"}
+         "iptables (legacy)", "nftables": "nftables",
+         "nftables-narrow": "nftables (uid.proto.port key)",
+         "torfw": "torfw", "torfw-nopolicy": "torfw, no policy"}
 IPT = ["iptables-nft", "iptables-legacy"]
 
 # workload: (title, rate unit, cost unit, factor from seconds per unit of
@@ -40,13 +42,18 @@ WORKLOADS = {
     "bulk": ("TCP bulk, loopback, 64 KiB writes", "MiB/s", "µs/MiB", 1e6),
     "udp": ("UDP 1-byte datagrams to the LAN host (veth)", "pkt/s",
             "µs/1000 pkt", 1e9),
+    "udp-rr": ("UDP 1-byte request/response, unconnected socket, LAN host",
+               "trans/s", "µs/trans", 1e6),
+    "conn-busy": ("conn with 1,000 other connections open all along",
+                  "conn/s", "µs/conn", 1e6),
 }
 SIZES = [10, 1000, 10000]
 for _n in SIZES:
     WORKLOADS["conn-%d" % _n] = (
         "conn/s with %s extra allow-list entries" % format(_n, ","),
         "conn/s", "µs/conn", 1e6)
-RATE_ORDER = ["conn", "conn-nat", "rr", "bulk", "udp"] + \
+RATE_ORDER = ["conn", "conn-busy", "conn-nat", "rr", "bulk", "udp",
+              "udp-rr"] + \
     ["conn-%d" % n for n in SIZES]
 
 LINE = re.compile(r"^@@bench: (\w+) ?(.*)$")
@@ -58,6 +65,7 @@ def kv(text):
 
 def parse_console(path):
     raw, probes, residue, errors, progress = [], [], [], [], []
+    hooks = []
     end = False
     with open(path, errors="replace") as f:
         for line in f:
@@ -81,9 +89,11 @@ def parse_console(path):
                 errors.append(rest)
             elif kind == "progress":
                 progress.append(rest)
+            elif kind == "hooks":
+                hooks.append(kv(rest))
             elif kind == "end":
                 end = True
-    return raw, probes, residue, errors, progress, end
+    return raw, probes, residue, errors, progress, end, hooks
 
 
 def summarize(raw):
@@ -149,6 +159,38 @@ def targets(s, cost):
             t.append({"target": "torfw cost <= nftables cost: %s" % w,
                       "value": r, "limit": 1.0, "met": r <= 1.0,
                       "what": "ratio"})
+    # Issue 15's targets: near-zero cost on the paths every program uses.
+    none_conn = get(s, "none", "conn")
+    if none_conn and get(s, "torfw", "conn"):
+        v = 100.0 * (1 - get(s, "torfw", "conn") / none_conn)
+        t.append({"target": "torfw conn rate at most 1.5 % below none",
+                  "value": v, "limit": 1.5, "met": v <= 1.5,
+                  "what": "percent"})
+    for w, lim in (("conn", 0.1), ("rr", 0.3), ("bulk", 0.3)):
+        r = ratio(cost.get(w, {}).get("torfw"),
+                  cost.get(w, {}).get("iptables-legacy"))
+        if r is not None:
+            t.append({"target": "torfw cost <= %g x iptables (legacy) "
+                      "cost: %s" % (lim, w), "value": r, "limit": lim,
+                      "met": r <= lim, "what": "ratio"})
+    for w in ("udp", "udp-rr"):
+        r = ratio(cost.get(w, {}).get("torfw"),
+                  cost.get(w, {}).get("conntrack"))
+        if r is not None:
+            t.append({"target": "torfw cost <= 1/2 conntrack-only cost: %s"
+                      % w, "value": r, "limit": 0.5, "met": r <= 0.5,
+                      "what": "ratio"})
+    if none_conn and get(s, "torfw-nopolicy", "conn"):
+        v = 100.0 * (1 - get(s, "torfw-nopolicy", "conn") / none_conn)
+        t.append({"target": "torfw without a policy: conn rate under 1 % "
+                  "below none", "value": v, "limit": 1.0, "met": v < 1.0,
+                  "what": "percent"})
+    a, b = get(s, "torfw", "conn"), get(s, "torfw", "conn-10000")
+    if a and b:
+        ch = 100.0 * (a - b) / a
+        t.append({"target": "torfw conn-10000 within 1 % of conn",
+                  "value": ch, "limit": 1.0, "met": abs(ch) <= 1.0,
+                  "what": "percent"})
     a, b = get(s, "torfw", "conn-10"), get(s, "torfw", "conn-10000")
     if a and b:
         ch = 100.0 * (b - a) / a
@@ -211,7 +253,32 @@ def order(s):
         sorted(c for c in s if c not in CONTENDERS)
 
 
-def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
+def hooks_md(hooks):
+    """The hook functions each contender's packets ran (first round)."""
+    if not hooks:
+        return []
+    L = ["## Hooks a packet crosses (first round)", "",
+         "The function_graph tracer under `nf_hook_slow`, two levels deep: "
+         "every netfilter hook function run for one loopback TCP "
+         "connection as amnesia (connect, accept, close: all its packets) "
+         "and for one UDP datagram to the LAN host. crossings: hook points "
+         "with at least one function; calls: hook functions run.", "",
+         "| contender | traffic | crossings | calls | functions (calls) |",
+         "|---|---|---:|---:|---|"]
+    for h in hooks:
+        funcs = sorted((f.rsplit(":", 1) for f in
+                        h.get("funcs", "").split(",") if ":" in f),
+                       key=lambda x: (-int(x[1]), x[0]))
+        L.append("| %s | %s | %s | %s | %s |" % (
+            LABEL.get(h.get("contender"), h.get("contender")),
+            h.get("traffic"), h.get("crossings"), h.get("calls"),
+            ", ".join("`%s` %s" % (f, n) for f, n in funcs) or "none"))
+    L.append("")
+    return L
+
+
+def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress,
+             hooks=None):
     present = order(s)
     L = []
     host = meta.get("host", {})
@@ -317,6 +384,8 @@ def markdown(meta, s, cost, tg, probes, residue, errors, kunit, progress):
             "**no**"))
     L.append("")
 
+    L += hooks_md(hooks)
+
     if kunit:
         L += ["## KUnit micro-benchmark of the decision function", "",
               "From the KUnit run's test.log (UML on the host, wall-clock "
@@ -412,7 +481,10 @@ STYLE_MORE = ['lc rgb "#7570b3" pt 4', 'lc rgb "#66a61e" pt 6',
 STYLE = {"none": 'lc rgb "#000000" pt 7', "conntrack": 'lc rgb "#999999" pt 5',
          "iptables-nft": 'lc rgb "#d95f02" pt 9',
          "iptables-legacy": 'lc rgb "#e7298a" pt 11',
-         "nftables": 'lc rgb "#1b9e77" pt 13', "torfw": 'lc rgb "#386cb0" pt 15'}
+         "nftables": 'lc rgb "#1b9e77" pt 13',
+         "nftables-narrow": 'lc rgb "#66a61e" pt 12',
+         "torfw": 'lc rgb "#386cb0" pt 15',
+         "torfw-nopolicy": 'lc rgb "#7fc97f" pt 14'}
 
 
 def plot(s, cost, meta, png):
@@ -505,7 +577,8 @@ def main():
     a = ap.parse_args()
     with open(a.meta) as f:
         meta = json.load(f)
-    raw, probes, residue, errors, progress, end = parse_console(a.console)
+    raw, probes, residue, errors, progress, end, hooks = \
+        parse_console(a.console)
     s = summarize(raw)
     cost = costs(s)
     tg = targets(s, cost)
@@ -516,11 +589,12 @@ def main():
            "summary": s, "added_cost": {
                w: {"unit": WORKLOADS[w][2], **v} for w, v in cost.items()},
            "targets": tg, "probes": probes, "residue": residue,
-           "kunit": kunit, "progress": progress, "raw": raw}
+           "kunit": kunit, "hooks": hooks, "progress": progress,
+           "raw": raw}
     for name, text in (
             ("results.json", json.dumps(doc, indent=1, ensure_ascii=False)),
             ("results.md", markdown(meta, s, cost, tg, probes, residue,
-                                    errors, kunit, progress))):
+                                    errors, kunit, progress, hooks))):
         tmp = os.path.join(a.out, name + ".tmp")
         with open(tmp, "w") as f:
             f.write(text + "\n")

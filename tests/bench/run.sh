@@ -27,7 +27,7 @@ OUT=${TORFW_BENCH_OUT:-$REPO/bench}
 ROUNDS=${TORFW_BENCH_ROUNDS:-5}
 SEED=${TORFW_BENCH_SEED:-$((RANDOM * 32768 + RANDOM))}
 TIMEOUT=${TORFW_BENCH_TIMEOUT:-1500}
-CONTENDERS=${TORFW_BENCH_ONLY:-none conntrack iptables-nft iptables-legacy nftables torfw}
+CONTENDERS=${TORFW_BENCH_ONLY:-none conntrack iptables-nft iptables-legacy nftables nftables-narrow torfw torfw-nopolicy}
 # shellcheck disable=SC2054 # shift=0,sleep=off is one argument
 QEMU_ARGS=(-accel tcg -smp 1 -icount shift=0,sleep=off -m 1024
 	-nographic -no-reboot -nodefaults -serial stdio)
@@ -74,6 +74,9 @@ write_params() {
 		W_BULK=$((16 / d))
 		N_UDP=$((20000 / d))
 		W_UDP=$((1000 / d))
+		N_UDPRR=$((5000 / d))
+		W_UDPRR=$((250 / d))
+		HOLD_BUSY=$((1000 / d))
 		SIZES="10 1000 10000"
 		DEBUG=${TORFW_BENCH_DEBUG:-}
 	EOF

@@ -11,6 +11,7 @@
 #   @@bench: result round=R contender=C workload=W value=V unit=U [k=v...]
 #   @@bench: probe contender=C probe=P expected=E seen=S
 #   @@bench: residue round=R after=C modules=M all=M
+#   @@bench: hooks contender=C traffic=T crossings=N calls=N funcs=F:N,...
 #   @@bench: error round=R contender=C workload=W TEXT
 #   @@bench: end
 #
@@ -29,6 +30,7 @@
 B=/bench/bin
 P=/bench/policy
 LAN_SINK=192.168.50.1:9
+LAN_ECHO=192.168.50.1:7
 AMNESIA=1000
 STRANGER=1500
 ROUND=0
@@ -120,6 +122,7 @@ policy_cmd() {
 		IN=$P/ipt-$1.rules
 		;;
 	nftables) CMD="nft -f $P/nft-$1.nft" ;;
+	nftables-narrow) CMD="nft -f $P/nftn-$1.nft" ;;
 	torfw) CMD="torfwctl load $P/torfw-$1.conf" ;;
 	torfw-noredir) CMD="torfwctl load $P/torfw-noredir.conf" ;;
 	esac
@@ -142,7 +145,10 @@ post_load() {
 # Whether the contender has the reference policy (probes refused,
 # scaling), a NAT redirect for automap, a way to the LAN.
 has_policy() {
-	case $1 in iptables-nft | iptables-legacy | nftables | torfw) return 0 ;; esac
+	case $1 in
+	iptables-nft | iptables-legacy | nftables | nftables-narrow | torfw)
+		return 0 ;;
+	esac
 	return 1
 }
 
@@ -153,7 +159,8 @@ redirects() {
 
 reaches_lan() { [ "$1" != torfw-nopolicy ]; }
 
-# The profiling variants (TORFW_BENCH_ONLY; not in the default set):
+# The profiling variants (TORFW_BENCH_ONLY; torfw-nopolicy is also in
+# the default set: the cost of the module with no policy loaded):
 #   torfw-nopolicy  the module loaded, no policy (only loopback passes)
 #   torfw-noredir   the reference policy less its two redirects
 #   ct-nat          conntrack with the two NAT redirects, nothing else
@@ -247,13 +254,61 @@ workloads() {
 		"$N_CONN" "$W_CONN"
 	run rr trans/s $B/bench-rr 127.0.0.1:9050 "$N_RR" "$W_RR"
 	run bulk MiB/s $B/bench-bulk 127.0.0.1:9050 "$MB_BULK" "$W_BULK"
+	# conn with HOLD connections open all along (a busy machine).
+	run conn-busy conn/s $B/bench-conn 127.0.0.1:9050 127.0.0.1:9050 \
+		"$N_CONN" "$W_CONN" 0 "$HOLD_BUSY"
 	if reaches_lan "$CONTENDER"; then
 		run udp pkt/s $B/bench-udp $LAN_SINK "$N_UDP" 1 "$W_UDP"
+		run udp-rr trans/s $B/bench-udprr $LAN_ECHO "$N_UDPRR" "$W_UDPRR"
 	fi
 	if variant "$CONTENDER" && [ "$ROUND" = 1 ] && [ -e /sys/module/torfw ]; then
 		# Userspace alone (parse, resolve, check) against a full load.
 		run_check
 	fi
+}
+
+# ---- the hooks a packet crosses ------------------------------------------------
+
+TRACE=/sys/kernel/tracing
+
+# hook_profile: round 1 only, not timed. The function_graph tracer under
+# nf_hook_slow, two levels deep, lists the hook functions each netfilter
+# hook point runs: for one loopback TCP connection (connect, accept,
+# close: every packet of it) and one UDP datagram to the LAN host.
+hook_profile() {
+	[ "$ROUND" = 1 ] || return 0
+	[ -e $TRACE/available_tracers ] ||
+		mount -t tracefs nodev $TRACE 2>/dev/null || return 0
+	grep -qw function_graph $TRACE/available_tracers || return 0
+	echo 0 >$TRACE/tracing_on
+	echo function_graph >$TRACE/current_tracer
+	echo nf_hook_slow >$TRACE/set_graph_function
+	echo 2 >$TRACE/max_graph_depth
+	profile_one lo-conn as_uid $AMNESIA $B/bench-conn 127.0.0.1:9050 \
+		127.0.0.1:9050 1
+	if reaches_lan "$CONTENDER"; then
+		profile_one lan-udp as_uid $AMNESIA $B/bench-udp $LAN_SINK 1
+	fi
+	echo nop >$TRACE/current_tracer
+	echo >$TRACE/set_graph_function
+	echo 0 >$TRACE/max_graph_depth
+}
+
+# profile_one NAME CMD...: the hook functions CMD's packets ran.
+profile_one() {
+	local name=$1
+	shift
+	echo >$TRACE/trace
+	echo 1 >$TRACE/tracing_on
+	"$@" >/dev/null 2>&1
+	echo 0 >$TRACE/tracing_on
+	say "hooks contender=$CONTENDER traffic=$name $(awk '
+		/nf_hook_slow\(\) \{/ { n++; next }
+		/\(\);/ { l = $0; sub(/.*\| */, "", l); sub(/\(\);.*/, "", l)
+			sub(/ \[.*\]$/, "", l); c[l]++; t++ }
+		END { printf "crossings=%d calls=%d funcs=", n, t; s = ""
+			for (f in c) { printf "%s%s:%d", s, f, c[f]; s = "," }
+			print "" }' $TRACE/trace)"
 }
 
 # torfwctl check of the 10,000-entry policy, timed: the part of the
@@ -287,6 +342,7 @@ one_contender() {
 	probe amnesia-udp-lan-53 as_uid $AMNESIA \
 		$B/bench-udp 192.168.50.1:53 1
 	workloads
+	hook_profile
 	if has_policy "$CONTENDER"; then
 		scaling
 	fi
@@ -314,6 +370,7 @@ setup_vm() {
 	topo_lan
 	topo_clearnet
 	/sbin/ip netns exec lan $B/bench-sink 9 </dev/null >/dev/null 2>&1 &
+	/sbin/ip netns exec lan $B/bench-echo 7 </dev/null >/dev/null 2>&1 &
 	say "progress guest ready: kernel $(uname -r), $(nproc) cpu," \
 		"$(awk '/MemTotal/ { print $2 " kB" }' /proc/meminfo)," \
 		"clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
