@@ -165,11 +165,11 @@ int explain_parse(int argc, char *argv[], const struct tf_resolver *res,
 
 /*
  * Whether the kernel routes dest through loopback: 127/8 and ::1, an
- * address of this machine's devices (in torfwctl's namespace), or one an
- * allow-list entry names (its services are local by definition, also
- * when a file is asked about on another machine).
+ * address an allow-list entry names (its services are local by
+ * definition), and for the active policy an address of this machine's
+ * devices (in torfwctl's namespace); a file may be another machine's.
  */
-static bool is_local(const struct torfw_policy *p, uint8_t family,
+static bool is_local(const struct torfw_policy *p, bool here, uint8_t family,
 		     const uint8_t *a)
 {
 	static const uint8_t lo6[16] = { [15] = 1 };
@@ -183,7 +183,7 @@ static bool is_local(const struct torfw_policy *p, uint8_t family,
 		if (p->svc[k].family == family &&
 		    !memcmp(&p->svc[k].addr, a, family == AF_INET ? 4 : 16))
 			return true;
-	if (getifaddrs(&ifa))
+	if (!here || getifaddrs(&ifa))
 		return false;
 	for (i = ifa; i && !local; i = i->ifa_next) {
 		const struct sockaddr *sa = i->ifa_addr;
@@ -223,14 +223,15 @@ void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	f->sport = ports ? 40000 : 0;
 	f->tcp_syn = q->proto == IPPROTO_TCP;
 	fill_addr(&f->daddr, q->family, q->addr);
-	f->lo = is_local(p, q->family, q->addr);
+	f->lo = is_local(p, q->here, q->family, q->addr);
 	if (q->netns)
 		f->from_ns = kp_ns_cookie(t, q->netns, true);
 	switch (q->dir) {
 	case EXPLAIN_IN:
+		/* From outside or from a namespace: through a device, never lo. */
 		f->hook = TORFW_HOOK_IN;
 		f->ct = TORFW_CT_NEW;
-		f->lo = f->lo && !q->netns;
+		f->lo = false;
 		return;
 	case EXPLAIN_FORWARD:
 		f->hook = TORFW_HOOK_FORWARD;
@@ -434,6 +435,7 @@ int explain_main(int argc, char *argv[])
 	}
 	/* A namespace's programs: by default, out through the uplink. */
 	q.dir = a.netns && a.dir == EXPLAIN_OUT ? EXPLAIN_FORWARD : a.dir;
+	q.here = !a.file;
 	q.netns = a.netns;
 	ret = policy_src_read(&src, a.file ? a.file : "active", "explain",
 			      &pol, &none);

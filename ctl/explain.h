@@ -30,6 +30,7 @@ struct explain_q {
 	uint8_t addr[16];
 	uint16_t port;		/* 0: none */
 	const char *netns;	/* --netns NAME or NULL */
+	bool here;		/* the active policy: this machine's addresses */
 };
 
 /*
