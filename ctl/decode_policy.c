@@ -117,6 +117,8 @@ static int dec_netns(const struct nlattr *nest, struct tf_netns *ns,
 				return bad(why, "bad namespace name");
 			memcpy(ns->name, s, n + 1);
 		}
+		if (r && mnl_attr_get_type(a) == TORFW_NS_COOKIE)
+			ns->cookie = mnl_attr_get_u64(a);
 	}
 	return ns->name[0] ? 0 : bad(why, "namespace without name");
 }

@@ -8,9 +8,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kpolicy.h"
+#include "netns.h"
 #include "../kmod/policy.h"
+
+/* 0 if /run/netns/NAME exists (whether or not it can be entered). */
+static int access_netns(const char *name)
+{
+	char path[sizeof("/run/netns/") + TORFW_NS_NAME_MAX];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	return access(path, F_OK);
+}
 
 uint64_t kp_ns_cookie(struct kp_nstab *t, const char *name, bool add)
 {
@@ -19,19 +30,19 @@ uint64_t kp_ns_cookie(struct kp_nstab *t, const char *name, bool add)
 	for (i = 0; i < t->n; i++)
 		if (!strcmp(t->names[i], name))
 			return i + 2;
-	if (!add || strlen(name) >= TORFW_NS_NAME_MAX)
+	if (!add || strlen(name) >= sizeof(*t->names))
 		return 0;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 16;
-		char (*n)[TORFW_NS_NAME_MAX] = reallocarray(t->names, cap,
-							    sizeof(*n));
+		char (*n)[TORFW_NS_NAME_MAX + 8] = reallocarray(t->names, cap,
+								sizeof(*n));
 
 		if (!n)
 			return 0;
 		t->names = n;
 		t->cap = cap;
 	}
-	snprintf(t->names[t->n], TORFW_NS_NAME_MAX, "%s", name);
+	snprintf(t->names[t->n], sizeof(*t->names), "%s", name);
 	return ++t->n + 1;
 }
 
@@ -46,11 +57,27 @@ void kp_nstab_free(struct kp_nstab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/*
+ * The kernel knows a namespace by its cookie: one a loaded policy names
+ * that the name no longer leads to (deleted, perhaps made again since)
+ * is another namespace, "NAME(gone)", which no file and no --netns NAME
+ * can mean. A namespace that cannot be entered keeps its name.
+ */
 static int ns_of(struct kp_nstab *t, const struct tf_netns *in,
 		 struct torfw_ns *out)
 {
+	char label[TORFW_NS_NAME_MAX + 8];
+
 	memset(out, 0, sizeof(*out));
-	out->cookie = kp_ns_cookie(t, in->name, true);
+	snprintf(label, sizeof(label), "%s", in->name);
+	if (in->cookie) {
+		uint64_t live = netns_live_cookie(in->name);
+
+		if (live != in->cookie &&
+		    (live || access_netns(in->name) != 0))
+			snprintf(label, sizeof(label), "%s(gone)", in->name);
+	}
+	out->cookie = kp_ns_cookie(t, label, true);
 	snprintf(out->name, sizeof(out->name), "%s", in->name);
 	return out->cookie ? 0 : -ENOMEM;
 }

@@ -6,10 +6,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "netns.h"
 
@@ -131,4 +134,49 @@ int netns_fd(void *ctx, const char *name)
 		if (!strcmp(fds->v[i].name, name))
 			return fds->v[i].fd;
 	return -1;
+}
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+/* A child enters the namespace and asks a socket there for its cookie. */
+uint64_t netns_live_cookie(const char *name)
+{
+	char path[sizeof(NETNS_RUN_DIR) + TORFW_NS_NAME_MAX];
+	uint64_t cookie = 0;
+	int fd, pfd[2], st;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pipe2(pfd, O_CLOEXEC)) {
+		close(fd);
+		return 0;
+	}
+	pid = fork();
+	if (pid == 0) {
+		socklen_t len = sizeof(cookie);
+		int s;
+
+		close(pfd[0]);
+		if (setns(fd, CLONE_NEWNET))
+			_exit(1);
+		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s < 0 || getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &cookie,
+					&len) || len != sizeof(cookie))
+			_exit(1);
+		_exit(write(pfd[1], &cookie, sizeof(cookie)) == sizeof(cookie) ?
+		      0 : 1);
+	}
+	close(fd);
+	close(pfd[1]);
+	if (pid < 0 || read(pfd[0], &cookie, sizeof(cookie)) != sizeof(cookie))
+		cookie = 0;
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	return cookie;
 }

@@ -26,4 +26,10 @@ void netns_close_all(struct tf_netns_fds *fds);
 /* tf_netns_fd_fn for encode_load; ctx is the tf_netns_fds. */
 int netns_fd(void *ctx, const char *name);
 
+/*
+ * The cookie of the namespace /run/netns/NAME is now, 0 if it cannot be
+ * had (absent, or no CAP_SYS_ADMIN to enter it for SO_NETNS_COOKIE).
+ */
+uint64_t netns_live_cookie(const char *name);
+
 #endif

@@ -47,6 +47,7 @@ struct tf_role {
 
 struct tf_netns {
 	char name[TORFW_NS_NAME_MAX];
+	uint64_t cookie;	/* the kernel's, decoded policies only; else 0 */
 	struct tf_loc loc;
 };
 
