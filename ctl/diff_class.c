@@ -23,11 +23,35 @@
 #include "diff.h"
 #include "../kmod/policy.h"
 
+/*
+ * Each policy decides where its own redirects lead: the NAT rewrites a
+ * locally generated packet before the filter sees it (explain_facts()
+ * does the same), so an entry a redirect hides opens nothing.
+ */
 void decide2(const struct diff *df, const struct torfw_facts *f,
 	     struct torfw_decision *d)
 {
-	torfw_decide(df->p[0], f, &d[0]);
-	torfw_decide(df->p[1], f, &d[1]);
+	const struct torfw_redir *r;
+	struct torfw_facts g;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct torfw_policy *p = df->p[k];
+
+		r = NULL;
+		if (p && p->n_redir && f->hook == TORFW_HOOK_OUT &&
+		    f->family == AF_INET && f->ports)
+			r = torfw_redir_match(p, f->proto, f->daddr.ip, f->dport);
+		if (!r) {
+			torfw_decide(p, f, &d[k]);
+			continue;
+		}
+		g = *f;
+		g.daddr.ip = htonl(INADDR_LOOPBACK);
+		g.dport = r->to_port;
+		g.lo = true;
+		torfw_decide(p, &g, &d[k]);
+	}
 }
 
 static bool same2(const struct torfw_decision a[2],

@@ -164,27 +164,38 @@ int explain_parse(int argc, char *argv[], const struct tf_resolver *res,
 }
 
 /*
- * Whether the kernel routes dest through loopback: 127/8 and ::1, an
- * address an allow-list entry names (its services are local by
- * definition), and for the active policy an address of this machine's
- * devices (in torfwctl's namespace); a file may be another machine's.
+ * Whether the kernel routes dest through loopback: 127/8 and ::1, and for
+ * the active policy an address of this machine's devices (in torfwctl's
+ * namespace). A file may be another machine's policy: there an address an
+ * allow-list entry names is assumed to be one of that machine's
+ * (EXPLAIN_LOCAL_ASSUMED, said in the answer).
  */
-static bool is_local(const struct torfw_policy *p, bool here, uint8_t family,
-		     const uint8_t *a)
+static bool is_loopback(uint8_t family, const uint8_t *a)
 {
 	static const uint8_t lo6[16] = { [15] = 1 };
+
+	return family == AF_INET ? a[0] == 127 : !memcmp(a, lo6, 16);
+}
+
+static int is_local(const struct torfw_policy *p, bool here, uint8_t family,
+		    const uint8_t *a)
+{
 	struct ifaddrs *ifa, *i;
 	bool local = false;
 	u32 k;
 
-	if (family == AF_INET ? a[0] == 127 : !memcmp(a, lo6, 16))
-		return true;
-	for (k = 0; p && k < p->n_svc; k++)
-		if (p->svc[k].family == family &&
-		    !memcmp(&p->svc[k].addr, a, family == AF_INET ? 4 : 16))
-			return true;
-	if (!here || getifaddrs(&ifa))
-		return false;
+	if (is_loopback(family, a))
+		return EXPLAIN_LOCAL;
+	if (!here) {
+		for (k = 0; p && k < p->n_svc; k++)
+			if (p->svc[k].family == family &&
+			    !memcmp(&p->svc[k].addr, a,
+				    family == AF_INET ? 4 : 16))
+				return EXPLAIN_LOCAL_ASSUMED;
+		return EXPLAIN_NOT_LOCAL;
+	}
+	if (getifaddrs(&ifa))
+		return EXPLAIN_NOT_LOCAL;
 	for (i = ifa; i && !local; i = i->ifa_next) {
 		const struct sockaddr *sa = i->ifa_addr;
 
@@ -196,7 +207,7 @@ static bool is_local(const struct torfw_policy *p, bool here, uint8_t family,
 			local = !memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, a, 16);
 	}
 	freeifaddrs(ifa);
-	return local;
+	return local ? EXPLAIN_LOCAL : EXPLAIN_NOT_LOCAL;
 }
 
 static void fill_addr(union nf_inet_addr *u, uint8_t family,
@@ -207,11 +218,13 @@ static void fill_addr(union nf_inet_addr *u, uint8_t family,
 }
 
 /* The facts of the query's first packet, after a redirect (*redir). */
-void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
-		   const struct explain_q *q, struct torfw_facts *f,
-		   const struct torfw_redir **redir)
+int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
+		  const struct explain_q *q, struct torfw_facts *f,
+		  const struct torfw_redir **redir)
 {
 	bool ports = q->port != 0;
+	int local;
+	u8 dir = q->dir;
 
 	memset(f, 0, sizeof(*f));
 	*redir = NULL;
@@ -223,21 +236,25 @@ void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	f->sport = ports ? 40000 : 0;
 	f->tcp_syn = q->proto == IPPROTO_TCP;
 	fill_addr(&f->daddr, q->family, q->addr);
-	f->lo = is_local(p, q->here, q->family, q->addr);
+	local = is_local(p, q->here, q->family, q->addr);
+	f->lo = local != EXPLAIN_NOT_LOCAL;
 	if (q->netns)
 		f->from_ns = kp_ns_cookie(t, q->netns, true);
-	switch (q->dir) {
+	/* A namespace's packet to this host is input, elsewhere forwarded. */
+	if (dir == EXPLAIN_AUTO)
+		dir = f->lo ? EXPLAIN_IN : EXPLAIN_FORWARD;
+	switch (dir) {
 	case EXPLAIN_IN:
 		/* From outside or from a namespace: through a device, never lo. */
 		f->hook = TORFW_HOOK_IN;
 		f->ct = TORFW_CT_NEW;
 		f->lo = false;
-		return;
+		return local;
 	case EXPLAIN_FORWARD:
 		f->hook = TORFW_HOOK_FORWARD;
 		f->ct = TORFW_CT_NEW;
 		f->lo = false;
-		return;
+		return local;
 	default:
 		break;
 	}
@@ -259,6 +276,7 @@ void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	}
 	if (f->lo)
 		f->saddr = f->daddr;
+	return *redir ? EXPLAIN_LOCAL : local;
 }
 
 struct explain_args {
@@ -339,7 +357,7 @@ static void print_loc(FILE *f, const struct tf_loc *loc)
 }
 
 static void print_text(const struct torfw_decision *d, const struct why *w,
-		       const struct why *r)
+		       const struct why *r, const char *assumed)
 {
 	printf("%s (%s", verdict_word(d->verdict), w->detail);
 	if (w->loc) {
@@ -358,6 +376,9 @@ static void print_text(const struct torfw_decision *d, const struct why *w,
 		}
 		printf(", to %s\n", r->detail);
 	}
+	if (assumed)
+		printf("  assuming: %s is an address of the machine the policy is for (an allow-list entry names it)\n",
+		       assumed);
 }
 
 static void json_why(const char *key, const struct why *w, bool detail)
@@ -380,7 +401,7 @@ static void json_why(const char *key, const struct why *w, bool detail)
 }
 
 static void print_json(const struct torfw_decision *d, const struct why *w,
-		       const struct why *r)
+		       const struct why *r, bool assumed)
 {
 	json_open(stdout);
 	printf(",\"verdict\":\"%s\",\"reason\":\"%s\"",
@@ -391,6 +412,8 @@ static void print_json(const struct torfw_decision *d, const struct why *w,
 		printf(",\"redirected_to\":");
 		json_string(stdout, r->detail);
 	}
+	if (assumed)
+		printf(",\"local_assumed\":true");
 	printf("}\n");
 }
 
@@ -409,7 +432,7 @@ int explain_main(int argc, char *argv[])
 	const char *bad = NULL;
 	char msg[256];
 	bool none = false;
-	int ret;
+	int ret, local;
 
 	ret = args_parse(argc, argv, &a);
 	if (ret >= 0)
@@ -433,9 +456,20 @@ int explain_main(int argc, char *argv[])
 		ret = TF_EXIT_USAGE;
 		goto out;
 	}
-	/* A namespace's programs: by default, out through the uplink. */
-	q.dir = a.netns && a.dir == EXPLAIN_OUT ? EXPLAIN_FORWARD : a.dir;
-	q.here = !a.file;
+	/* A namespace's programs: to this host or through it (explain_facts). */
+	q.dir = a.netns && a.dir == EXPLAIN_OUT ? EXPLAIN_AUTO : a.dir;
+	q.here = !a.file || !strcmp(a.file, "active") || !strcmp(a.file, "-");
+	if (is_loopback(q.family, q.addr) &&
+	    (q.dir == EXPLAIN_IN || q.dir == EXPLAIN_AUTO)) {
+		if (q.dir == EXPLAIN_IN)
+			fprintf(stderr, "torfwctl: explain: a packet from a device to %s never reaches the hooks (the kernel drops it as martian)\n",
+				a.pos[2]);
+		else
+			fprintf(stderr, "torfwctl: explain: %s in namespace %s is its own loopback, which torfw does not judge\n",
+				a.pos[2], a.netns);
+		ret = TF_EXIT_USAGE;
+		goto out;
+	}
 	q.netns = a.netns;
 	ret = policy_src_read(&src, a.file ? a.file : "active", "explain",
 			      &pol, &none);
@@ -450,15 +484,21 @@ int explain_main(int argc, char *argv[])
 			goto out;
 		}
 	}
-	explain_facts(p, &t, &q, &f, &redir);
+	local = explain_facts(p, &t, &q, &f, &redir);
 	torfw_decide(p, &f, &d);
 	why_decision(pol, p, &t, &f, &d, &src.res, &w);
 	if (redir)
 		why_redirect(pol, redir, &r);
 	if (tf_cli.json)
-		print_json(&d, &w, redir ? &r : NULL);
-	else
-		print_text(&d, &w, redir ? &r : NULL);
+		print_json(&d, &w, redir ? &r : NULL,
+			   local == EXPLAIN_LOCAL_ASSUMED);
+	else {
+		char addr[INET6_ADDRSTRLEN];
+
+		inet_ntop(q.family, q.addr, addr, sizeof(addr));
+		print_text(&d, &w, redir ? &r : NULL,
+			   local == EXPLAIN_LOCAL_ASSUMED ? addr : NULL);
+	}
 out:
 	kp_free(p);
 	kp_nstab_free(&t);

@@ -19,7 +19,13 @@ struct torfw_decision;
 struct torfw_redir;
 
 enum explain_who { EXPLAIN_UID, EXPLAIN_KERNEL, EXPLAIN_NONE };
-enum explain_dir { EXPLAIN_OUT, EXPLAIN_IN, EXPLAIN_FORWARD };
+/* EXPLAIN_AUTO (--netns alone): IN to a local address, else FORWARD. */
+enum explain_dir { EXPLAIN_OUT, EXPLAIN_IN, EXPLAIN_FORWARD, EXPLAIN_AUTO };
+enum explain_local {
+	EXPLAIN_NOT_LOCAL,
+	EXPLAIN_LOCAL,
+	EXPLAIN_LOCAL_ASSUMED,	/* a file's entry names it: assumed local */
+};
 
 struct explain_q {
 	uint8_t who;		/* enum explain_who */
@@ -40,10 +46,13 @@ struct explain_q {
  */
 int explain_parse(int argc, char *argv[], const struct tf_resolver *res,
 		  struct explain_q *q, const char **bad);
-/* The facts of the query's first packet; *redir if a redirect rewrote it. */
-void explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
-		   const struct explain_q *q, struct torfw_facts *f,
-		   const struct torfw_redir **redir);
+/*
+ * The facts of the query's first packet; *redir if a redirect rewrote it.
+ * Returns whether the destination is local (enum explain_local).
+ */
+int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
+		  const struct explain_q *q, struct torfw_facts *f,
+		  const struct torfw_redir **redir);
 
 /* Why a decision was made: words, and the statement if one decided. */
 struct why {

@@ -14,15 +14,6 @@
 #include "netns.h"
 #include "../kmod/policy.h"
 
-/* 0 if /run/netns/NAME exists (whether or not it can be entered). */
-static int access_netns(const char *name)
-{
-	char path[sizeof("/run/netns/") + TORFW_NS_NAME_MAX];
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	return access(path, F_OK);
-}
-
 uint64_t kp_ns_cookie(struct kp_nstab *t, const char *name, bool add)
 {
 	size_t i;
@@ -34,8 +25,8 @@ uint64_t kp_ns_cookie(struct kp_nstab *t, const char *name, bool add)
 		return 0;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 16;
-		char (*n)[TORFW_NS_NAME_MAX + 8] = reallocarray(t->names, cap,
-								sizeof(*n));
+		char (*n)[TORFW_NS_NAME_MAX + 16] = reallocarray(t->names, cap,
+								 sizeof(*n));
 
 		if (!n)
 			return 0;
@@ -60,22 +51,31 @@ void kp_nstab_free(struct kp_nstab *t)
 /*
  * The kernel knows a namespace by its cookie: one a loaded policy names
  * that the name no longer leads to (deleted, perhaps made again since)
- * is another namespace, "NAME(gone)", which no file and no --netns NAME
- * can mean. A namespace that cannot be entered keeps its name.
+ * is another namespace, "NAME/gone", which no file and no --netns NAME
+ * can mean ('/' is in no namespace name). One that cannot be checked
+ * (no CAP_SYS_ADMIN to enter it) is "NAME/unverified", with a warning:
+ * another namespace too, so that a change cannot hide behind it.
  */
 static int ns_of(struct kp_nstab *t, const struct tf_netns *in,
 		 struct torfw_ns *out)
 {
-	char label[TORFW_NS_NAME_MAX + 8];
+	char label[TORFW_NS_NAME_MAX + 16];
 
 	memset(out, 0, sizeof(*out));
 	snprintf(label, sizeof(label), "%s", in->name);
 	if (in->cookie) {
-		uint64_t live = netns_live_cookie(in->name);
+		uint64_t live;
+		int err = netns_live_cookie(in->name, &live);
 
-		if (live != in->cookie &&
-		    (live || access_netns(in->name) != 0))
-			snprintf(label, sizeof(label), "%s(gone)", in->name);
+		if (err == -ENOENT || (!err && live != in->cookie)) {
+			snprintf(label, sizeof(label), "%s/gone", in->name);
+		} else if (err) {
+			snprintf(label, sizeof(label), "%s/unverified",
+				 in->name);
+			if (!kp_ns_cookie(t, label, false))
+				fprintf(stderr, "torfwctl: warning: cannot tell whether namespace '%s' is still the one the active policy holds (%s): taken as another, '%s'\n",
+					in->name, strerror(-err), label);
+		}
 	}
 	out->cookie = kp_ns_cookie(t, label, true);
 	snprintf(out->name, sizeof(out->name), "%s", in->name);

@@ -21,7 +21,7 @@ struct torfw_policy;
  * initial namespace's (kshim/glue.c), names get 2, 3, ...
  */
 struct kp_nstab {
-	char (*names)[TORFW_NS_NAME_MAX + 8];	/* "NAME(gone)" fits */
+	char (*names)[TORFW_NS_NAME_MAX + 16];	/* "NAME/unverified" fits */
 	size_t n, cap;
 };
 

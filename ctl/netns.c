@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "netns.h"
@@ -37,7 +38,8 @@ static int open_one(struct tf_netns_fds *fds, const struct tf_netns *ns,
 	if (netns_fd(fds, ns->name) >= 0)
 		return 1;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns->name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO planted there must not hang the load. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT && skip_missing) {
 		fprintf(stderr, "%s:%u:%u: warning: namespace '%s' does not exist: left out until the policy is loaded again\n",
 			ns->loc.file ? ns->loc.file : "?", ns->loc.line,
@@ -140,43 +142,57 @@ int netns_fd(void *ctx, const char *name)
 #define SO_NETNS_COOKIE 71
 #endif
 
-/* A child enters the namespace and asks a socket there for its cookie. */
-uint64_t netns_live_cookie(const char *name)
+/*
+ * A child enters the namespace and asks a socket there for its cookie;
+ * its status says why it could not (an errno).
+ */
+int netns_live_cookie(const char *name, uint64_t *cookie)
 {
 	char path[sizeof(NETNS_RUN_DIR) + TORFW_NS_NAME_MAX];
-	uint64_t cookie = 0;
-	int fd, pfd[2], st;
+	int fd, pfd[2], st, err;
+	struct stat sb;
 	pid_t pid;
 
+	*cookie = 0;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO planted there must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return 0;
-	if (pipe2(pfd, O_CLOEXEC)) {
+		return -errno;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return 0;
+		return -EINVAL;
+	}
+	if (pipe2(pfd, O_CLOEXEC)) {
+		err = -errno;
+		close(fd);
+		return err;
 	}
 	pid = fork();
 	if (pid == 0) {
-		socklen_t len = sizeof(cookie);
+		uint64_t c = 0;
+		socklen_t len = sizeof(c);
 		int s;
 
 		close(pfd[0]);
 		if (setns(fd, CLONE_NEWNET))
-			_exit(1);
+			_exit(errno & 0xff);
 		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (s < 0 || getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &cookie,
-					&len) || len != sizeof(cookie))
-			_exit(1);
-		_exit(write(pfd[1], &cookie, sizeof(cookie)) == sizeof(cookie) ?
-		      0 : 1);
+		if (s < 0 || getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &c,
+					&len) || len != sizeof(c))
+			_exit(s < 0 ? errno & 0xff : EOPNOTSUPP);
+		_exit(write(pfd[1], &c, sizeof(c)) == sizeof(c) ? 0 : EIO);
 	}
+	err = pid < 0 ? -errno : 0;
 	close(fd);
 	close(pfd[1]);
-	if (pid < 0 || read(pfd[0], &cookie, sizeof(cookie)) != sizeof(cookie))
-		cookie = 0;
+	if (!err && read(pfd[0], cookie, sizeof(*cookie)) != sizeof(*cookie))
+		*cookie = 0;
 	close(pfd[0]);
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	return cookie;
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st))
+		err = -WEXITSTATUS(st);
+	if (!err && !*cookie)
+		err = -EIO;
+	return err;
 }

@@ -27,9 +27,10 @@ void netns_close_all(struct tf_netns_fds *fds);
 int netns_fd(void *ctx, const char *name);
 
 /*
- * The cookie of the namespace /run/netns/NAME is now, 0 if it cannot be
- * had (absent, or no CAP_SYS_ADMIN to enter it for SO_NETNS_COOKIE).
+ * The cookie of the namespace /run/netns/NAME is now: 0, or -ENOENT if
+ * there is none, another -errno if it cannot be had (not a namespace
+ * file, no CAP_SYS_ADMIN to enter it for SO_NETNS_COOKIE).
  */
-uint64_t netns_live_cookie(const char *name);
+int netns_live_cookie(const char *name, uint64_t *cookie);
 
 #endif

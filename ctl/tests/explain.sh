@@ -111,6 +111,23 @@ printf 'lan 10.0.0.0/8\nallow tcp 10.200.1.1:8080 amnesia\n' >"$conf/host.conf"
 } >"$root/out" 2>&1
 golden explain-host.out "explain: an address an entry names is local"
 
+# A namespace's connection: to this host by default when the address is
+# local, forwarded otherwise; loopback is its own (or a martian).
+printf 'allow tcp 10.200.1.1:8080 netns clearnet\ngrant netns clearnet\n' >"$conf/ns.conf"
+{
+	for q in "- tcp 10.200.1.1:8080 --netns clearnet" \
+		"- tcp 10.200.1.1:22 --netns clearnet" \
+		"- tcp 192.0.2.1:22 --netns clearnet" \
+		"- tcp 127.0.0.1:8080 --netns clearnet" \
+		"- tcp 127.0.0.1:8080 --in"; do
+		echo "\$ explain $q"
+		# shellcheck disable=SC2086 # a question is words
+		"$ctl" explain --root "$root" -f /etc/torfw/ns.conf $q 2>&1
+		echo "[exit $?]"
+	done
+} >"$root/out"
+golden explain-netns.out "explain: a namespace's connection, to the host or forwarded"
+
 # ---- diff ------------------------------------------------------------------
 
 sed 's/^\(allow tcp 127.0.0.1:9050 .*\) nobody /\1 /' "$conf/torfw.conf" >"$conf/minus-user.conf"
@@ -159,6 +176,17 @@ for v in minus-user narrow lan-added tor-gains no-grant redirect; do
 	else
 		not_ok "diff: $v -> reference: exit 1, and the lock agrees" "exit $st, '+' lines: $opens, lock $lock"
 	fi
+done
+
+# A redirect decides before the allow-list: an entry it hides opens
+# nothing (the lock, comparing before redirects, still refuses it).
+printf 'redirect dns 127.0.0.53:53 to 5353\nallow udp 127.0.0.1:5353 amnesia\n' >"$conf/r1.conf"
+{ cat "$conf/r1.conf"; echo 'allow udp 127.0.0.53:53 nobody'; } >"$conf/r2.conf"
+printf 'redirect dns 127.0.0.53:53 to 5353\nallow udp 127.0.0.1:5353 amnesia nobody\n' >"$conf/r3.conf"
+for v in r2 r3; do
+	"$ctl" diff --root "$root" /etc/torfw/r1.conf "/etc/torfw/$v.conf" >"$root/out" 2>&1
+	echo "[exit $?]" >>"$root/out"
+	golden "diff-r1-$v.out" "diff: r1 -> $v (redirects decide first)"
 done
 
 # Small policies: what the classes are called.

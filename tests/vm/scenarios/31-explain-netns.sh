@@ -7,7 +7,7 @@
 # refused until the policy is loaded again. explain must say so for
 # --netns NAME, and diff between the active policy and its own file must
 # show that loading the file again would open the new namespace (and
-# close the old one, now "NAME(gone)").
+# close the old one, now "NAME/gone").
 set -eu
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/policy.sh
@@ -49,10 +49,10 @@ torfwctl diff active "$REFERENCE_CONF" >/tmp/diff.out 2>&1 && st=0 || st=$?
 expect_eq "diff: loading the file again opens the new $NS (exit 1)" 1 "$st" \
 	"$(cat /tmp/diff.out)"
 if grep -q "^+ netns:$NS(forwarded) tcp " /tmp/diff.out &&
-	grep -q "^- netns:$NS(gone)(forwarded) tcp " /tmp/diff.out; then
-	ok "diff: '+' for the new $NS, '-' for the old one ($NS(gone))"
+	grep -q "^- netns:$NS/gone(forwarded) tcp " /tmp/diff.out; then
+	ok "diff: '+' for the new $NS, '-' for the old one ($NS/gone)"
 else
-	fail "diff: '+' for the new $NS, '-' for the old one ($NS(gone))" \
+	fail "diff: '+' for the new $NS, '-' for the old one ($NS/gone)" \
 		"$(cat /tmp/diff.out)"
 fi
 check "the policy loads again" torfwctl load "$REFERENCE_CONF"
