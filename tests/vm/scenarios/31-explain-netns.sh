@@ -28,6 +28,7 @@ verdict() { echo "${1%% *}"; }
 
 policy_up
 ip netns add $NS
+mkdir -p "${DROPIN%/*}"
 echo "grant netns $NS" >"$DROPIN"
 check "a policy granting the new namespace $NS loads" \
 	torfwctl load "$REFERENCE_CONF"
@@ -42,6 +43,7 @@ expect_eq "diff: the active policy against its own file: nothing, exit 0" \
 # The same name, another namespace.
 ip netns del $NS
 ip netns add $NS
+mkdir -p "${DROPIN%/*}"
 out=$(torfwctl explain - tcp 192.0.2.1:80 --netns $NS 2>&1) || true
 expect_eq "explain: the new $NS is not granted until the next load" \
 	dropped "$(verdict "$out")" "$out"
