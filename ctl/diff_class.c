@@ -6,12 +6,12 @@
  *    as the probe's own (a probe's uid stands for a class), and
  *    other-users for every uid neither names;
  *  - destination: the probe's address, or the class it stands for
- *    (other-local, host, internet, a LAN piece, any-ipv6), and the port
- *    range around the probe on which all its principals keep their two
- *    decisions. A decision can change with the port only where an
- *    allow-list entry or a LAN refusal of either policy starts or ends,
- *    or at 53 (decide.c): the range is found by one decision per such
- *    segment, not per port.
+ *    (other-local, host, internet, the LAN class, off-loopback,
+ *    any-ipv6), and the port range around the probe on which all its
+ *    principals keep their two decisions. A decision can change with
+ *    the port only where an allow-list entry or a LAN refusal of either
+ *    policy starts or ends, or at 53 (decide.c): the range is found by
+ *    one decision per such segment, not per port.
  */
 #include <errno.h>
 #include <inttypes.h>
