@@ -23,6 +23,7 @@
 #include "json.h"
 #include "kpolicy.h"
 #include "policysrc.h"
+#include "print.h"
 #include "torfwctl.h"
 #include "../kmod/policy.h"
 
@@ -199,17 +200,13 @@ static void print_changes(const struct diff *df)
 /* Redirects rewrite before any decision: compared as statements. */
 static void redirect_text(const struct tf_redirect *r, char *buf, size_t size)
 {
-	char a[INET_ADDRSTRLEN];
-	size_t n;
+	FILE *m = fmemopen(buf, size, "w");
 
-	inet_ntop(AF_INET, r->addr, a, sizeof(a));
-	snprintf(buf, size, "redirect %s %s", redirect_kind_name(r->kind), a);
-	n = strlen(buf);
-	if (r->plen != 32)
-		n += (size_t)snprintf(buf + n, size - n, "/%u", r->plen);
-	if (r->port)
-		n += (size_t)snprintf(buf + n, size - n, ":%u", r->port);
-	snprintf(buf + n, size - n, " to %u", r->to_port);
+	buf[0] = '\0';
+	if (m) {
+		redirect_print(m, r);
+		fclose(m);
+	}
 }
 
 static bool has_redirect(const struct tf_policy *pol, const char *text)

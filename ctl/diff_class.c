@@ -21,6 +21,7 @@
 #include <arpa/inet.h>
 
 #include "diff.h"
+#include "print.h"
 #include "../kmod/policy.h"
 
 /*
@@ -344,19 +345,12 @@ static void lan_word(const struct diff *df, u32 a, char *buf, size_t size)
 static bool exact_addr(const struct diff *df, u8 family, u8 proto,
 		       const union nf_inet_addr *a, u16 port)
 {
-	u32 k, i;
+	u32 k;
 
-	for (k = 0; k < 2; k++) {
-		const struct torfw_policy *p = df->p[k];
-
-		for (i = 0; p && i < p->n_svc; i++)
-			if (p->svc[i].family == family &&
-			    p->svc[i].proto == proto &&
-			    p->svc[i].port_lo <= port &&
-			    p->svc[i].port_hi >= port &&
-			    !memcmp(p->svc[i].addr.all, a->all, sizeof(a->all)))
-				return true;
-	}
+	for (k = 0; k < 2; k++)
+		if (df->p[k] &&
+		    torfw_svc_find_exact(df->p[k], family, proto, a, port))
+			return true;
 	return false;
 }
 
@@ -413,30 +407,6 @@ static void addr_word(const struct diff *df, const struct torfw_facts *f,
 	snprintf(buf, size, v6 ? "[%s]" : "%s", s);
 }
 
-static const char *proto_word(u8 proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_ICMPV6:
-		return "icmpv6";
-	case IPPROTO_SCTP:
-		return "sctp";
-	case IPPROTO_DCCP:
-		return "dccp";
-	case IPPROTO_UDPLITE:
-		return "udplite";
-	case IPPROTO_GRE:
-		return "gre";
-	default:
-		return "other";
-	}
-}
-
 /*
  * On loopback a user's packets of any protocol but tcp and udp (which
  * have allow-list entries) are decided alike, whatever their ports: the
@@ -445,7 +415,8 @@ static const char *proto_word(u8 proto)
 static void proto_of(const struct torfw_facts *f, const char *state,
 		     char *buf, size_t size)
 {
-	const char *w = proto_word(f->proto);
+	const char *w = ip_proto_word(f->proto) ? ip_proto_word(f->proto) :
+						  "other";
 
 	if (f->hook == TORFW_HOOK_FRAME)
 		w = "frames";
@@ -458,15 +429,9 @@ static void proto_of(const struct torfw_facts *f, const char *state,
 static void uid_word(const struct diff *df, FILE *o, uint32_t uid,
 		     bool *first)
 {
-	char name[256];
-
 	fputs(*first ? "" : ",", o);
 	*first = false;
-	if (df->res && df->res->user_name(df->res->ctx, uid, name,
-					  sizeof(name)))
-		fputs(name, o);
-	else
-		fprintf(o, "%" PRIu32, uid);
+	uid_print(o, uid, df->res);
 }
 
 /*

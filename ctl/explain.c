@@ -26,15 +26,14 @@
 
 #define EXPLAIN_USAGE "[-f FILE] [--root DIR] [-j] USER PROTO DEST[:PORT] [--netns NAME] [--in | --forward]"
 
+/* What explain asks about (names: ip_proto_word()), and which have ports. */
 static const struct {
-	const char *name;
 	uint8_t proto;
 	bool ports;
 } protos[] = {
-	{ "tcp", IPPROTO_TCP, true }, { "udp", IPPROTO_UDP, true },
-	{ "icmp", IPPROTO_ICMP, false }, { "sctp", IPPROTO_SCTP, true },
-	{ "dccp", IPPROTO_DCCP, true }, { "udplite", IPPROTO_UDPLITE, true },
-	{ "gre", IPPROTO_GRE, false },
+	{ IPPROTO_TCP, true }, { IPPROTO_UDP, true }, { IPPROTO_ICMP, false },
+	{ IPPROTO_SCTP, true }, { IPPROTO_DCCP, true },
+	{ IPPROTO_UDPLITE, true }, { IPPROTO_GRE, false },
 };
 
 /*
@@ -148,7 +147,7 @@ int explain_parse(int argc, char *argv[], const struct tf_resolver *res,
 		return ret;
 	*bad = argv[1];
 	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		if (!strcmp(argv[1], protos[i].name))
+		if (!strcmp(argv[1], ip_proto_word(protos[i].proto)))
 			break;
 	if (i == sizeof(protos) / sizeof(protos[0]))
 		return -EPROTONOSUPPORT;

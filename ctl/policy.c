@@ -236,6 +236,26 @@ const char *proto_name(uint8_t proto)
 	}
 }
 
+const char *ip_proto_word(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_DCCP:
+		return "dccp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
+	case IPPROTO_GRE:
+		return "gre";
+	default:
+		return proto_name(proto);
+	}
+}
+
 void addr_format(char *buf, size_t size, uint8_t family, const uint8_t *addr)
 {
 	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf,

@@ -124,6 +124,8 @@ void policy_drop_netns(struct tf_policy *pol, const char *name);
 
 /* Text helpers shared by the printer, stats and monitor. */
 const char *proto_name(uint8_t proto);	/* "tcp", "udp", NULL otherwise */
+/* Every protocol explain and diff name (icmp, sctp, gre...); NULL else. */
+const char *ip_proto_word(uint8_t proto);
 /* "127.0.0.1" or "::1" (no brackets) */
 void addr_format(char *buf, size_t size, uint8_t family, const uint8_t *addr);
 /* "127.0.0.1:9050", "[::1]:4101-4102" */

@@ -7,7 +7,6 @@
 
 #include "config.h"
 #include "loader.h"
-#include "nl.h"
 #include "policysrc.h"
 #include "query.h"
 #include "rootdir.h"
@@ -64,41 +63,6 @@ void policy_src_free(struct policy_src *s)
 	s->db = NULL;
 }
 
-static int read_active(const char *cmd, struct tf_policy **out, bool *none)
-{
-	struct tf_policy *pol;
-	struct tf_status st;
-	struct tf_nl nl;
-	const char *why = NULL;
-	int ret;
-
-	ret = nl_connect(&nl, false);
-	if (ret)
-		return ret;
-	pol = policy_new();
-	if (!pol) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	ret = query_status(&nl, &st, &why);
-	if (ret)
-		goto fail;
-	*none = !(st.flags & TORFW_STATUS_F_LOADED);
-	if (!*none) {
-		ret = query_policy(&nl, pol, &why);
-		if (ret)
-			goto fail;
-	}
-	nl_close(&nl);
-	*out = pol;
-	return TF_EXIT_OK;
-fail:
-	query_perror(&nl, cmd, ret, why);
-	policy_free(pol);
-	nl_close(&nl);
-	return TF_EXIT_KERNEL;
-}
-
 int policy_src_read(struct policy_src *s, const char *what, const char *cmd,
 		    struct tf_policy **out, bool *none)
 {
@@ -106,8 +70,13 @@ int policy_src_read(struct policy_src *s, const char *what, const char *cmd,
 
 	*out = NULL;
 	*none = false;
-	if (!strcmp(what, "active") || !strcmp(what, "-"))
-		return read_active(cmd, out, none);
+	if (!strcmp(what, "active") || !strcmp(what, "-")) {
+		struct tf_status st;
+		int ret = query_active(cmd, out, &st);
+
+		*none = !ret && !(st.flags & TORFW_STATUS_F_LOADED);
+		return ret;
+	}
 	if (s->root) {
 		opts.sysroot = s->root;
 		opts.path_in_root = true;

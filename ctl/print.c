@@ -84,7 +84,7 @@ static void print_options(FILE *f, const struct tf_options *opt)
 		opt->flags & TORFW_OPT_F_MTU_PROBING ? "on" : "off");
 }
 
-static void print_redirect(FILE *f, const struct tf_redirect *r)
+void redirect_print(FILE *f, const struct tf_redirect *r)
 {
 	char a[INET_ADDRSTRLEN];
 
@@ -95,7 +95,7 @@ static void print_redirect(FILE *f, const struct tf_redirect *r)
 		fprintf(f, "/%u", r->plen);
 	if (r->port)
 		fprintf(f, ":%u", r->port);
-	fprintf(f, " to %u\n", r->to_port);
+	fprintf(f, " to %u", r->to_port);
 }
 
 void policy_print(FILE *f, const struct tf_policy *pol,
@@ -138,6 +138,8 @@ void policy_print(FILE *f, const struct tf_policy *pol,
 		fprintf(f, "grant netns %s\n", pol->grants[i].name);
 	if (pol->nredirects)
 		fputc('\n', f);
-	for (i = 0; i < pol->nredirects; i++)
-		print_redirect(f, &pol->redirects[i]);
+	for (i = 0; i < pol->nredirects; i++) {
+		redirect_print(f, &pol->redirects[i]);
+		fputc('\n', f);
+	}
 }

@@ -21,6 +21,9 @@ void policy_print(FILE *f, const struct tf_policy *pol,
 void service_print(FILE *f, const struct tf_service *svc,
 		   const struct tf_resolver *res);
 
+/* One "redirect ..." statement without the newline. */
+void redirect_print(FILE *f, const struct tf_redirect *r);
+
 /* A user word: the name or the number. */
 void uid_print(FILE *f, uint32_t uid, const struct tf_resolver *res);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "query.h"
+#include "torfwctl.h"
 
 struct qctx {
 	void *out;
@@ -83,6 +84,33 @@ int query_counters(struct tf_nl *nl, struct tf_counters *c, const char **why)
 	ret = nl_dump(nl, TORFW_CMD_GET_STATS, counters_cb, counters_reset, &q);
 	*why = q.why;
 	return ret;
+}
+
+int query_active(const char *cmd, struct tf_policy **out,
+		 struct tf_status *st)
+{
+	struct tf_policy *pol;
+	struct tf_nl nl;
+	const char *why = NULL;
+	int ret;
+
+	*out = NULL;
+	ret = nl_connect(&nl, false);
+	if (ret)
+		return ret;
+	pol = policy_new();
+	ret = pol ? query_status(&nl, st, &why) : -ENOMEM;
+	if (!ret && (st->flags & TORFW_STATUS_F_LOADED))
+		ret = query_policy(&nl, pol, &why);
+	if (ret) {
+		query_perror(&nl, cmd, ret, why);
+		policy_free(pol);
+		nl_close(&nl);
+		return TF_EXIT_KERNEL;
+	}
+	nl_close(&nl);
+	*out = pol;
+	return TF_EXIT_OK;
 }
 
 void query_perror(const struct tf_nl *nl, const char *cmd, int err,

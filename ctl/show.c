@@ -19,8 +19,6 @@ int show_main(int argc, char *argv[])
 {
 	struct tf_policy *pol = NULL;
 	struct tf_status st;
-	struct tf_nl nl;
-	const char *why = NULL;
 	int i, ret;
 
 	i = parse_options(argc, argv, "show", "[-j] [-N]", true);
@@ -30,17 +28,9 @@ int show_main(int argc, char *argv[])
 		fprintf(stderr, "torfwctl: show: too many arguments\n");
 		return TF_EXIT_USAGE;
 	}
-	ret = nl_connect(&nl, false);
+	ret = query_active("show", &pol, &st);
 	if (ret)
 		return ret;
-	pol = policy_new();
-	if (!pol) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	ret = query_status(&nl, &st, &why);
-	if (ret)
-		goto fail;
 	if (!(st.flags & TORFW_STATUS_F_LOADED)) {
 		if (tf_cli.json) {
 			json_open(stdout);
@@ -51,9 +41,6 @@ int show_main(int argc, char *argv[])
 			printf("# no policy loaded: only loopback passes\n");
 		goto out;
 	}
-	ret = query_policy(&nl, pol, &why);
-	if (ret)
-		goto fail;
 	policy_sort(pol);
 	if (tf_cli.json)
 		policy_print_json(stdout, pol,
@@ -61,12 +48,7 @@ int show_main(int argc, char *argv[])
 	else
 		policy_print(stdout, pol,
 			     tf_cli.names ? &tf_resolver_nss : NULL);
-	goto out;
-fail:
-	query_perror(&nl, "show", ret, why);
-	ret = TF_EXIT_KERNEL;
 out:
 	policy_free(pol);
-	nl_close(&nl);
 	return ret;
 }

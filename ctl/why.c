@@ -57,15 +57,18 @@ static void put(char *buf, size_t size, const char *fmt, ...)
 		memcpy(buf + size - 4, "...", 4);
 }
 
+/* The user word as show prints it (print.c). */
 static void put_user(char *buf, size_t size, uint32_t uid,
 		     const struct tf_resolver *res)
 {
-	char name[256];
+	char name[300] = "";
+	FILE *m = fmemopen(name, sizeof(name), "w");
 
-	if (res && res->user_name(res->ctx, uid, name, sizeof(name)))
-		put(buf, size, "%s", name);
-	else
-		put(buf, size, "%" PRIu32, uid);
+	if (m) {
+		uid_print(m, uid, res);
+		fclose(m);
+	}
+	put(buf, size, "%s", name);
 }
 
 static void set_loc(struct why *w, const struct tf_loc *loc)
@@ -329,16 +332,7 @@ void why_redirect(const struct tf_policy *src, const struct torfw_redir *r,
 			continue;
 		m = fmemopen(w->stmt, sizeof(w->stmt), "w");
 		if (m) {
-			char a[INET_ADDRSTRLEN];
-
-			inet_ntop(AF_INET, t->addr, a, sizeof(a));
-			fprintf(m, "redirect %s %s", redirect_kind_name(t->kind),
-				a);
-			if (t->plen != 32)
-				fprintf(m, "/%u", t->plen);
-			if (t->port)
-				fprintf(m, ":%u", t->port);
-			fprintf(m, " to %u", t->to_port);
+			redirect_print(m, t);
 			fclose(m);
 		}
 		set_loc(w, &t->loc);

@@ -178,10 +178,30 @@ static void random_policy(struct tf_policy *pol)
 					       TORFW_KERNEL_LAN);
 }
 
+/* Removes a random one of the n elements of size at base (the last moves). */
+static void take_out(void *base, size_t *n, size_t size)
+{
+	uint32_t j;
+
+	if (!*n)
+		return;
+	j = rnd((uint32_t)*n);
+	(*n)--;
+	memmove((char *)base + j * size, (char *)base + *n * size, size);
+}
+
+/* A random entry of pol, NULL if it has none. */
+static struct tf_service *any_service(struct tf_policy *pol)
+{
+	return pol->nservices ?
+	       &pol->services[rnd((uint32_t)pol->nservices)] : NULL;
+}
+
 /* NEW: OLD with an integrator's edits. */
 static void edit_policy(struct tf_policy *pol)
 {
 	unsigned int n = 1 + rnd(3), k;
+	struct tf_service *s;
 
 	for (k = 0; k < n; k++) {
 		switch (rnd(9)) {
@@ -189,41 +209,24 @@ static void edit_policy(struct tf_policy *pol)
 			add_service(pol);
 			break;
 		case 1:
-			if (pol->nservices) {
-				uint32_t j = rnd((uint32_t)pol->nservices);
-
-				pol->nservices--;
-				pol->services[j] = pol->services[pol->nservices];
-			}
+			take_out(pol->services, &pol->nservices,
+				 sizeof(pol->services[0]));
 			break;
 		case 2:
-			if (pol->nservices) {
-				struct tf_service *s =
-					&pol->services[rnd((uint32_t)pol->nservices)];
-
-				if (s->nuids > 1)
-					s->nuids--;
-			}
+			s = any_service(pol);
+			if (s && s->nuids > 1)
+				s->nuids--;
 			break;
 		case 3:
-			if (pol->nservices) {
-				struct tf_service *s =
-					&pol->services[rnd((uint32_t)pol->nservices)];
-
-				if (s->hi > s->lo)
-					s->hi--;
-			}
+			s = any_service(pol);
+			if (s && s->hi > s->lo)
+				s->hi--;
 			break;
 		case 4:
 			add_role(pol);
 			break;
 		case 5:
-			if (pol->nroles) {
-				uint32_t j = rnd((uint32_t)pol->nroles);
-
-				pol->nroles--;
-				pol->roles[j] = pol->roles[pol->nroles];
-			}
+			take_out(pol->roles, &pol->nroles, sizeof(pol->roles[0]));
 			break;
 		case 6:
 			add_lan(pol);

@@ -150,32 +150,29 @@ else
 	not_ok "diff: the reference against itself: nothing, exit 0" "exit $st" "$(cat "$root/out")"
 fi
 
+# lock_agrees DESC ST: diff's output ($root/out, exit status ST) changed
+# something, and the lock refuses exactly the loads that open something:
+# a "+" line.
+lock_agrees() {
+	opens=no
+	grep -q '^+ ' "$root/out" && opens=yes
+	lock=loads
+	grep -q '^# a locked OLD refuses NEW' "$root/out" && lock=refuses
+	if [ "$2" -eq 1 ] && { [ $opens$lock = yesrefuses ] || [ $opens$lock = noloads ]; }; then
+		ok "diff: $1: exit 1, and the lock agrees ('+' lines: $opens, lock $lock)"
+	else
+		not_ok "diff: $1: exit 1, and the lock agrees" "exit $2, '+' lines: $opens, lock $lock"
+	fi
+}
+
 for v in minus-user narrow lan-added tor-gains no-grant redirect; do
 	"$ctl" diff --root "$root" /etc/torfw/torfw.conf "/etc/torfw/$v.conf" >"$root/out" 2>&1
 	st=$?
 	golden "diff-$v.out" "diff: reference -> $v (exit $st)"
-	# The lock refuses exactly the loads that open something: a "+" line.
-	opens=no
-	grep -q '^+ ' "$root/out" && opens=yes
-	lock=loads
-	grep -q '^# a locked OLD refuses NEW' "$root/out" && lock=refuses
-	if [ $st -eq 1 ] && { [ $opens$lock = yesrefuses ] || [ $opens$lock = noloads ]; }; then
-		ok "diff: reference -> $v: exit 1, and the lock agrees ('+' lines: $opens, lock $lock)"
-	else
-		not_ok "diff: reference -> $v: exit 1, and the lock agrees" "exit $st, '+' lines: $opens, lock $lock"
-	fi
+	lock_agrees "reference -> $v" $st
 	# And the other way round.
 	"$ctl" diff --root "$root" "/etc/torfw/$v.conf" /etc/torfw/torfw.conf >"$root/out" 2>&1
-	st=$?
-	opens=no
-	grep -q '^+ ' "$root/out" && opens=yes
-	lock=loads
-	grep -q '^# a locked OLD refuses NEW' "$root/out" && lock=refuses
-	if [ $st -eq 1 ] && { [ $opens$lock = yesrefuses ] || [ $opens$lock = noloads ]; }; then
-		ok "diff: $v -> reference: exit 1, and the lock agrees ('+' lines: $opens, lock $lock)"
-	else
-		not_ok "diff: $v -> reference: exit 1, and the lock agrees" "exit $st, '+' lines: $opens, lock $lock"
-	fi
+	lock_agrees "$v -> reference" $?
 done
 
 # A redirect decides before the allow-list: an entry it hides opens
