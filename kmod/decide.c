@@ -519,14 +519,18 @@ static bool local_ns_tracked(const struct torfw_policy *p, u64 cookie)
 }
 
 /*
- * Which flows conntrack sees (nat.c asks before conntrack runs). Only
- * those that need it: loopback flows that a redirect rewrites and ICMP
- * errors about them (so that they are RELATED and translated back);
- * locally generated non-TCP packets leaving through a device, except from
- * connected UDP sockets (replies to unconnected sockets and to pings are
- * what only conntrack tells from unsolicited packets); flows of granted
- * namespaces and of those a service names. Inbound, replies of tracked
- * flows: those conntrack knows.
+ * Which flows conntrack sees (nat.c asks, before it runs conntrack itself
+ * for them, and facts.c asks again, to tell torfw's tracked flows from
+ * the states another ruleset's conntrack gives the rest). Only those that
+ * need it: loopback flows that a redirect rewrites and ICMP errors about
+ * them (so that they are RELATED and translated back); locally generated
+ * packets leaving through a device other than TCP and UDP (replies to
+ * pings are what only conntrack tells from unsolicited packets; TCP and
+ * UDP replies are matched to their local socket, or for an unconnected
+ * UDP socket to what it sent, udp.c); flows of granted namespaces and of
+ * those a service names. Inbound, replies of tracked flows: those
+ * conntrack knows (TCP and UDP only when namespaces' flows may be
+ * forwarded).
  */
 u8 torfw_decide_track(const struct torfw_policy *p,
 		      const struct torfw_facts *f)
@@ -553,15 +557,14 @@ u8 torfw_decide_track(const struct torfw_policy *p,
 		return redirected ? TORFW_TRACK_YES : TORFW_TRACK_NO;
 	}
 	if (f->hook == TORFW_HOOK_OUT) {
-		if (f->proto != IPPROTO_TCP && !f->udp_connected)
+		if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
 			return TORFW_TRACK_YES;
 		return local_ns_tracked(p, f->to_ns) ? TORFW_TRACK_YES :
 						       TORFW_TRACK_NO;
 	}
 	if (local_ns_tracked(p, f->from_ns))
 		return TORFW_TRACK_YES;
-	/* Replies of tracked flows; TCP only for granted namespaces. */
-	if (f->proto != IPPROTO_TCP || p->n_grant)
+	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
 		return TORFW_TRACK_KNOWN;
-	return TORFW_TRACK_NO;
+	return p->n_grant ? TORFW_TRACK_KNOWN : TORFW_TRACK_NO;
 }

@@ -154,39 +154,6 @@ static void facts_ip6(struct torfw_facts *f, struct sk_buff *skb)
 	facts_l4(f, skb, thoff);
 }
 
-static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
-{
-	enum ip_conntrack_info ctinfo;
-	const struct nf_conn *ct;
-
-	/* torfw decides IPv4's tracking only; another ruleset's is not ours. */
-	if (f->family != AF_INET) {
-		f->ct = TORFW_CT_UNTRACKED;
-		return;
-	}
-	ct = nf_ct_get(skb, &ctinfo);
-	if (ct) {
-		switch (ctinfo) {
-		case IP_CT_NEW:
-			f->ct = TORFW_CT_NEW;
-			break;
-		case IP_CT_RELATED:
-		case IP_CT_RELATED_REPLY:
-			f->ct = TORFW_CT_RELATED;
-			break;
-		default:
-			f->ct = TORFW_CT_ESTABLISHED;
-			break;
-		}
-		f->ct_reply = CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
-	} else if (ctinfo != IP_CT_UNTRACKED && f->init_net) {
-		/* nat.c tracks or untracks every IPv4 packet of init_net. */
-		f->ct = TORFW_CT_INVALID;
-	} else {
-		f->ct = TORFW_CT_UNTRACKED;
-	}
-}
-
 /*
  * The owner of a locally generated packet; the rule is in the UAPI header
  * (enum torfw_nosock). A user's socket: sk_uid, which the kernel sets from
@@ -290,6 +257,10 @@ static bool sock_match(struct net *net, struct sk_buff *skb,
 
 	if (!f->ports || f->fragment)
 		return false;
+	/* An unconnected socket's: what it sent (udp.c). */
+	if (f->family == AF_INET && f->proto == IPPROTO_UDP &&
+	    torfw_udp_reply(f->saddr.ip, f->sport, f->daddr.ip, f->dport))
+		return true;
 	if (sk)
 		return sk_wants_it(sk, f);
 	if (f->family == AF_INET)
@@ -301,6 +272,44 @@ static bool sock_match(struct net *net, struct sk_buff *skb,
 	ret = sk_wants_it(sk, f);
 	sock_gen_put(sk);
 	return ret;
+}
+
+/*
+ * The conntrack state of an entry torfw made (nat.c), for a packet on its
+ * flow's own side (the namespace behind the veth, or none); any other
+ * packet is UNTRACKED whatever another ruleset's conntrack made of it:
+ * that state is not ours (its reply direction would pass as ESTABLISHED,
+ * a channel both ways for a socket that only received). nat.c refused
+ * the packets conntrack found INVALID and sets that state itself.
+ */
+static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb,
+		     u64 side)
+{
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct;
+	u64 owner;
+
+	if (f->ct == TORFW_CT_INVALID)
+		return;
+	/* torfw decides IPv4's tracking only. */
+	if (f->family != AF_INET)
+		return;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || !torfw_ct_owner(ct, &owner) || owner != side)
+		return;
+	switch (ctinfo) {
+	case IP_CT_NEW:
+		f->ct = TORFW_CT_NEW;
+		break;
+	case IP_CT_RELATED:
+	case IP_CT_RELATED_REPLY:
+		f->ct = TORFW_CT_RELATED;
+		break;
+	default:
+		f->ct = TORFW_CT_ESTABLISHED;
+		break;
+	}
+	f->ct_reply = CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
 }
 
 /* The L3 and L4 facts of an IPv4 or IPv6 packet. */
@@ -338,13 +347,14 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 	}
 	if (!f->init_net)
 		return;
-	facts_ct(f, skb);
 	switch (f->hook) {
 	case TORFW_HOOK_OUT:
 		torfw_facts_owner(f, skb, state->net);
+		if (!f->lo)
+			f->to_ns = torfw_link_ns(out);
+		facts_ct(f, skb, f->to_ns);
 		if (f->lo)
 			break;
-		f->to_ns = torfw_link_ns(out);
 		/* Control sockets and no socket: not a connection's own. */
 		if (!f->has_uid && !f->stream && f->proto == IPPROTO_TCP &&
 		    f->ports && !f->tcp_syn && !f->fragment)
@@ -354,6 +364,7 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		if (f->lo)
 			break;
 		f->from_ns = torfw_link_ns(state->in);
+		facts_ct(f, skb, f->from_ns);
 		/*
 		 * A local namespace's flows with the host are tracked; a
 		 * socket match would let it answer any connected UDP socket
@@ -367,6 +378,7 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 	default:
 		f->from_ns = torfw_link_ns(state->in);
 		f->to_ns = torfw_link_ns(out);
+		facts_ct(f, skb, f->from_ns ?: f->to_ns);
 		break;
 	}
 }

@@ -61,9 +61,20 @@ static unsigned int torfw_filter(struct sk_buff *skb,
 		.hook = hook,
 		.init_net = net_eq(state->net, &init_net),
 	};
+	unsigned int verdict;
 
 	torfw_facts_fill(&f, skb, state, p);
-	return torfw_apply(p, &f, skb, state);
+	verdict = torfw_apply(p, &f, skb, state);
+	/* What an unconnected UDP socket sent: its replies may pass. */
+	if (verdict == NF_ACCEPT && hook == TORFW_HOOK_OUT && f.init_net &&
+	    f.family == AF_INET && f.proto == IPPROTO_UDP && f.ports &&
+	    !f.lo && !f.to_ns) {
+		torfw_facts_udp_connected(&f, skb);
+		if (!f.udp_connected)
+			torfw_udp_sent(f.saddr.ip, f.sport, f.daddr.ip,
+				       f.dport, f.has_uid ? f.uid : U32_MAX);
+	}
+	return verdict;
 }
 
 static unsigned int torfw_out(void *priv, struct sk_buff *skb,

@@ -15,6 +15,7 @@ static int __init torfw_init(void)
 {
 	int ret;
 
+	torfw_udp_init();
 	ret = torfw_hooks_init();
 	if (ret)
 		goto err_hooks;

@@ -58,7 +58,7 @@ struct torfw_facts {
 	bool sock_match;	/* IN: an established local socket wants it */
 	bool packet_sock;	/* FRAME: sent by a packet (AF_PACKET) socket */
 	bool frame_ip;		/* FRAME: made by the IP stack or ARP */
-	bool udp_connected;	/* owner is a connected UDP socket */
+	bool udp_connected;	/* owner is a connected UDP socket (udp.c) */
 	bool ct_reply;		/* ct: the packet is in its flow's reply direction */
 	bool icmp_err;		/* ICMPv4 error; inner_*: the quoted packet */
 	u8 inner_proto;
@@ -82,7 +82,7 @@ static inline bool torfw_lo_established(const struct torfw_facts *f)
 
 /* Whether conntrack sees a packet (torfw_decide_track()). */
 enum torfw_track {
-	TORFW_TRACK_NO,		/* mark it untracked */
+	TORFW_TRACK_NO,		/* torfw leaves it to other rulesets */
 	TORFW_TRACK_YES,
 	TORFW_TRACK_KNOWN,	/* only if conntrack already has its flow */
 };

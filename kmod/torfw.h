@@ -60,7 +60,15 @@ unsigned int torfw_apply(const struct torfw_policy *p,
 			 const struct torfw_facts *f, struct sk_buff *skb,
 			 const struct nf_hook_state *state);
 
+/* udp.c: replies to unconnected UDP sockets (initial netns). */
+void torfw_udp_init(void);
+void torfw_udp_sent(__be32 laddr, u16 lport, __be32 raddr, u16 rport,
+		    u32 uid);
+bool torfw_udp_reply(__be32 raddr, u16 rport, __be32 laddr, u16 lport);
+
 /* nat.c: conntrack selection and the redirects, initial netns only. */
+struct nf_conn;
+bool torfw_ct_owner(const struct nf_conn *ct, u64 *ns);
 int torfw_nat_init(void);
 void torfw_nat_exit(void);
 

@@ -213,8 +213,12 @@ enum torfw_opt_flag {
  * connection in TIME_WAIT, which pass (reason "closing": the 4-tuple is
  * the local socket's, and it passed the policy to get there).
  *
- * Conntrack: only IPv4 is tracked (torfw decides which flows); an IPv6
- * conntrack state, which another ruleset may create, is ignored. A packet
+ * Conntrack: only IPv4 is tracked (torfw decides which flows, and runs
+ * conntrack for them itself). Only the entries torfw made count, and only
+ * for packets on their flow's own side: torfw labels them (conntrack
+ * label bit 127; bits 0-63 hold the cookie of the namespace whose flow it
+ * is, 0 for the host's own). A state another ruleset's conntrack gives
+ * any other flow, and any IPv6 state, is ignored. A packet
  * of a tracked flow in its reply direction is ESTABLISHED; in the flow's
  * own direction it meets the policy as its owner's again, so that another
  * uid cannot reuse the flow's addresses and ports.
