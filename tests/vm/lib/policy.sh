@@ -210,6 +210,15 @@ udp_sendto_echo() {
 	[ "$reply" = torfw-probe ] || { echo "udp_sendto_echo: no reply"; return 1; }
 }
 
+# udp_sendto_from PEER PPORT SPORT: the same from local port SPORT (an
+# unconnected socket bound to it: its replies are matched by kmod/udp.c).
+udp_sendto_from() {
+	local reply
+	reply=$(echo torfw-probe | socat -T$((3 * SLOW)) -t$((3 * SLOW)) - \
+		"UDP4-SENDTO:$1:$2,bind=0.0.0.0:$3,readbytes=12") || return 1
+	[ "$reply" = torfw-probe ] || { echo "udp_sendto_from: no reply"; return 1; }
+}
+
 # udp_from LOCAL LPORT PEER PPORT: a datagram from LOCAL:LPORT to
 # PEER:PPORT through a connected socket; its echo must come back (24-
 # conntrack: the far end's connected socket is what answers).
@@ -224,7 +233,7 @@ udp_from() {
 
 # dns_from SERVER PORT SPORT: one DNS query (torfw.test A) from local
 # port SPORT through an unconnected socket (sendto, as a resolver does:
-# conntrack follows such flows); the answer (the query with the QR bit
+# kmod/udp.c matches its answers); the answer (the query with the QR bit
 # set, guest/dns-responder.sh) must come back within 3 s (times
 # TORFW_VM_SLOW: a debug kernel answers slower). socat's error
 # ("Connection refused") is passed on for error_class.
