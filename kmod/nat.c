@@ -16,6 +16,7 @@
  */
 
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <net/ip.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -94,6 +95,21 @@ static bool has_entry(const struct sk_buff *skb)
 		return false;
 	ct = nf_ct_get(skb, &ctinfo);
 	return !ct || !nf_ct_is_template(ct);
+}
+
+/* The reassembly queue nf_defrag_ipv4 would use on input. */
+static enum ip_defrag_users defrag_user(const struct sk_buff *skb)
+{
+	u16 zone = NF_CT_DEFAULT_ZONE_ID;
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	/* Another ruleset's zone template. */
+	if (ct)
+		zone = nf_ct_zone_id(nf_ct_zone(ct), CTINFO2DIR(ctinfo));
+	if (nf_bridge_in_prerouting(skb))
+		return IP_DEFRAG_CONNTRACK_BRIDGE_IN + zone;
+	return IP_DEFRAG_CONNTRACK_IN + zone;
 }
 
 /*
@@ -256,7 +272,7 @@ static unsigned int torfw_track(struct sk_buff *skb,
 		if (hook == TORFW_HOOK_OUT)
 			return NF_ACCEPT;
 		local_bh_disable();
-		ret = ip_defrag(state->net, skb, IP_DEFRAG_CONNTRACK_IN);
+		ret = ip_defrag(state->net, skb, defrag_user(skb));
 		local_bh_enable();
 		if (ret)
 			return NF_STOLEN;
