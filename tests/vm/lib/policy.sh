@@ -219,6 +219,16 @@ udp_sendto_from() {
 	[ "$reply" = torfw-probe ] || { echo "udp_sendto_from: no reply"; return 1; }
 }
 
+# udp_send_only LOCAL LPORT PEER PPORT: one datagram, no answer expected
+# where it is sent from; waits past REFUSE_LIMIT, so 'blocked' judges by
+# the watched devices' silence (an answer would go elsewhere).
+udp_send_only() {
+	echo torfw-probe | socat -u - \
+		"UDP4-SENDTO:$3:$4,bind=$(sock_addr "$1" "$2")" || return 1
+	sleep $((REFUSE_LIMIT + 1))
+	return 1
+}
+
 # udp_from LOCAL LPORT PEER PPORT: a datagram from LOCAL:LPORT to
 # PEER:PPORT through a connected socket; its echo must come back (24-
 # conntrack: the far end's connected socket is what answers).

@@ -22,6 +22,9 @@
 #     UDP socket answers the internet's datagram; the nft table's
 #     conntrack holds the flow with her echo in its reply direction, yet
 #     the echo is refused (internet-non-tcp), nothing leaves up0.
+#     And a namespace's datagram that matches a host flow's entry (in
+#     that conntrack) is dropped: only torfw's own entries count, on
+#     their own side.
 #  4. The table removed: the clearnet uid's web fetch still works.
 set -eu
 . /tests/vm/lib/common.sh
@@ -32,6 +35,7 @@ WATCH_DEVS="up0 lan0"
 
 cleanup() {
 	svc_stop_all
+	n_clearnet /sbin/ip addr del 192.168.50.1/32 dev cn1 2>/dev/null || true
 	nft delete table inet $NFT_TABLE 2>/dev/null || true
 	return 0
 }
@@ -170,6 +174,37 @@ check "nft: kernel log: torfw: refused uid=1000 udp 192.0.2.1:40007 reason=inter
 expect_eq "nft: reason counters: her echo internet-non-tcp, only the datagram in established" \
 	"internet-non-tcp+1 established+1" "$(counters_delta)"
 svc_stop_all
+
+# A namespace's packet that matches a host flow's entry (the table's
+# conntrack tracks the host's flows now): amnesia's connected UDP socket
+# 192.168.50.2:7790 sent to the LAN host's 192.168.50.1:7791; the clearnet
+# namespace sends her a datagram from that address (its own, added for
+# the case; reverse path filtering off, as a loose setting would let it
+# through). It matches the entry's reply direction, but the entry is not
+# torfw's: dropped inbound, and her echo never goes out on lan0.
+WATCH_DEVS="lan0"
+spoof_on() {
+	setsys net/ipv4/conf/all/rp_filter 0 &&
+		setsys net/ipv4/conf/cn0/rp_filter 0 &&
+		n_clearnet /sbin/ip addr add 192.168.50.1/32 dev cn1
+}
+spoof_off() {
+	n_clearnet /sbin/ip addr del 192.168.50.1/32 dev cn1 2>/dev/null || true
+}
+svc_spawn as amnesia socat UDP4:192.168.50.1:7791,bind=192.168.50.2:7790 \
+	SYSTEM:'echo torfw-first; exec cat'
+wait_udp_sock 7790
+check "nft: the table's conntrack holds amnesia's flow 192.168.50.2:7790 -> 192.168.50.1:7791" \
+	ct_has 'src=192.168.50.2 dst=192.168.50.1 sport=7790 dport=7791 '
+check "nft: the clearnet namespace gets 192.168.50.1 (rp_filter off)" spoof_on
+counters_mark inbound established
+blocked "nft: the namespace's datagram from 192.168.50.1:7791 to amnesia's socket gets no echo out of lan0" \
+	n_clearnet udp_send_only 192.168.50.1 7791 192.168.50.2 7790
+expect_eq "nft: reason counters: dropped inbound, not established" \
+	"inbound+1 established+0" "$(counters_delta)"
+spoof_off
+svc_stop_all
+WATCH_DEVS="up0 lan0"
 
 # ---- 4. the table removed -------------------------------------------------------
 
