@@ -219,6 +219,17 @@ udp_sendto_from() {
 	[ "$reply" = torfw-probe ] || { echo "udp_sendto_from: no reply"; return 1; }
 }
 
+# udp_big_echo HOST PORT SIZE: one datagram of SIZE bytes (fragmented on
+# a 1500-byte link) through an unconnected socket; all of it must come
+# back.
+udp_big_echo() {
+	local n
+	n=$(head -c "$3" /dev/zero | tr '\000' x |
+		socat -T$((3 * SLOW)) -t$((3 * SLOW)) -b 65536 - \
+			"UDP4-SENDTO:$1:$2,readbytes=$3" | wc -c) || return 1
+	[ "$n" -eq "$3" ] || { echo "udp_big_echo: $n of $3 bytes back"; return 1; }
+}
+
 # udp_send_only LOCAL LPORT PEER PPORT: one datagram, no answer expected
 # where it is sent from; waits past REFUSE_LIMIT, so 'blocked' judges by
 # the watched devices' silence (an answer would go elsewhere).

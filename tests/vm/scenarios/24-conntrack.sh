@@ -21,10 +21,14 @@
 #      query to the LAN host (an unconnected socket: its answer is matched
 #      to what it sent, kmod/udp.c, not to a conntrack entry), then
 #      stranger from the same source port to the same server while that
-#      lives: refused at once (lan-refused), as from any other port. The same on loopback with amnesia's system DNS query
-#      (127.0.0.1:53, redirected to the DNSPort 5353; a responder stands
-#      in for Tor): stranger from her port is refused (loopback), amnesia
-#      from it is still answered.
+#      lives: refused at once (lan-refused), as from any other port. The
+#      same on loopback with amnesia's system DNS query (127.0.0.1:53,
+#      redirected to the DNSPort 5353; a responder stands in for Tor):
+#      stranger from her port is refused (loopback), amnesia from it is
+#      still answered.
+#   4. Fragments: a granted namespace's 3000-byte datagram to the
+#      internet's echo is forwarded and answered (torfw reassembles
+#      arriving fragments before it tracks them).
 # Each refusal is also read from torfw's reason counters ('torfwctl
 # stats') and, for locally generated packets, from the kernel log.
 set -eu
@@ -211,3 +215,13 @@ expect_eq "loopback: reason counters: both of stranger's queries refused (loopba
 	"loopback+2 established+0" "$(counters_delta)"
 check "loopback: amnesia's query from port 40055 is still answered" \
 	as amnesia dns_from 127.0.0.1 53 40055
+
+# ---- 4. fragments of a tracked flow ------------------------------------------------
+
+# torfw reassembles arriving fragments itself before it tracks a flow
+# (no conntrack defrag hook is registered): a granted namespace's
+# datagram of 3000 bytes leaves cn1 in fragments, is forwarded whole
+# after reassembly (and fragmented again on up0), and the echo's
+# fragments coming back are reassembled before their entry is looked up.
+check "fragments: the clearnet ns's 3000-byte datagram to the internet's udp echo 192.0.2.1:7 comes back whole" \
+	n_clearnet udp_big_echo 192.0.2.1 7 3000
