@@ -433,6 +433,13 @@ static u8 decide_forward(const struct torfw_policy *p,
 
 	if (!p)
 		return TORFW_R_NO_POLICY;
+	/*
+	 * Never from one namespace of this machine into another, whatever
+	 * the state: a namespace could make its own flow's reply direction
+	 * lead into a sibling (a source address of the sibling's).
+	 */
+	if (f->from_ns && f->to_ns)
+		return TORFW_R_FORWARD;
 	/* Only flows of local namespaces are tracked here. */
 	ct = decide_ct(f);
 	if (ct != TORFW_R_NONE)

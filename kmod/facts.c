@@ -275,15 +275,35 @@ static bool sock_match(struct net *net, struct sk_buff *skb,
 }
 
 /*
+ * Whether a packet is on the side of torfw's entry of namespace owner (0:
+ * the host's own flow): out of or into that namespace, or the host's.
+ * Forwarded, only a namespace's flow between it and a way out: its own
+ * direction from the namespace, the reply into it.
+ */
+static bool ct_side(const struct torfw_facts *f, u64 owner, bool reply)
+{
+	switch (f->hook) {
+	case TORFW_HOOK_OUT:
+		return owner == f->to_ns;
+	case TORFW_HOOK_IN:
+		return owner == f->from_ns;
+	default:
+		if (!owner)
+			return false;
+		return reply ? f->to_ns == owner && !f->from_ns :
+			       f->from_ns == owner && !f->to_ns;
+	}
+}
+
+/*
  * The conntrack state of an entry torfw made (nat.c), for a packet on its
- * flow's own side (the namespace behind the veth, or none); any other
+ * flow's own side (ct_side()); any other
  * packet is UNTRACKED whatever another ruleset's conntrack made of it:
  * that state is not ours (its reply direction would pass as ESTABLISHED,
  * a channel both ways for a socket that only received). nat.c refused
  * the packets conntrack found INVALID and sets that state itself.
  */
-static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb,
-		     u64 side)
+static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb)
 {
 	enum ip_conntrack_info ctinfo;
 	const struct nf_conn *ct;
@@ -295,7 +315,8 @@ static void facts_ct(struct torfw_facts *f, const struct sk_buff *skb,
 	if (f->family != AF_INET)
 		return;
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || !torfw_ct_owner(ct, &owner) || owner != side)
+	if (!ct || !torfw_ct_owner(ct, &owner) ||
+	    !ct_side(f, owner, CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY))
 		return;
 	switch (ctinfo) {
 	case IP_CT_NEW:
@@ -352,7 +373,7 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		torfw_facts_owner(f, skb, state->net);
 		if (!f->lo)
 			f->to_ns = torfw_link_ns(out);
-		facts_ct(f, skb, f->to_ns);
+		facts_ct(f, skb);
 		if (f->lo)
 			break;
 		/* Control sockets and no socket: not a connection's own. */
@@ -364,7 +385,7 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		if (f->lo)
 			break;
 		f->from_ns = torfw_link_ns(state->in);
-		facts_ct(f, skb, f->from_ns);
+		facts_ct(f, skb);
 		/*
 		 * A local namespace's flows with the host are tracked; a
 		 * socket match would let it answer any connected UDP socket
@@ -378,7 +399,7 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 	default:
 		f->from_ns = torfw_link_ns(state->in);
 		f->to_ns = torfw_link_ns(out);
-		facts_ct(f, skb, f->from_ns ?: f->to_ns);
+		facts_ct(f, skb);
 		break;
 	}
 }
