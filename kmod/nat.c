@@ -15,6 +15,7 @@
  * 'ct state' rule, Docker) tracks it as without torfw.
  */
 
+#include <linux/icmp.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
@@ -89,12 +90,11 @@ static bool already_tracked(struct sk_buff *skb, struct net *net, u64 ns)
 static bool has_entry(const struct sk_buff *skb)
 {
 	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
 
-	if (!skb_nfct(skb))
-		return false;
-	ct = nf_ct_get(skb, &ctinfo);
-	return !ct || !nf_ct_is_template(ct);
+	if (ct)
+		return !nf_ct_is_template(ct);
+	return ctinfo == IP_CT_UNTRACKED;
 }
 
 /* The reassembly queue nf_defrag_ipv4 would use on input. */
@@ -132,6 +132,22 @@ static void track_facts(struct torfw_facts *f, struct sk_buff *skb,
 		f->to_ns = torfw_link_ns(dev);
 	else
 		f->from_ns = torfw_link_ns(dev);
+}
+
+/*
+ * An ICMP error about a flow conntrack does not know is no invalid
+ * packet: the no-socket rule decides it, as the kernel's answer it is.
+ */
+static bool icmp_error(const struct sk_buff *skb)
+{
+	const struct icmphdr *ih;
+	struct icmphdr _ih;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_ICMP)
+		return false;
+	ih = skb_header_pointer(skb, skb_network_offset(skb) + ip_hdrlen(skb),
+				sizeof(_ih), &_ih);
+	return ih && icmp_is_err(ih->type);
 }
 
 /*
@@ -290,7 +306,8 @@ static unsigned int torfw_track(struct sk_buff *skb,
 		return ret;
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct)
-		return track_invalid(p, skb, state, hook);
+		return icmp_error(skb) ? NF_ACCEPT :
+					 track_invalid(p, skb, state, hook);
 	/* Made just now (not yet in the table): torfw's. */
 	if (ctinfo == IP_CT_NEW && !nf_ct_is_confirmed(ct))
 		ct_claim(ct, hook == TORFW_HOOK_OUT ? f.to_ns : f.from_ns);
