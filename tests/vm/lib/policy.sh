@@ -446,3 +446,60 @@ explain_agree() {
 		"asked: torfwctl explain $user $proto $dest ${ns:+--netns $ns} $dir" ;;
 	esac
 }
+
+# ---- conntrack and reason counters (24-conntrack, 25-other-conntrack) -------
+
+# wait_udp_sock PORT: until a UDP socket of this netns, connected or
+# not, is bound to PORT (wait_udp sees unconnected ones only).
+wait_udp_sock() {
+	local i=0
+	until /bin/ss -Hanu "sport = :$1" | grep -q .; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { echo "nothing bound to udp $1"; return 1; }
+		sleep 0.1
+	done
+}
+
+# ct_has TEXT: a line of the conntrack table contains TEXT, within 1 s
+# (times TORFW_VM_SLOW). Once, on a loaded host, an answered flow's entry
+# was missing from /proc/net/nf_conntrack 0.06 s after the answer and
+# there a few seconds later; its UDP timeout is 30 s, so a second look
+# asserts the same thing.
+ct_has() {
+	local i=0
+	until grep -F -- "$1" /proc/net/nf_conntrack; do
+		i=$((i + 1))
+		if [ $i -gt $((5 * SLOW)) ]; then
+			echo "no conntrack entry with '$1'; $(wc -l </proc/net/nf_conntrack) entries"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# counters_mark REASON...: remembers those reason counters; then
+# counters_delta prints "REASON+N ..." for the same reasons.
+counters_mark() {
+	local r
+	COUNTERS_MARK=
+	for r in "$@"; do
+		COUNTERS_MARK="$COUNTERS_MARK $r=$(stat_reason "$r")"
+	done
+}
+
+counters_delta() {
+	local m r out=
+	for m in $COUNTERS_MARK; do
+		r=${m%%=*}
+		out="$out $r+$(($(stat_reason "$r") - ${m#*=}))"
+	done
+	echo "${out# }"
+}
+
+# ct_lacks TEXT: no line of the conntrack table contains TEXT.
+ct_lacks() {
+	if grep -F -- "$1" /proc/net/nf_conntrack; then
+		echo "a conntrack entry has '$1'"
+		return 1
+	fi
+}

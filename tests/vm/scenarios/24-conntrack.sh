@@ -48,53 +48,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_udp_sock PORT: until a UDP socket of this netns, connected or
-# not, is bound to PORT (wait_udp sees unconnected ones only).
-wait_udp_sock() {
-	local i=0
-	until /bin/ss -Hanu "sport = :$1" | grep -q .; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && { echo "nothing bound to udp $1"; return 1; }
-		sleep 0.1
-	done
-}
-
-# ct_has TEXT: a line of the conntrack table contains TEXT, within 1 s
-# (times TORFW_VM_SLOW). Once, on a loaded host, an answered flow's entry
-# was missing from /proc/net/nf_conntrack 0.06 s after the answer and
-# there a few seconds later; its UDP timeout is 30 s, so a second look
-# asserts the same thing.
-ct_has() {
-	local i=0
-	until grep -F -- "$1" /proc/net/nf_conntrack; do
-		i=$((i + 1))
-		if [ $i -gt $((5 * SLOW)) ]; then
-			echo "no conntrack entry with '$1'; $(wc -l </proc/net/nf_conntrack) entries"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
-
-# counters_mark REASON...: remembers those reason counters; then
-# counters_delta prints "REASON+N ..." for the same reasons.
-counters_mark() {
-	local r
-	COUNTERS_MARK=
-	for r in "$@"; do
-		COUNTERS_MARK="$COUNTERS_MARK $r=$(stat_reason "$r")"
-	done
-}
-
-counters_delta() {
-	local m r out=
-	for m in $COUNTERS_MARK; do
-		r=${m%%=*}
-		out="$out $r+$(($(stat_reason "$r") - ${m#*=}))"
-	done
-	echo "${out# }"
-}
-
 # log_refill: the kernel log is rate limited (10/s, bursts of 20): before
 # a case whose log line is read.
 log_refill() {
@@ -168,12 +121,6 @@ svc_stop_all
 # The LAN: the clearnet role may send UDP to port 53 anywhere.
 check "LAN: the clearnet uid's DNS query from port 40053 to 192.168.50.1:53 (unconnected socket) is answered" \
 	as clearnet dns_from 192.168.50.1 53 40053
-ct_lacks() {
-	if grep -F -- "$1" /proc/net/nf_conntrack; then
-		echo "a conntrack entry has '$1'"
-		return 1
-	fi
-}
 check "LAN: that flow has no conntrack entry (kmod/udp.c matched the answer)" \
 	ct_lacks 'src=192.168.50.2 dst=192.168.50.1 sport=40053 dport=53 '
 log_refill

@@ -41,53 +41,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_udp_sock() {
-	local i=0
-	until /bin/ss -Hanu "sport = :$1" | grep -q .; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && { echo "nothing bound to udp $1"; return 1; }
-		sleep 0.1
-	done
-}
-
-# ct_has TEXT / ct_lacks TEXT: a line of the conntrack table has TEXT
-# (within 1 s times TORFW_VM_SLOW) / has none.
-ct_has() {
-	local i=0
-	until grep -F -- "$1" /proc/net/nf_conntrack; do
-		i=$((i + 1))
-		if [ $i -gt $((5 * SLOW)) ]; then
-			echo "no conntrack entry with '$1'; $(wc -l </proc/net/nf_conntrack) entries"
-			return 1
-		fi
-		sleep 0.2
-	done
-}
-
-ct_lacks() {
-	if grep -F -- "$1" /proc/net/nf_conntrack; then
-		echo "a conntrack entry has '$1'"
-		return 1
-	fi
-}
-
-counters_mark() {
-	local r
-	COUNTERS_MARK=
-	for r in "$@"; do
-		COUNTERS_MARK="$COUNTERS_MARK $r=$(stat_reason "$r")"
-	done
-}
-
-counters_delta() {
-	local m r out=
-	for m in $COUNTERS_MARK; do
-		r=${m%%=*}
-		out="$out $r+$(($(stat_reason "$r") - ${m#*=}))"
-	done
-	echo "${out# }"
-}
-
 policy_up
 
 # ---- 1. torfw alone -------------------------------------------------------------
