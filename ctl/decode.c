@@ -250,6 +250,11 @@ static int dec_event_attr(const struct nlattr *a, struct tf_event *ev,
 			 mnl_attr_get_str(a));
 		ev->has_comm = true;
 		break;
+	case TORFW_EV_CGROUP:
+		snprintf(ev->cgroup, sizeof(ev->cgroup), "%s",
+			 mnl_attr_get_str(a));
+		ev->has_cgroup = true;
+		break;
 	case TORFW_EV_DADDR:
 		len = mnl_attr_get_payload_len(a);
 		if (len != 4 && len != 16)
@@ -279,6 +284,7 @@ int decode_event(const struct nlmsghdr *nlh, struct tf_event *ev,
 		[TORFW_EV_COMM] = MNL_TYPE_NUL_STRING,
 		[TORFW_EV_DADDR] = MNL_TYPE_BINARY,
 		[TORFW_EV_DPORT] = MNL_TYPE_U16,
+		[TORFW_EV_CGROUP] = MNL_TYPE_NUL_STRING,
 	};
 	const struct nlattr *a, *x;
 	bool found = false;

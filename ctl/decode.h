@@ -53,7 +53,9 @@ struct tf_event {
 	uint8_t daddr[16];
 	uint8_t daddr_len;
 	uint16_t dport;
-	bool has_hook, has_uid, has_pid, has_comm, has_daddr, has_dport;
+	char cgroup[TORFW_CG_PATH_MAX];	/* the socket's, when the policy names cgroups */
+	bool has_hook, has_uid, has_pid, has_comm, has_daddr, has_dport,
+	     has_cgroup;
 };
 
 /* An NLMSG_ERROR (or NLMSG_DONE) with its extended ack. */

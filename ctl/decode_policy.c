@@ -59,30 +59,117 @@ static int dec_options(const struct nlattr *nest, struct tf_options *o,
 	return 0;
 }
 
+/*
+ * A cgroup nest -> its index in pol->cgroups. A dump carries the kernel's
+ * resolution (TORFW_CG_ID, TORFW_CG_ANCESTORS), checked for consistency:
+ * the ancestors are whole u64s, at most TORFW_CG_DEPTH_MAX, the last
+ * being the id; none when absent (id 0). Without an id (a request, as
+ * the encoder writes it) the cgroup is a path only, as a file's.
+ */
+static int dec_cgroup(const struct nlattr *nest, struct tf_policy *pol,
+		      uint16_t *idx, const char **why)
+{
+	static const enum mnl_attr_data_type spec[TORFW_CG_MAX + 1] = {
+		[TORFW_CG_PATH] = MNL_TYPE_NUL_STRING,
+		[TORFW_CG_ID] = MNL_TYPE_U64,
+		[TORFW_CG_ANCESTORS] = MNL_TYPE_BINARY,
+	};
+	struct tf_cgroup c;
+	const struct nlattr *a;
+	const char *path = NULL;
+	bool have_id = false;
+	uint16_t len;
+	size_t n0;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	mnl_attr_for_each_nested(a, nest) {
+		int r = check(a, spec, NSPEC(spec));
+
+		if (r < 0)
+			return bad(why, "malformed cgroup");
+		if (!r)
+			continue;
+		switch (mnl_attr_get_type(a)) {
+		case TORFW_CG_PATH:
+			path = mnl_attr_get_str(a);
+			break;
+		case TORFW_CG_ID:
+			c.id = mnl_attr_get_u64(a);
+			have_id = true;
+			break;
+		case TORFW_CG_ANCESTORS:
+			len = mnl_attr_get_payload_len(a);
+			if (len % sizeof(uint64_t) ||
+			    len > sizeof(c.anc))
+				return bad(why, "bad cgroup ancestors");
+			memcpy(c.anc, mnl_attr_get_payload(a), len);
+			c.level = (uint8_t)(len / sizeof(uint64_t));
+			break;
+		}
+	}
+	if (!path || cgroup_path_error(path))
+		return bad(why, "bad cgroup path");
+	if (c.id ? !c.level || c.anc[c.level - 1] != c.id : c.level)
+		return bad(why, "cgroup ancestors do not end with its id");
+	c.kernel = have_id;
+	n0 = pol->ncgroups;
+	i = policy_cgroup(pol, path);
+	if (i < 0)
+		return bad(why, "too many cgroups");
+	memcpy(c.path, pol->cgroups[i].path, sizeof(c.path));
+	/* One path, one resolution: the kernel keeps a path once. */
+	if ((size_t)i < n0 &&
+	    (pol->cgroups[i].kernel != c.kernel || pol->cgroups[i].id != c.id ||
+	     pol->cgroups[i].level != c.level ||
+	     memcmp(pol->cgroups[i].anc, c.anc, sizeof(c.anc))))
+		return bad(why, "one cgroup path with two resolutions");
+	pol->cgroups[i] = c;
+	*idx = (uint16_t)i;
+	return 0;
+}
+
 static int dec_role(const struct nlattr *nest, struct tf_policy *pol,
 		    const char **why)
 {
 	static const enum mnl_attr_data_type spec[TORFW_ROLE_MAX + 1] = {
 		[TORFW_ROLE_KIND] = MNL_TYPE_U8,
 		[TORFW_ROLE_UID] = MNL_TYPE_U32,
+		[TORFW_ROLE_CGROUP] = MNL_TYPE_NESTED,
 	};
 	struct tf_role r = { 0 };
 	const struct nlattr *a;
 	bool have_uid = false;
+	int ret;
 
 	mnl_attr_for_each_nested(a, nest) {
 		int x = check(a, spec, NSPEC(spec));
 
 		if (x < 0)
 			return bad(why, "malformed role");
-		if (x && mnl_attr_get_type(a) == TORFW_ROLE_KIND)
+		if (!x)
+			continue;
+		switch (mnl_attr_get_type(a)) {
+		case TORFW_ROLE_KIND:
 			r.kind = mnl_attr_get_u8(a);
-		else if (x) {
+			break;
+		case TORFW_ROLE_UID:
+			if (have_uid || r.is_cg)
+				return bad(why, "role of two principals");
 			r.uid = mnl_attr_get_u32(a);
 			have_uid = true;
+			break;
+		case TORFW_ROLE_CGROUP:
+			if (have_uid || r.is_cg)
+				return bad(why, "role of two principals");
+			ret = dec_cgroup(a, pol, &r.cg, why);
+			if (ret)
+				return ret;
+			r.is_cg = true;
+			break;
 		}
 	}
-	if (!have_uid || !r.kind)
+	if ((!have_uid && !r.is_cg) || !r.kind)
 		return bad(why, "incomplete role");
 	if (!role_kind_name(r.kind))
 		return unsupported(why, "unknown role kind");
@@ -128,9 +215,11 @@ static bool valid_proto(uint8_t proto)
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP;
 }
 
-static int dec_service_attr(const struct nlattr *a, struct tf_service *s,
-			    uint16_t *alen, const char **why)
+static int dec_service_attr(const struct nlattr *a, struct tf_policy *pol,
+			    struct tf_service *s, uint16_t *alen,
+			    const char **why)
 {
+	uint16_t cg;
 	int ret = 0;
 
 	switch (mnl_attr_get_type(a)) {
@@ -161,6 +250,21 @@ static int dec_service_attr(const struct nlattr *a, struct tf_service *s,
 		else
 			s->drops[s->ndrops++] = mnl_attr_get_u32(a);
 		break;
+	case TORFW_SVC_CGROUP:
+	case TORFW_SVC_DROP_CGROUP:
+		if (s->ncg + s->ndrop_cg >= TORFW_MAX_SERVICE_CGROUPS)
+			return bad(why, "too many cgroups in a service");
+		ret = dec_cgroup(a, pol, &cg, why);
+		if (ret)
+			break;
+		if (cg_list_has(s->cg, s->ncg, cg) ||
+		    cg_list_has(s->drop_cg, s->ndrop_cg, cg))
+			return bad(why, "cgroup twice in a service");
+		if (mnl_attr_get_type(a) == TORFW_SVC_CGROUP)
+			s->cg[s->ncg++] = cg;
+		else
+			s->drop_cg[s->ndrop_cg++] = cg;
+		break;
 	case TORFW_SVC_NETNS:
 		if (s->nnetns >= TORFW_MAX_SERVICE_NS)
 			return bad(why, "too many namespaces in a service");
@@ -184,6 +288,8 @@ static int dec_service(const struct nlattr *nest, struct tf_policy *pol,
 		[TORFW_SVC_UID] = MNL_TYPE_U32,
 		[TORFW_SVC_DROP_UID] = MNL_TYPE_U32,
 		[TORFW_SVC_NETNS] = MNL_TYPE_NESTED,
+		[TORFW_SVC_CGROUP] = MNL_TYPE_NESTED,
+		[TORFW_SVC_DROP_CGROUP] = MNL_TYPE_NESTED,
 	};
 	struct tf_service *s, *dst;
 	const struct nlattr *a;
@@ -201,7 +307,7 @@ static int dec_service(const struct nlattr *nest, struct tf_policy *pol,
 			ret = bad(why, "malformed service");
 			goto out;
 		}
-		ret = r ? dec_service_attr(a, s, &alen, why) : 0;
+		ret = r ? dec_service_attr(a, pol, s, &alen, why) : 0;
 		if (ret)
 			goto out;
 	}

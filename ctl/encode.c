@@ -22,6 +22,7 @@ struct enc {
 	uint32_t flags;
 	tf_netns_fd_fn netns_fd;
 	void *ctx;
+	const struct tf_policy *pol;	/* its cgroup table */
 };
 
 typedef bool (*put_fn)(struct enc *e, const void *elem);
@@ -136,6 +137,22 @@ static bool put_options(struct enc *e, const void *elem)
 	return true;
 }
 
+/* A cgroup in a request: its path only, the kernel resolves it. */
+static bool put_cgroup(struct enc *e, uint16_t type, uint16_t cg)
+{
+	struct nlattr *nest;
+
+	if (cg >= e->pol->ncgroups)
+		return false;
+	nest = mnl_attr_nest_start_check(e->nlh, room(e), type);
+	if (!nest ||
+	    !mnl_attr_put_strz_check(e->nlh, room(e), TORFW_CG_PATH,
+				     e->pol->cgroups[cg].path))
+		return false;
+	mnl_attr_nest_end(e->nlh, nest);
+	return true;
+}
+
 static bool put_role(struct enc *e, const void *elem)
 {
 	const struct tf_role *r = elem;
@@ -144,8 +161,11 @@ static bool put_role(struct enc *e, const void *elem)
 	nest = mnl_attr_nest_start_check(e->nlh, room(e), TORFW_A_ROLE);
 	if (!nest ||
 	    !mnl_attr_put_u8_check(e->nlh, room(e), TORFW_ROLE_KIND,
-				   r->kind) ||
-	    !mnl_attr_put_u32_check(e->nlh, room(e), TORFW_ROLE_UID, r->uid))
+				   r->kind))
+		return false;
+	if (r->is_cg ? !put_cgroup(e, TORFW_ROLE_CGROUP, r->cg) :
+		       !mnl_attr_put_u32_check(e->nlh, room(e),
+					       TORFW_ROLE_UID, r->uid))
 		return false;
 	mnl_attr_nest_end(e->nlh, nest);
 	return true;
@@ -197,6 +217,12 @@ static bool put_service(struct enc *e, const void *elem)
 	for (i = 0; i < s->ndrops; i++)
 		if (!mnl_attr_put_u32_check(e->nlh, room(e),
 					    TORFW_SVC_DROP_UID, s->drops[i]))
+			return false;
+	for (i = 0; i < s->ncg; i++)
+		if (!put_cgroup(e, TORFW_SVC_CGROUP, s->cg[i]))
+			return false;
+	for (i = 0; i < s->ndrop_cg; i++)
+		if (!put_cgroup(e, TORFW_SVC_DROP_CGROUP, s->drop_cg[i]))
 			return false;
 	for (i = 0; i < s->nnetns; i++)
 		if (!put_netns(e, TORFW_SVC_NETNS, &s->netns[i]))
@@ -297,7 +323,7 @@ int encode_load(const struct tf_policy *pol, uint16_t family, uint32_t seq,
 {
 	struct enc e = {
 		.b = out, .family = family, .seq = seq, .flags = extra_flags,
-		.netns_fd = netns_fd, .ctx = ctx,
+		.netns_fd = netns_fd, .ctx = ctx, .pol = pol,
 	};
 	size_t i;
 	int ret;

@@ -63,7 +63,10 @@ static void reason_text(char *buf, size_t size, uint16_t reason)
 		snprintf(buf, size, "%u", reason);
 }
 
-/* Anything but printable ASCII (and the escape itself) as \xNN. */
+/*
+ * Anything but printable ASCII (and the escape itself) as \xNN. A cgroup
+ * path is escaped alike: a user names the cgroups of its own subtree.
+ */
 static void comm_print(FILE *f, const char *comm)
 {
 	const unsigned char *c;
@@ -86,6 +89,10 @@ void event_print(FILE *f, const struct tf_event *ev)
 	fputs("refused", f);
 	if (ev->has_uid)
 		fprintf(f, " uid=%" PRIu32, ev->uid);
+	if (ev->has_cgroup) {
+		fputs(" cgroup=", f);
+		comm_print(f, ev->cgroup);
+	}
 	if (ev->has_comm) {
 		fputs(" comm=", f);
 		comm_print(f, ev->comm);
@@ -118,6 +125,10 @@ void event_print_json(FILE *f, const struct tf_event *ev)
 	fputs(",\"event\":\"refused\"", f);
 	if (ev->has_uid)
 		fprintf(f, ",\"uid\":%" PRIu32, ev->uid);
+	if (ev->has_cgroup) {
+		fputs(",\"cgroup\":", f);
+		json_string(f, ev->cgroup);
+	}
 	if (ev->has_comm) {
 		fputs(",\"comm\":", f);
 		json_string(f, ev->comm);

@@ -7,7 +7,10 @@
 
 #include "decode.h"
 
-/* "refused uid=1000 comm=curl pid=123 udp 192.0.2.1:53 reason=NAME" */
+/*
+ * "refused uid=1000 [cgroup=/a.slice/b.service] comm=curl pid=123
+ * udp 192.0.2.1:53 reason=NAME"
+ */
 void event_print(FILE *f, const struct tf_event *ev);
 void event_print_json(FILE *f, const struct tf_event *ev);
 

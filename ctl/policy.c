@@ -4,6 +4,7 @@
  * helpers every printer shares.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ void policy_clear(struct tf_policy *pol)
 	pol->nlan_refuse = 0;
 	pol->ngrants = 0;
 	pol->nredirects = 0;
+	pol->ncgroups = 0;
 	pol->generation = 0;
 }
 
@@ -100,6 +102,70 @@ bool uid_list_has(const uint32_t *uids, unsigned int n, uint32_t uid)
 	return false;
 }
 
+bool cg_list_has(const uint16_t *cg, unsigned int n, uint16_t idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (cg[i] == idx)
+			return true;
+	return false;
+}
+
+int policy_cgroup(struct tf_policy *pol, const char *path)
+{
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < pol->ncgroups; i++)
+		if (!strcmp(pol->cgroups[i].path, path))
+			return (int)i;
+	if (n >= sizeof(pol->cgroups[0].path))
+		return -ENAMETOOLONG;
+	if (pol->ncgroups >= TORFW_MAX_CGROUPS)
+		return -E2BIG;
+	memset(&pol->cgroups[i], 0, sizeof(pol->cgroups[i]));
+	memcpy(pol->cgroups[i].path, path, n + 1);
+	pol->ncgroups++;
+	return (int)i;
+}
+
+const char *cgroup_path_error(const char *path)
+{
+	const char *c = path, *end;
+	unsigned int depth = 0;
+	size_t len;
+
+	if (!*path)
+		return "is empty";
+	if (strlen(path) >= TORFW_CG_PATH_MAX)
+		return "is too long (at most 255 bytes)";
+	if (path[0] != '/')
+		return "is not absolute (it must start with '/')";
+	if (!path[1])
+		return "is the root, which holds every socket";
+	while (*c) {
+		c++;	/* the '/' */
+		end = strchrnul(c, '/');
+		len = (size_t)(end - c);
+		if (!len)
+			return *end ? "has an empty component ('//')" :
+				      "ends with '/'";
+		if ((len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return "has a '.' or '..' component";
+		if (++depth > TORFW_CG_DEPTH_MAX)
+			return "is too deep (at most 16 components)";
+		c = end;
+	}
+	return NULL;
+}
+
+bool service_empty(const struct tf_service *svc)
+{
+	return !svc->nuids && !svc->ndrops && !svc->nnetns && !svc->ncg &&
+	       !svc->ndrop_cg;
+}
+
 void policy_drop_netns(struct tf_policy *pol, const char *name)
 {
 	size_t i, j, n = 0;
@@ -117,7 +183,7 @@ void policy_drop_netns(struct tf_policy *pol, const char *name)
 			if (strcmp(s->netns[j].name, name) != 0)
 				s->netns[k++] = s->netns[j];
 		s->nnetns = k;
-		if (!s->nuids && !s->ndrops && !s->nnetns)
+		if (service_empty(s))
 			continue;
 		if (n != i)
 			pol->services[n] = *s;
@@ -140,13 +206,76 @@ static int cmp_netns(const void *a, const void *b)
 		      ((const struct tf_netns *)b)->name);
 }
 
+static int cmp_u16(const void *a, const void *b)
+{
+	return CMP(*(const uint16_t *)a, *(const uint16_t *)b);
+}
+
+/* Per kind: uids, then cgroups (by index: path order once sorted). */
 static int cmp_role(const void *a, const void *b)
 {
 	const struct tf_role *x = a, *y = b;
 
 	if (x->kind != y->kind)
 		return CMP(x->kind, y->kind);
+	if (x->is_cg != y->is_cg)
+		return CMP(x->is_cg, y->is_cg);
+	if (x->is_cg)
+		return CMP(x->cg, y->cg);
 	return CMP(x->uid, y->uid);
+}
+
+static int cmp_cgroup_path(const void *a, const void *b)
+{
+	return strcmp(((const struct tf_cgroup *)a)->path,
+		      ((const struct tf_cgroup *)b)->path);
+}
+
+/*
+ * The cgroup table in path order, and every index into it renumbered:
+ * two policies naming the same cgroups print and compare alike whatever
+ * order their statements came in.
+ */
+static void sort_cgroups(struct tf_policy *pol)
+{
+	uint16_t map[TORFW_MAX_CGROUPS], to[TORFW_MAX_CGROUPS];
+	struct tf_cgroup *old;
+	size_t i, j, k;
+
+	if (pol->ncgroups < 2)
+		return;
+	/* map[new] = old: an insertion sort of at most 64 indexes. */
+	for (i = 0; i < pol->ncgroups; i++)
+		map[i] = (uint16_t)i;
+	for (i = 1; i < pol->ncgroups; i++)
+		for (j = i; j > 0 &&
+		     cmp_cgroup_path(&pol->cgroups[map[j - 1]],
+				     &pol->cgroups[map[j]]) > 0; j--) {
+			uint16_t t = map[j];
+
+			map[j] = map[j - 1];
+			map[j - 1] = t;
+		}
+	old = malloc(pol->ncgroups * sizeof(*old));
+	if (!old)
+		return;	/* left unsorted: still the same policy */
+	memcpy(old, pol->cgroups, pol->ncgroups * sizeof(*old));
+	for (i = 0; i < pol->ncgroups; i++) {
+		pol->cgroups[i] = old[map[i]];
+		to[map[i]] = (uint16_t)i;
+	}
+	free(old);
+	for (i = 0; i < pol->nroles; i++)
+		if (pol->roles[i].is_cg)
+			pol->roles[i].cg = to[pol->roles[i].cg];
+	for (i = 0; i < pol->nservices; i++) {
+		struct tf_service *s = &pol->services[i];
+
+		for (k = 0; k < s->ncg; k++)
+			s->cg[k] = to[s->cg[k]];
+		for (k = 0; k < s->ndrop_cg; k++)
+			s->drop_cg[k] = to[s->drop_cg[k]];
+	}
 }
 
 static int cmp_service(const void *a, const void *b)
@@ -204,9 +333,13 @@ void policy_sort(struct tf_policy *pol)
 {
 	size_t i;
 
+	sort_cgroups(pol);
 	for (i = 0; i < pol->nservices; i++) {
 		struct tf_service *svc = &pol->services[i];
 
+		qsort(svc->cg, svc->ncg, sizeof(svc->cg[0]), cmp_u16);
+		qsort(svc->drop_cg, svc->ndrop_cg, sizeof(svc->drop_cg[0]),
+		      cmp_u16);
 		qsort(svc->uids, svc->nuids, sizeof(svc->uids[0]), cmp_u32);
 		qsort(svc->drops, svc->ndrops, sizeof(svc->drops[0]), cmp_u32);
 		qsort(svc->netns, svc->nnetns, sizeof(svc->netns[0]),

@@ -39,8 +39,28 @@ struct tf_options {
 	struct tf_loc set[TF_OPT_COUNT];	/* line 0: default */
 };
 
+/*
+ * A cgroup principal, "cgroup:/path" (TORFW_CG_* in the UAPI header).
+ * Roles and entries name it by its index in tf_policy.cgroups, so that a
+ * path is kept once however many statements name it.
+ */
+struct tf_cgroup {
+	char path[TORFW_CG_PATH_MAX];
+	/*
+	 * Decoded policies only: the kernel's resolution when it built the
+	 * policy (id 0: absent then, matching nothing).
+	 */
+	bool kernel;
+	uint8_t level;
+	uint64_t id;
+	uint64_t anc[TORFW_CG_DEPTH_MAX];	/* levels 1..level */
+};
+
+/* A role of a uid, or of a cgroup (is_cg: cg indexes tf_policy.cgroups). */
 struct tf_role {
 	uint8_t kind;		/* enum torfw_role_kind */
+	bool is_cg;
+	uint16_t cg;
 	uint32_t uid;
 	struct tf_loc loc;
 };
@@ -60,6 +80,10 @@ struct tf_service {
 	uint32_t uids[TORFW_MAX_SERVICE_UIDS];
 	uint32_t drops[TORFW_MAX_SERVICE_UIDS];
 	struct tf_netns netns[TORFW_MAX_SERVICE_NS];
+	/* cgroups by index in tf_policy.cgroups, allowed and dropped */
+	unsigned int ncg, ndrop_cg;
+	uint16_t cg[TORFW_MAX_SERVICE_CGROUPS];
+	uint16_t drop_cg[TORFW_MAX_SERVICE_CGROUPS];
 	uint32_t kidx;		/* index in the kernel's dump order */
 	struct tf_loc loc;
 };
@@ -88,8 +112,9 @@ struct tf_redirect {
 struct tf_policy {
 	struct tf_options opt;
 	size_t nroles, nservices, services_cap, nlan, nlan_refuse, ngrants,
-	       nredirects, nfiles;
+	       nredirects, nfiles, ncgroups;
 	struct tf_role roles[TORFW_MAX_ROLES];
+	struct tf_cgroup cgroups[TORFW_MAX_CGROUPS];
 	struct tf_service *services;
 	struct tf_prefix lan[TORFW_MAX_LAN];
 	struct tf_portrange lan_refuse[TORFW_MAX_LAN_REFUSE];
@@ -114,6 +139,22 @@ struct tf_service *policy_add_service(struct tf_policy *pol);
 void policy_sort(struct tf_policy *pol);
 
 bool uid_list_has(const uint32_t *uids, unsigned int n, uint32_t uid);
+bool cg_list_has(const uint16_t *cg, unsigned int n, uint16_t idx);
+
+/*
+ * The index of path in pol->cgroups, added if new (not resolved); -E2BIG
+ * past TORFW_MAX_CGROUPS, -ENAMETOOLONG for a path that does not fit.
+ */
+int policy_cgroup(struct tf_policy *pol, const char *path);
+/*
+ * NULL if path is a cgroup path as the UAPI header defines it (absolute,
+ * single '/', no '.' or '..', no trailing '/', not the root, at most
+ * TORFW_CG_DEPTH_MAX components, shorter than TORFW_CG_PATH_MAX), else
+ * what is wrong with it, for a message.
+ */
+const char *cgroup_path_error(const char *path);
+/* Whether an entry names no principal and no namespace. */
+bool service_empty(const struct tf_service *svc);
 
 /*
  * Removes namespace name from the grants and from every entry; an entry

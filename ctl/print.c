@@ -24,7 +24,8 @@ static bool name_usable(const char *name, uint32_t uid,
 	uint32_t back;
 
 	if (!name[0] || name[0] == '@' || name[0] == '#' ||
-	    !strcmp(name, "drop") || !strcmp(name, "netns"))
+	    !strcmp(name, "drop") || !strcmp(name, "netns") ||
+	    !strncmp(name, "cgroup:", 7))
 		return false;
 	for (c = (const unsigned char *)name; *c; c++) {
 		if (*c <= ' ' || *c == 0x7f)
@@ -46,7 +47,44 @@ void uid_print(FILE *f, uint32_t uid, const struct tf_resolver *res)
 		fprintf(f, "%" PRIu32, uid);
 }
 
-void service_print(FILE *f, const struct tf_service *svc,
+void cgroup_print(FILE *f, const struct tf_policy *pol, uint16_t cg)
+{
+	fprintf(f, "cgroup:%s", cg < pol->ncgroups ? pol->cgroups[cg].path :
+		"/?");
+}
+
+bool cgroup_absent(const struct tf_policy *pol, uint16_t cg)
+{
+	return cg < pol->ncgroups && pol->cgroups[cg].kernel &&
+	       !pol->cgroups[cg].id;
+}
+
+static void absent_list(FILE *f, const struct tf_policy *pol,
+			const uint16_t *v, unsigned int n, bool *first)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!cgroup_absent(pol, v[i]))
+			continue;
+		fputs(*first ? "  # absent at load: " : " ", f);
+		*first = false;
+		cgroup_print(f, pol, v[i]);
+	}
+}
+
+void cgroup_absent_note(FILE *f, const struct tf_policy *pol,
+			const uint16_t *a, unsigned int na,
+			const uint16_t *b, unsigned int nb)
+{
+	bool first = true;
+
+	absent_list(f, pol, a, na, &first);
+	absent_list(f, pol, b, nb, &first);
+}
+
+void service_print(FILE *f, const struct tf_policy *pol,
+		   const struct tf_service *svc,
 		   const struct tf_resolver *res)
 {
 	char ep[80];
@@ -60,11 +98,19 @@ void service_print(FILE *f, const struct tf_service *svc,
 		fputc(' ', f);
 		uid_print(f, svc->uids[i], res);
 	}
-	if (svc->ndrops)
+	for (i = 0; i < svc->ncg; i++) {
+		fputc(' ', f);
+		cgroup_print(f, pol, svc->cg[i]);
+	}
+	if (svc->ndrops || svc->ndrop_cg)
 		fputs(" drop", f);
 	for (i = 0; i < svc->ndrops; i++) {
 		fputc(' ', f);
 		uid_print(f, svc->drops[i], res);
+	}
+	for (i = 0; i < svc->ndrop_cg; i++) {
+		fputc(' ', f);
+		cgroup_print(f, pol, svc->drop_cg[i]);
 	}
 	if (svc->nnetns)
 		fputs(" netns", f);
@@ -108,15 +154,26 @@ void policy_print(FILE *f, const struct tf_policy *pol,
 	if (pol->nroles)
 		fputc('\n', f);
 	for (i = 0; i < pol->nroles; i++) {
-		fprintf(f, "role %s ", role_kind_name(pol->roles[i].kind) ?
-			role_kind_name(pol->roles[i].kind) : "?");
-		uid_print(f, pol->roles[i].uid, res);
+		const struct tf_role *r = &pol->roles[i];
+
+		fprintf(f, "role %s ", role_kind_name(r->kind) ?
+			role_kind_name(r->kind) : "?");
+		if (r->is_cg) {
+			cgroup_print(f, pol, r->cg);
+			cgroup_absent_note(f, pol, &r->cg, 1, NULL, 0);
+		} else {
+			uid_print(f, r->uid, res);
+		}
 		fputc('\n', f);
 	}
 	if (pol->nservices)
 		fputc('\n', f);
 	for (i = 0; i < pol->nservices; i++) {
-		service_print(f, &pol->services[i], res);
+		const struct tf_service *s = &pol->services[i];
+
+		service_print(f, pol, s, res);
+		cgroup_absent_note(f, pol, s->cg, s->ncg, s->drop_cg,
+				   s->ndrop_cg);
 		fputc('\n', f);
 	}
 	if (pol->nlan || pol->nlan_refuse)

@@ -17,9 +17,25 @@
 void policy_print(FILE *f, const struct tf_policy *pol,
 		  const struct tf_resolver *res);
 
-/* One "allow ..." line without the newline. */
-void service_print(FILE *f, const struct tf_service *svc,
+/* One "allow ..." line without the newline (pol: its cgroups). */
+void service_print(FILE *f, const struct tf_policy *pol,
+		   const struct tf_service *svc,
 		   const struct tf_resolver *res);
+
+/* "cgroup:/path", the principal word. */
+void cgroup_print(FILE *f, const struct tf_policy *pol, uint16_t cg);
+/*
+ * Whether cgroup cg of a decoded policy was absent when the kernel built
+ * it (it matches nothing); false for a file's.
+ */
+bool cgroup_absent(const struct tf_policy *pol, uint16_t cg);
+/*
+ * show's note after a statement naming cgroups absent at load:
+ * "  # absent at load: cgroup:/a cgroup:/b"; nothing if none is.
+ */
+void cgroup_absent_note(FILE *f, const struct tf_policy *pol,
+			const uint16_t *a, unsigned int na,
+			const uint16_t *b, unsigned int nb);
 
 /* One "redirect ..." statement without the newline. */
 void redirect_print(FILE *f, const struct tf_redirect *r);
@@ -31,7 +47,10 @@ void uid_print(FILE *f, uint32_t uid, const struct tf_resolver *res);
 void policy_print_json(FILE *f, const struct tf_policy *pol,
 		       const struct tf_resolver *res);
 /* The members of one allow-list entry, without the braces. */
-void service_print_json(FILE *f, const struct tf_service *svc,
+void service_print_json(FILE *f, const struct tf_policy *pol,
+			const struct tf_service *svc,
 			const struct tf_resolver *res);
+/* {"path":...} and for a decoded policy the kernel's id, level, absent. */
+void cgroup_print_json(FILE *f, const struct tf_policy *pol, uint16_t cg);
 
 #endif

@@ -32,7 +32,41 @@ static void users_json(FILE *f, const char *key, const uint32_t *uids,
 	fputc(']', f);
 }
 
-void service_print_json(FILE *f, const struct tf_service *svc,
+void cgroup_print_json(FILE *f, const struct tf_policy *pol, uint16_t cg)
+{
+	const struct tf_cgroup *c;
+
+	if (cg >= pol->ncgroups) {
+		fputs("{\"path\":null}", f);
+		return;
+	}
+	c = &pol->cgroups[cg];
+	fputs("{\"path\":", f);
+	json_string(f, c->path);
+	/* The kernel's resolution: absent (id 0) matches nothing. */
+	if (c->kernel)
+		fprintf(f, ",\"id\":%" PRIu64 ",\"level\":%u,\"absent\":%s",
+			c->id, c->level, c->id ? "false" : "true");
+	fputc('}', f);
+}
+
+static void cgroups_json(FILE *f, const char *key,
+			 const struct tf_policy *pol, const uint16_t *v,
+			 unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(f, ",\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		cgroup_print_json(f, pol, v[i]);
+	}
+	fputc(']', f);
+}
+
+void service_print_json(FILE *f, const struct tf_policy *pol,
+			const struct tf_service *svc,
 			const struct tf_resolver *res)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -46,6 +80,8 @@ void service_print_json(FILE *f, const struct tf_service *svc,
 		svc->hi);
 	users_json(f, "users", svc->uids, svc->nuids, res);
 	users_json(f, "drop", svc->drops, svc->ndrops, res);
+	cgroups_json(f, "cgroups", pol, svc->cg, svc->ncg);
+	cgroups_json(f, "drop_cgroups", pol, svc->drop_cg, svc->ndrop_cg);
 	fputs(",\"netns\":[", f);
 	for (i = 0; i < svc->nnetns; i++) {
 		if (i)
@@ -80,16 +116,21 @@ void policy_print_json(FILE *f, const struct tf_policy *pol,
 		o->flags & TORFW_OPT_F_MTU_PROBING ? "true" : "false");
 	for (i = 0; i < pol->nroles; i++) {
 		sep(f, i);
-		fprintf(f, "{\"role\":\"%s\",\"user\":",
-			role_kind_name(pol->roles[i].kind));
-		user_json(f, pol->roles[i].uid, res);
+		fprintf(f, "{\"role\":\"%s\",", role_kind_name(pol->roles[i].kind));
+		if (pol->roles[i].is_cg) {
+			fputs("\"cgroup\":", f);
+			cgroup_print_json(f, pol, pol->roles[i].cg);
+		} else {
+			fputs("\"user\":", f);
+			user_json(f, pol->roles[i].uid, res);
+		}
 		fputc('}', f);
 	}
 	fputs("],\"services\":[", f);
 	for (i = 0; i < pol->nservices; i++) {
 		sep(f, i);
 		fputc('{', f);
-		service_print_json(f, &pol->services[i], res);
+		service_print_json(f, pol, &pol->services[i], res);
 		fputc('}', f);
 	}
 	fputs("],\"lan\":[", f);

@@ -112,7 +112,9 @@ static void print_text(const struct snapshot *s)
 		const struct tf_service *svc = &s->pol->services[i];
 
 		printf("  %12" PRIu64 "  ", s->hits[svc->kidx]);
-		service_print(stdout, svc, &tf_resolver_nss);
+		service_print(stdout, s->pol, svc, &tf_resolver_nss);
+		cgroup_absent_note(stdout, s->pol, svc->cg, svc->ncg,
+				   svc->drop_cg, svc->ndrop_cg);
 		putchar('\n');
 	}
 }
@@ -144,7 +146,7 @@ static void print_json(const struct snapshot *s)
 		if (i)
 			putchar(',');
 		putchar('{');
-		service_print_json(stdout, svc, &tf_resolver_nss);
+		service_print_json(stdout, s->pol, svc, &tf_resolver_nss);
 		printf(",\"packets\":%" PRIu64 "}", s->hits[svc->kidx]);
 	}
 	printf("]}\n");

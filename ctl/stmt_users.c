@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The statements that name users: role and allow. A user word is a name
- * (resolved now, through the injected resolver), a number, or a group
- * (@name, @gid) standing for its members.
+ * (resolved now, through the injected resolver), a number, a group
+ * (@name, @gid) standing for its members, or a cgroup (cgroup:/path,
+ * resolved only when the policy is built: by the kernel at load).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -21,6 +22,7 @@ struct sink {
 	struct parser *p;
 	const struct tok *t;
 	int (*add)(struct sink *s, uint32_t uid);
+	bool (*add_cg)(struct sink *s, uint16_t cg);
 	bool failed;
 	uint8_t kind;			/* role */
 	struct tf_service *svc;		/* allow */
@@ -34,7 +36,34 @@ static int sink_fn(void *arg, uint32_t uid)
 	return s->add(s, uid);
 }
 
-/* USER, UID, @GROUP or @GID: calls s->add for each uid it stands for. */
+#define CG_PREFIX "cgroup:"
+
+/* cgroup:/path: its syntax (the UAPI's rule), then s->add_cg. */
+static bool cgroup_principal(struct parser *p, const struct tok *t,
+			     struct sink *s)
+{
+	const char *path = t->s + strlen(CG_PREFIX), *why;
+	int idx;
+
+	if (!*path)
+		return fail(p->err, t->col, "missing cgroup path after '%s'",
+			    CG_PREFIX);
+	why = cgroup_path_error(path);
+	if (why)
+		return fail(p->err, t->col, "cgroup path '%.64s%s' %s", path,
+			    strlen(path) > 64 ? "..." : "", why);
+	idx = policy_cgroup(p->pol, path);
+	if (idx < 0)
+		return fail(p->err, t->col,
+			    "too many cgroups (at most %d distinct paths)",
+			    TORFW_MAX_CGROUPS);
+	return s->add_cg(s, (uint16_t)idx);
+}
+
+/*
+ * USER, UID, @GROUP or @GID: calls s->add for each uid it stands for;
+ * cgroup:/PATH: s->add_cg.
+ */
 static bool principal(struct parser *p, const struct tok *t, struct sink *s)
 {
 	const struct tf_resolver *res = p->opts->resolver;
@@ -46,6 +75,8 @@ static bool principal(struct parser *p, const struct tok *t, struct sink *s)
 
 	s->t = t;
 	s->failed = false;
+	if (!strncmp(name, CG_PREFIX, strlen(CG_PREFIX)))
+		return cgroup_principal(p, t, s);
 	if (name[0] == '@') {
 		name++;
 		if (!*name)
@@ -92,7 +123,8 @@ static int add_role(struct sink *s, uint32_t uid)
 	size_t i;
 
 	for (i = 0; i < pol->nroles; i++)
-		if (pol->roles[i].kind == s->kind && pol->roles[i].uid == uid)
+		if (pol->roles[i].kind == s->kind && !pol->roles[i].is_cg &&
+		    pol->roles[i].uid == uid)
 			return 0;
 	if (pol->nroles >= TORFW_MAX_ROLES) {
 		s->failed = true;
@@ -100,6 +132,7 @@ static int add_role(struct sink *s, uint32_t uid)
 			  TORFW_MAX_ROLES);
 		return -E2BIG;
 	}
+	memset(&pol->roles[pol->nroles], 0, sizeof(pol->roles[0]));
 	pol->roles[pol->nroles].kind = s->kind;
 	pol->roles[pol->nroles].uid = uid;
 	pol->roles[pol->nroles].loc = loc_at(s->p, s->t->col);
@@ -107,10 +140,31 @@ static int add_role(struct sink *s, uint32_t uid)
 	return 0;
 }
 
+static bool add_role_cg(struct sink *s, uint16_t cg)
+{
+	struct tf_policy *pol = s->p->pol;
+	size_t i;
+
+	for (i = 0; i < pol->nroles; i++)
+		if (pol->roles[i].kind == s->kind && pol->roles[i].is_cg &&
+		    pol->roles[i].cg == cg)
+			return true;
+	if (pol->nroles >= TORFW_MAX_ROLES)
+		return fail(s->p->err, s->t->col,
+			    "too many roles (at most %d)", TORFW_MAX_ROLES);
+	memset(&pol->roles[pol->nroles], 0, sizeof(pol->roles[0]));
+	pol->roles[pol->nroles].kind = s->kind;
+	pol->roles[pol->nroles].is_cg = true;
+	pol->roles[pol->nroles].cg = cg;
+	pol->roles[pol->nroles].loc = loc_at(s->p, s->t->col);
+	pol->nroles++;
+	return true;
+}
+
 bool st_role(struct parser *p, const struct tok *t, size_t n,
 	     unsigned int eol)
 {
-	struct sink s = { .p = p, .add = add_role };
+	struct sink s = { .p = p, .add = add_role, .add_cg = add_role_cg };
 	size_t i;
 
 	if (!need(p, t, n, 1, eol, "role (tor, clearnet or packet)"))
@@ -159,6 +213,31 @@ static int add_service_uid(struct sink *s, uint32_t uid)
 	}
 	mine[(*n)++] = uid;
 	return 0;
+}
+
+/*
+ * A cgroup named twice in an entry is a mistake (unlike a uid, which a
+ * user and a group may both stand for): said, as for namespaces.
+ */
+static bool add_service_cg(struct sink *s, uint16_t cg)
+{
+	struct tf_service *svc = s->svc;
+	uint16_t *mine = s->drop ? svc->drop_cg : svc->cg;
+	unsigned int *n = s->drop ? &svc->ndrop_cg : &svc->ncg;
+	const char *path = s->p->pol->cgroups[cg].path;
+
+	if (cg_list_has(svc->cg, svc->ncg, cg) ||
+	    cg_list_has(svc->drop_cg, svc->ndrop_cg, cg))
+		return fail(s->p->err, s->t->col,
+			    cg_list_has(mine, *n, cg) ?
+			    "cgroup '%s' listed twice" :
+			    "cgroup '%s' is both allowed and dropped", path);
+	if (svc->ncg + svc->ndrop_cg >= TORFW_MAX_SERVICE_CGROUPS)
+		return fail(s->p->err, s->t->col,
+			    "too many cgroups in one entry (at most %d allowed and dropped)",
+			    TORFW_MAX_SERVICE_CGROUPS);
+	mine[(*n)++] = cg;
+	return true;
 }
 
 static bool service_netns(struct parser *p, const struct tok *t,
@@ -270,7 +349,8 @@ bool st_allow(struct parser *p, const struct tok *t, size_t n,
 	static const char *const what[] = { NULL, "user", "namespace name" };
 	enum { ALLOW, DROP, NETNS } mode = ALLOW;
 	struct tf_service svc, *dst;
-	struct sink s = { .p = p, .add = add_service_uid, .svc = &svc };
+	struct sink s = { .p = p, .add = add_service_uid,
+			  .add_cg = add_service_cg, .svc = &svc };
 	bool seen[3] = { true, false, false };
 	size_t i, kw = 0, count = 1;
 
@@ -312,11 +392,11 @@ bool st_allow(struct parser *p, const struct tok *t, size_t n,
 			return false;
 	}
 	/* The module refuses an entry that lets nobody in: say it here. */
-	if (!svc.nuids && !svc.ndrops && !svc.nnetns && n == 3)
+	if (service_empty(&svc) && n == 3)
 		return fail(p->err, eol,
 			    "allow entry '%s %s' names no user and no namespace",
 			    t[1].s, t[2].s);
-	if (!svc.nuids && !svc.ndrops && !svc.nnetns)
+	if (service_empty(&svc))
 		return fail(p->err, t[3].col,
 			    "allow entry '%s %s' names no user and no namespace (its groups are empty)",
 			    t[1].s, t[2].s);

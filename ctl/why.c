@@ -106,7 +106,7 @@ static void why_service(const struct tf_policy *src,
 		return;
 	m = fmemopen(w->stmt, sizeof(w->stmt), "w");
 	if (m) {
-		service_print(m, t, res);
+		service_print(m, src, t, res);
 		fclose(m);
 	}
 	set_loc(w, &t->loc);

@@ -17,6 +17,7 @@ static const struct {
 	{ test_root_run },
 	{ test_userdb_run },
 	{ test_json_run },
+	{ test_cgroup_run },
 };
 
 int main(void)

@@ -219,7 +219,7 @@ static void test_service_line(void **state)
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
-	service_print(f, &pol->services[0], &fake_resolver);
+	service_print(f, pol, &pol->services[0], &fake_resolver);
 	fclose(f);
 	assert_string_equal(buf,
 		"allow udp [fe80::1]:5353-5354 amnesia drop _apt netns n");
@@ -250,7 +250,7 @@ static void test_json(void **state)
 		"\"services\":[{\"proto\":\"udp\",\"family\":\"ipv4\","
 		"\"address\":\"127.0.0.1\",\"port_lo\":53,\"port_hi\":53,"
 		"\"users\":[{\"uid\":1000,\"user\":\"amnesia\"},{\"uid\":4000}],"
-		"\"drop\":[{\"uid\":42,\"user\":\"_apt\"}],\"netns\":[\"n\\\"x\"]}],"
+		"\"drop\":[{\"uid\":42,\"user\":\"_apt\"}],\"cgroups\":[],\"drop_cgroups\":[],\"netns\":[\"n\\\"x\"]}],"
 		"\"lan\":[\"10.0.0.0/8\"],"
 		"\"lan_refuse\":[{\"proto\":\"udp\",\"port_lo\":137,\"port_hi\":137}],"
 		"\"grants\":[\"clearnet\"],"

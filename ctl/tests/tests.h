@@ -13,6 +13,7 @@ int test_errors_run(unsigned int *count);
 int test_root_run(unsigned int *count);
 int test_userdb_run(unsigned int *count);
 int test_json_run(unsigned int *count);
+int test_cgroup_run(unsigned int *count);
 
 #define RUN_GROUP(name, tests, count)					\
 	(*(count) = sizeof(tests) / sizeof((tests)[0]),			\
