@@ -82,10 +82,44 @@ static int ns_of(struct kp_nstab *t, const struct tf_netns *in,
 	return out->cookie ? 0 : -ENOMEM;
 }
 
+/*
+ * The builder's index of every cgroup of pol: a decoded one exactly as
+ * the kernel resolved it (its id may be of a cgroup gone since), a
+ * file's through torfw_cgroup_resolve() (kshim/cgroup_user.c, in the
+ * mode the caller chose).
+ */
+static int add_cgroups(struct torfw_builder *b, const struct tf_policy *pol,
+		       u16 *idx, struct netlink_ext_ack *extack)
+{
+	struct torfw_cgroup c;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < pol->ncgroups; i++) {
+		const struct tf_cgroup *t = &pol->cgroups[i];
+
+		if (t->kernel) {
+			memset(&c, 0, sizeof(c));
+			snprintf(c.path, sizeof(c.path), "%s", t->path);
+			c.id = t->id;
+			c.level = t->level;
+			memcpy(c.anc, t->anc, sizeof(c.anc));
+			ret = torfw_builder_put_cgroup(b, &c, extack);
+		} else {
+			ret = torfw_builder_add_cgroup(b, t->path, extack);
+		}
+		if (ret < 0)
+			return ret;
+		idx[i] = (u16)ret;
+	}
+	return 0;
+}
+
 static int add_service(struct torfw_builder *b, struct kp_nstab *t,
-		       const struct tf_service *s,
+		       const struct tf_service *s, const u16 *cg,
 		       struct netlink_ext_ack *extack)
 {
+	u16 allow[TORFW_MAX_SERVICE_CGROUPS], drop[TORFW_MAX_SERVICE_CGROUPS];
 	struct torfw_ns ns[TORFW_MAX_SERVICE_NS];
 	struct torfw_svc_spec spec;
 	unsigned int i;
@@ -100,6 +134,14 @@ static int add_service(struct torfw_builder *b, struct kp_nstab *t,
 	spec.allow = s->uids;
 	spec.n_drop = s->ndrops;
 	spec.drop = s->drops;
+	for (i = 0; i < s->ncg && i < TORFW_MAX_SERVICE_CGROUPS; i++)
+		allow[i] = cg[s->cg[i]];
+	spec.n_allow_cg = i;
+	spec.allow_cg = allow;
+	for (i = 0; i < s->ndrop_cg && i < TORFW_MAX_SERVICE_CGROUPS; i++)
+		drop[i] = cg[s->drop_cg[i]];
+	spec.n_drop_cg = i;
+	spec.drop_cg = drop;
 	for (i = 0; i < s->nnetns && i < TORFW_MAX_SERVICE_NS; i++) {
 		int ret = ns_of(t, &s->netns[i], &ns[i]);
 
@@ -121,15 +163,23 @@ static int add_all(struct torfw_builder *b, const struct tf_policy *pol,
 		.log_burst = pol->opt.log_burst,
 		.flags = pol->opt.flags,
 	};
+	u16 cg[TORFW_MAX_CGROUPS];
 	size_t i;
 	int ret;
 
 	ret = torfw_builder_set_options(b, &opt, extack);
-	for (i = 0; !ret && i < pol->nroles; i++)
-		ret = torfw_builder_add_role(b, pol->roles[i].kind,
-					     pol->roles[i].uid, extack);
+	if (!ret)
+		ret = add_cgroups(b, pol, cg, extack);
+	for (i = 0; !ret && i < pol->nroles; i++) {
+		const struct tf_role *r = &pol->roles[i];
+
+		ret = r->is_cg ?
+		      torfw_builder_add_role_cgroup(b, r->kind, cg[r->cg],
+						    extack) :
+		      torfw_builder_add_role(b, r->kind, r->uid, extack);
+	}
 	for (i = 0; !ret && i < pol->nservices; i++)
-		ret = add_service(b, t, &pol->services[i], extack);
+		ret = add_service(b, t, &pol->services[i], cg, extack);
 	for (i = 0; !ret && i < pol->nlan; i++) {
 		__be32 a;
 
