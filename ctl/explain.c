@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * torfwctl explain [-f FILE] [--root DIR] [-j] USER PROTO DEST[:PORT]
- * [--netns NAME] [--in | --forward]: what the module would do with the
+ * [--netns NAME] [--in | --forward] [--cgroup PATH]: what the module would do with the
  * first packet of a connection, and why. The policy (active, or FILE) is
  * compiled by the module's own code and the packet judged by its
  * torfw_decide() (kpolicy.h): the answer is the kernel's, with the
@@ -24,7 +24,7 @@
 #include "explain.h"
 #include "../kmod/policy.h"
 
-#define EXPLAIN_USAGE "[-f FILE] [--root DIR] [-j] USER PROTO DEST[:PORT] [--netns NAME] [--in | --forward]"
+#define EXPLAIN_USAGE "[-f FILE] [--root DIR] [-j] USER PROTO DEST[:PORT] [--netns NAME] [--in | --forward] [--cgroup PATH]"
 
 /* What explain asks about (names: ip_proto_word()), and which have ports. */
 static const struct {
@@ -262,6 +262,10 @@ int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	f->kernel_sock = q->who == EXPLAIN_KERNEL;
 	f->uid = f->has_uid ? q->uid : 0;
 	f->stream = q->proto == IPPROTO_TCP && q->who != EXPLAIN_NONE;
+	/* The socket's cgroup: none a policy names, or --cgroup's. */
+	f->cg_known = true;
+	f->cg_n = q->who == EXPLAIN_NONE ? 0 : q->cg_n;
+	memcpy(f->cg, q->cg, sizeof(f->cg));
 	/* Without a socket only the kernel answers: RST, ACK, never SYN. */
 	if (q->who == EXPLAIN_NONE)
 		f->tcp_syn = false;
@@ -282,6 +286,7 @@ struct explain_args {
 	const char *file;	/* -f FILE, or NULL: the active policy */
 	const char *root;	/* --root DIR */
 	const char *netns;
+	const char *cgroup;	/* --cgroup PATH */
 	uint8_t dir;
 	int npos;
 	char *pos[3];
@@ -317,6 +322,8 @@ static int args_parse(int argc, char *argv[], struct explain_args *a)
 			a->root = argv[++i];
 		} else if (!strcmp(s, "--netns") && more) {
 			a->netns = argv[++i];
+		} else if (!strcmp(s, "--cgroup") && more) {
+			a->cgroup = argv[++i];
 		} else if (!strcmp(s, "--in")) {
 			a->dir = EXPLAIN_IN;
 		} else if (!strcmp(s, "--forward")) {
@@ -340,6 +347,15 @@ static int args_parse(int argc, char *argv[], struct explain_args *a)
 			TORFW_NS_NAME_MAX - 1);
 		goto usage;
 	}
+	if (a->cgroup && cgroup_path_error(a->cgroup)) {
+		fprintf(stderr, "torfwctl: explain: cgroup path '%s' %s\n",
+			a->cgroup, cgroup_path_error(a->cgroup));
+		goto usage;
+	}
+	if (a->cgroup && a->dir != EXPLAIN_OUT) {
+		fprintf(stderr, "torfwctl: explain: --cgroup is a local socket's: not with --in or --forward\n");
+		goto usage;
+	}
 	if (a->root && !a->file) {
 		fprintf(stderr, "torfwctl: explain: --root needs -f FILE\n");
 		goto usage;
@@ -356,7 +372,8 @@ static void print_loc(FILE *f, const struct tf_loc *loc)
 }
 
 static void print_text(const struct torfw_decision *d, const struct why *w,
-		       const struct why *r, const char *assumed)
+		       const struct why *r, const char *assumed,
+		       const char *cgroup)
 {
 	printf("%s (%s", verdict_word(d->verdict), w->detail);
 	if (w->loc) {
@@ -366,6 +383,8 @@ static void print_text(const struct torfw_decision *d, const struct why *w,
 	printf(")\n");
 	if (w->stmt[0])
 		printf("  by: %s\n", w->stmt);
+	if (cgroup)
+		printf("  socket in: cgroup:%s\n", cgroup);
 	if (r) {
 		printf("  after: %s", r->stmt[0] ? r->stmt : "a redirect");
 		if (r->loc) {
@@ -400,11 +419,16 @@ static void json_why(const char *key, const struct why *w, bool detail)
 }
 
 static void print_json(const struct torfw_decision *d, const struct why *w,
-		       const struct why *r, bool assumed)
+		       const struct why *r, bool assumed, const char *cgroup)
 {
 	json_open(stdout);
 	printf(",\"verdict\":\"%s\",\"reason\":\"%s\"",
 	       verdict_word(d->verdict), torfw_reason_names[d->reason]);
+	printf(",\"cgroup\":");
+	if (cgroup)
+		json_string(stdout, cgroup);
+	else
+		printf("null");
 	json_why("decided_by", w, true);
 	if (r) {
 		json_why("redirect", r, false);
@@ -414,6 +438,34 @@ static void print_json(const struct torfw_decision *d, const struct why *w,
 	if (assumed)
 		printf(",\"local_assumed\":true");
 	printf("}\n");
+}
+
+/*
+ * --cgroup PATH: its chain of ids as the policy's cgroups are resolved
+ * (this machine's for the active policy: a cgroup that does not exist
+ * holds no socket).
+ */
+static int socket_cgroup(const char *path, struct explain_q *q)
+{
+	struct netlink_ext_ack extack = { 0 };
+	struct torfw_cgroup c;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	ret = torfw_cgroup_resolve(path, &c, &extack);
+	if (ret) {
+		fprintf(stderr, "torfwctl: explain: cgroup %s: %s\n", path,
+			extack._msg ? extack._msg : strerror(-ret));
+		return TF_EXIT_USAGE;
+	}
+	if (!c.id) {
+		fprintf(stderr, "torfwctl: explain: cgroup %s does not exist\n",
+			path);
+		return TF_EXIT_USAGE;
+	}
+	q->cg_n = c.level;
+	memcpy(q->cg, c.anc, sizeof(q->cg));
+	return 0;
 }
 
 int explain_main(int argc, char *argv[])
@@ -470,6 +522,16 @@ int explain_main(int argc, char *argv[])
 		goto out;
 	}
 	q.netns = a.netns;
+	/*
+	 * The active policy's cgroups are the kernel's: the file's and
+	 * --cgroup's are then this machine's; a file alone, symbolic.
+	 */
+	kshim_cgroup_real(q.here);
+	if (a.cgroup) {
+		ret = socket_cgroup(a.cgroup, &q);
+		if (ret)
+			goto out;
+	}
 	ret = policy_src_read(&src, a.file ? a.file : "active", "explain",
 			      &pol, &none);
 	if (ret)
@@ -490,13 +552,14 @@ int explain_main(int argc, char *argv[])
 		why_redirect(pol, redir, &r);
 	if (tf_cli.json)
 		print_json(&d, &w, redir ? &r : NULL,
-			   local == EXPLAIN_LOCAL_ASSUMED);
+			   local == EXPLAIN_LOCAL_ASSUMED, a.cgroup);
 	else {
 		char addr[INET6_ADDRSTRLEN];
 
 		inet_ntop(q.family, q.addr, addr, sizeof(addr));
 		print_text(&d, &w, redir ? &r : NULL,
-			   local == EXPLAIN_LOCAL_ASSUMED ? addr : NULL);
+			   local == EXPLAIN_LOCAL_ASSUMED ? addr : NULL,
+			   a.cgroup);
 	}
 out:
 	kp_free(p);

@@ -37,6 +37,9 @@ struct explain_q {
 	uint16_t port;		/* 0: none */
 	const char *netns;	/* --netns NAME or NULL */
 	bool here;		/* the active policy: this machine's addresses */
+	/* --cgroup: the socket's cgroup, ids of levels 1..cg_n (0: none) */
+	uint8_t cg_n;
+	uint64_t cg[TORFW_CG_DEPTH_MAX];
 };
 
 /*

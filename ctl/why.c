@@ -71,6 +71,23 @@ static void put_user(char *buf, size_t size, uint32_t uid,
 	put(buf, size, "%s", name);
 }
 
+/*
+ * The deepest of set's cgroups that holds the facts' socket (decide.c's
+ * torfw_cg_in(), one by one), or -1: which cgroup principal decided.
+ */
+static int cg_matched(const struct torfw_policy *p, const u16 *set, u32 n,
+		      const struct torfw_facts *f)
+{
+	int best = -1;
+	u32 i;
+
+	for (i = 0; f->cg_known && i < n; i++)
+		if (torfw_cg_in(p, &set[i], 1, f) &&
+		    (best < 0 || p->cg[set[i]].level > p->cg[best].level))
+			best = set[i];
+	return best;
+}
+
 static void set_loc(struct why *w, const struct tf_loc *loc)
 {
 	w->loc = loc->file && loc->line ? loc : NULL;
@@ -112,13 +129,27 @@ static void why_service(const struct tf_policy *src,
 	set_loc(w, &t->loc);
 }
 
+/* The role statement: of the uid, or of the cgroup path cg (not NULL). */
 static void why_role(const struct tf_policy *src, uint8_t kind, uint32_t uid,
-		     const struct tf_resolver *res, struct why *w)
+		     const char *cg, const struct tf_resolver *res,
+		     struct why *w)
 {
 	size_t i;
 
 	for (i = 0; i < src->nroles; i++) {
-		if (src->roles[i].kind != kind || src->roles[i].uid != uid)
+		const struct tf_role *r = &src->roles[i];
+
+		if (r->kind != kind || r->is_cg != !!cg)
+			continue;
+		if (cg && strcmp(src->cgroups[r->cg].path, cg) != 0)
+			continue;
+		if (cg) {
+			snprintf(w->stmt, sizeof(w->stmt), "role %s cgroup:%s",
+				 role_kind_name(kind), cg);
+			set_loc(w, &r->loc);
+			return;
+		}
+		if (r->uid != uid)
 			continue;
 		snprintf(w->stmt, sizeof(w->stmt), "role %s ",
 			 role_kind_name(kind));
@@ -205,8 +236,9 @@ static void entry_users(const struct torfw_policy *p,
 			const struct tf_resolver *res, char *buf, size_t size)
 {
 	const struct torfw_svc *s;
+	const u16 *cg;
 	const u32 *u;
-	u32 i;
+	u32 i, n;
 
 	if (d->service < 0 || (u32)d->service >= p->n_svc) {
 		put(buf, size, " has no allow-list entry");
@@ -214,17 +246,56 @@ static void entry_users(const struct torfw_policy *p,
 	}
 	s = &p->svc[d->service];
 	u = p->uids + s->uid_off;
-	if (!s->n_allow) {
+	cg = p->svc_cg + s->cg_off;
+	n = s->n_allow + s->n_allow_cg;
+	if (!n) {
 		put(buf, size, " allows no user");
 		return;
 	}
 	put(buf, size, " allows ");
-	for (i = 0; i < s->n_allow; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
-			put(buf, size, i + 1 == s->n_allow ? " and " : ", ");
-		put_user(buf, size, u[i], res);
+			put(buf, size, i + 1 == n ? " and " : ", ");
+		if (i < s->n_allow)
+			put_user(buf, size, u[i], res);
+		else
+			put(buf, size, "cgroup:%s",
+			    p->cg[cg[i - s->n_allow]].path);
 	}
 	put(buf, size, " only");
+}
+
+/*
+ * The principal an entry allowed or dropped: the uid if the entry lists
+ * it (decide.c asks the uid first), else the cgroup that holds the
+ * socket.
+ */
+static void put_principal(char *buf, size_t size,
+			  const struct torfw_policy *p,
+			  const struct torfw_decision *d,
+			  const struct torfw_facts *f,
+			  const struct tf_resolver *res)
+{
+	const struct torfw_svc *s;
+	bool drop = d->reason == TORFW_R_SERVICE_DROP;
+	int cg;
+
+	if (d->service < 0 || (u32)d->service >= p->n_svc) {
+		put_user(buf, size, f->uid, res);
+		return;
+	}
+	s = &p->svc[d->service];
+	if (torfw_uid_in(p->uids + s->uid_off + (drop ? s->n_allow : 0),
+			 drop ? s->n_drop : s->n_allow, f->uid)) {
+		put_user(buf, size, f->uid, res);
+		return;
+	}
+	cg = cg_matched(p, p->svc_cg + s->cg_off + (drop ? s->n_allow_cg : 0),
+			drop ? s->n_drop_cg : s->n_allow_cg, f);
+	if (cg >= 0)
+		put(buf, size, "cgroup:%s", p->cg[cg].path);
+	else
+		put_user(buf, size, f->uid, res);
 }
 
 void why_decision(const struct tf_policy *src, const struct torfw_policy *p,
@@ -235,6 +306,8 @@ void why_decision(const struct tf_policy *src, const struct torfw_policy *p,
 	const char *ns = kp_ns_name(t, f->from_ns);
 	char dest[80], *b = w->detail;
 	size_t n = sizeof(w->detail);
+	uint8_t kind;
+	int cg;
 
 	memset(w, 0, sizeof(*w));
 	facts_dest(dest, sizeof(dest), f);
@@ -244,7 +317,7 @@ void why_decision(const struct tf_policy *src, const struct torfw_policy *p,
 	case TORFW_R_SERVICE_DROP:
 		put(b, n, ": %s %s ", dest, d->reason == TORFW_R_SERVICE ?
 		    "allows" : "drops");
-		put_user(b, n, f->uid, res);
+		put_principal(b, n, p, d, f, res);
 		why_service(src, p, d, res, w);
 		break;
 	case TORFW_R_LOOPBACK:
@@ -255,14 +328,22 @@ void why_decision(const struct tf_policy *src, const struct torfw_policy *p,
 	case TORFW_R_TOR_LOOPBACK:
 	case TORFW_R_TOR:
 	case TORFW_R_CLEARNET:
+		kind = d->reason == TORFW_R_CLEARNET ? TORFW_ROLE_CLEARNET :
+						       TORFW_ROLE_TOR;
+		/* The uid's role first, as decide.c asks it first. */
+		cg = torfw_has_role(p, kind, f->uid) ? -1 :
+		     cg_matched(p, p->role_cg[kind], p->n_role_cg[kind], f);
 		put(b, n, ": ");
-		put_user(b, n, f->uid, res);
+		if (cg >= 0)
+			put(b, n, "cgroup:%s", p->cg[cg].path);
+		else
+			put_user(b, n, f->uid, res);
 		put(b, n, " has the %s role",
 		    d->reason == TORFW_R_CLEARNET ? "clearnet" : "tor");
 		if (d->reason == TORFW_R_TOR_LOOPBACK)
 			put(b, n, ", every IPv4 loopback port");
-		why_role(src, d->reason == TORFW_R_CLEARNET ?
-			 TORFW_ROLE_CLEARNET : TORFW_ROLE_TOR, f->uid, res, w);
+		why_role(src, kind, f->uid, cg >= 0 ? p->cg[cg].path : NULL,
+			 res, w);
 		break;
 	case TORFW_R_LAN:
 		put(b, n, ": %s is on the LAN", dest);
