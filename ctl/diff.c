@@ -123,7 +123,54 @@ int change_cmp(const void *a, const void *b)
 		c = (int)x->old_r - (int)y->old_r;
 	if (!c)
 		c = (int)x->new_r - (int)y->new_r;
+	if (!c)
+		c = x->cgc - y->cgc;
 	return c;
+}
+
+/* change_cmp() but the cgroup class: the lines of one change. */
+static bool same_but_class(const struct change *x, const struct change *y)
+{
+	struct change a = *x;
+
+	a.cgc = y->cgc;
+	return !change_cmp(&a, y);
+}
+
+/*
+ * One line, without a cgroup, for a change that every cgroup class of
+ * a user's socket makes alike (the classes come in order, after
+ * change_cmp()): the output of a policy naming no cgroup is as before,
+ * and a cgroup is printed only where it makes a difference.
+ */
+static void collapse(struct diff *df)
+{
+	size_t i, j, k, n = 0, distinct;
+
+	for (i = 0; i < df->n; i = j) {
+		for (j = i + 1; j < df->n && same_but_class(&df->v[j], &df->v[i]);
+		     j++)
+			;
+		distinct = 0;
+		for (k = i; k < j; k++)
+			if (df->v[k].cgc >= 0 &&
+			    (k == i || df->v[k].cgc != df->v[k - 1].cgc))
+				distinct++;
+		if (distinct == df->n_cgc + 1) {
+			df->v[i].cgc = -1;
+			for (k = i + 1; k < j; k++) {
+				free(df->v[k].who);
+				free(df->v[k].addr);
+			}
+			df->v[n++] = df->v[i];
+			continue;
+		}
+		for (k = i; k < j; k++)
+			df->v[n++] = df->v[k];
+	}
+	df->n = n;
+	if (n)
+		qsort(df->v, n, sizeof(*df->v), change_cmp);
 }
 
 int diff_collect(struct diff *df, const struct torfw_policy *empty)
@@ -134,8 +181,10 @@ int diff_collect(struct diff *df, const struct torfw_policy *empty)
 
 	if (!ret)
 		ret = torfw_policy_probe(a, b, diff_probe, df);
-	if (!ret && df->n)
+	if (!ret && df->n) {
 		qsort(df->v, df->n, sizeof(*df->v), change_cmp);
+		collapse(df);
+	}
 	return ret;
 }
 
@@ -164,6 +213,20 @@ static void dest_print(FILE *o, const struct change *c)
 		fprintf(o, ":%u-%u", c->lo, c->hi);
 }
 
+static void who_json(const struct diff *df, const struct change *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m) {
+		diff_who_print(m, df, c);
+		fclose(m);
+	}
+	json_string(stdout, buf ? buf : c->who);
+	free(buf);
+}
+
 static void print_changes(const struct diff *df)
 {
 	size_t i;
@@ -175,7 +238,9 @@ static void print_changes(const struct diff *df)
 		if (i && !change_cmp(c, c - 1))
 			continue;
 		if (!tf_cli.json) {
-			printf("%c %s %s ", c->sign, c->who, c->proto);
+			printf("%c ", c->sign);
+			diff_who_print(stdout, df, c);
+			printf(" %s ", c->proto);
 			dest_print(stdout, c);
 			printf(" %s -> %s (%s -> %s)\n",
 			       verdict_word(c->old_v), verdict_word(c->new_v),
@@ -186,7 +251,12 @@ static void print_changes(const struct diff *df)
 		printf("%s{\"change\":\"%c\",\"principal\":", first ? "" : ",",
 		       c->sign);
 		first = false;
-		json_string(stdout, c->who);
+		who_json(df, c);
+		printf(",\"cgroup\":");
+		if (diff_cg_word(df, c->cgc))
+			json_string(stdout, diff_cg_word(df, c->cgc));
+		else
+			printf("null");
 		printf(",\"proto\":\"%s\",\"address\":", c->proto);
 		json_string(stdout, c->addr);
 		printf(",\"port_lo\":%u,\"port_hi\":%u", c->lo, c->hi);
@@ -339,6 +409,13 @@ int diff_main(int argc, char *argv[])
 		return ret;
 	if (policy_src_init(&src, "diff", root))
 		return DIFF_TROUBLE;
+	/*
+	 * Against the active policy a file's cgroups are this machine's (the
+	 * kernel's ids); between files, symbolic (kshim/cgroup_user.h).
+	 */
+	for (k = 0; k < 2; k++)
+		if (!strcmp(pos[k], "active") || !strcmp(pos[k], "-"))
+			kshim_cgroup_real(true);
 	ret = DIFF_TROUBLE;
 	for (k = 0; k < 2; k++) {
 		if (policy_src_read(&src, pos[k], "diff", &pol[k], &none))

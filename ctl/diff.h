@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kpolicy.h"
 #include "policy.h"
@@ -17,6 +18,7 @@
 
 struct torfw_facts;
 struct torfw_decision;
+struct torfw_cgroup;
 
 struct diff {
 	const struct torfw_policy *p[2];	/* old, new; NULL: none */
@@ -30,6 +32,14 @@ struct diff {
 	uint32_t other;		/* a uid that neither names */
 	uint32_t *bounds;	/* ports where a decision may change, sorted */
 	size_t n_bounds;
+	/*
+	 * The cgroup classes of a user's socket (kmod/probe.c): class 0 is
+	 * "in no cgroup either policy names", class i + 1 "in cgroup cgc[i]
+	 * or below it, not in a named one further down"; each named id once.
+	 */
+	const struct torfw_cgroup **cgc;
+	char **cg_label;	/* cgc[i]'s path as printed */
+	size_t n_cgc;
 };
 
 /* One line of the output. */
@@ -40,6 +50,11 @@ struct change {
 	char *addr;		/* the destination without ports (malloc'd) */
 	unsigned int lo, hi;	/* its ports; 0-65535: all, not printed */
 	uint8_t old_v, new_v, old_r, new_r;
+	/*
+	 * The cgroup class of its sockets (struct diff), or -1: in any
+	 * cgroup (every class changes alike, or not a user's socket).
+	 */
+	int cgc;
 };
 
 /* diff.c: every change between df->p[0] and [1] (NULL: no policy, whose
@@ -62,6 +77,17 @@ void decide2(const struct diff *df, const struct torfw_facts *f,
 int diff_describe(const struct diff *df, const struct torfw_facts *f,
 		  const struct torfw_decision *d, const char *state,
 		  struct change *c);
+/* The cgroup class of a user's socket (struct diff), -1 for no user's. */
+int diff_cg_class(const struct diff *df, const struct torfw_facts *f);
+/*
+ * The principal word of a line: its users, and its cgroup class unless
+ * -1: "amnesia@cgroup:/a.slice", "cgroup:/a.slice" (for all-users),
+ * "amnesia@other-cgroups".
+ */
+void diff_who_print(FILE *o, const struct diff *df, const struct change *c);
+/* The class as JSON's "cgroup" says it: NULL (any), "other" or the path. */
+const char *diff_cg_word(const struct diff *df, int cgc);
+
 /*
  * The protocol and address words of a probe (as diff_describe puts them);
  * an address word fits in DIFF_ADDR_MAX bytes.

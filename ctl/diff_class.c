@@ -4,7 +4,9 @@
  * module's torfw_decide() under both policies:
  *  - principals: every uid either policy names that both decide exactly
  *    as the probe's own (a probe's uid stands for a class), and
- *    other-users for every uid neither names;
+ *    other-users for every uid neither names; for a user's socket, in
+ *    the probe's cgroup class (diff.h), which diff.c's collapse drops
+ *    where every class changes alike;
  *  - destination: the probe's address, or the class it stands for
  *    (other-local, host, internet, the LAN class, off-loopback,
  *    any-ipv6), and the port range around the probe on which all its
@@ -168,18 +170,129 @@ static int collect_bounds(struct diff *df)
 	return 0;
 }
 
+/*
+ * The label of a named cgroup: its path, and where OLD and NEW hold one
+ * path as two cgroups (the active policy's removed and made again since,
+ * the file's the new one), "(OLD)" or "(NEW)" after it.
+ */
+static char *cg_label(const struct diff *df, const struct torfw_cgroup *c,
+		      int k)
+{
+	const struct torfw_policy *o = df->p[!k];
+	char *s = NULL;
+	u32 i;
+
+	for (i = 0; o && i < o->n_cg; i++)
+		if (o->cg[i].id && o->cg[i].id != c->id &&
+		    !strcmp(o->cg[i].path, c->path))
+			break;
+	if (asprintf(&s, "%s%s", c->path,
+		     o && i < o->n_cg ? (k ? "(NEW)" : "(OLD)") : "") < 0)
+		return NULL;
+	return s;
+}
+
+/* Every id either policy names, once, as kmod/probe.c's classes. */
+static int collect_cgroups(struct diff *df)
+{
+	size_t cap = 0, j;
+	u32 i;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		cap += df->p[k] ? df->p[k]->n_cg : 0;
+	df->cgc = calloc(cap ? cap : 1, sizeof(*df->cgc));
+	df->cg_label = calloc(cap ? cap : 1, sizeof(*df->cg_label));
+	if (!df->cgc || !df->cg_label)
+		return -ENOMEM;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; df->p[k] && i < df->p[k]->n_cg; i++) {
+			const struct torfw_cgroup *c = &df->p[k]->cg[i];
+
+			if (!c->id)
+				continue;
+			for (j = 0; j < df->n_cgc; j++)
+				if (df->cgc[j]->id == c->id)
+					break;
+			if (j < df->n_cgc)
+				continue;
+			df->cg_label[df->n_cgc] = cg_label(df, c, k);
+			if (!df->cg_label[df->n_cgc])
+				return -ENOMEM;
+			df->cgc[df->n_cgc++] = c;
+		}
+	}
+	return 0;
+}
+
 int diff_prepare(struct diff *df)
 {
 	int ret = collect_uids(df);
 
+	if (!ret)
+		ret = collect_cgroups(df);
 	return ret ? ret : collect_bounds(df);
 }
 
 void diff_release(struct diff *df)
 {
+	size_t i;
+
 	free(df->uids);
 	free(df->bounds);
 	df->uids = df->bounds = NULL;
+	for (i = 0; df->cg_label && i < df->n_cgc; i++)
+		free(df->cg_label[i]);
+	free(df->cg_label);
+	free(df->cgc);
+	df->cg_label = NULL;
+	df->cgc = NULL;
+	df->n_cgc = 0;
+}
+
+/*
+ * A socket's class: the deepest named cgroup among its ancestors (a
+ * socket below it and above any other named one is decided as if right
+ * in it), else 0.
+ */
+int diff_cg_class(const struct diff *df, const struct torfw_facts *f)
+{
+	int best = 0;
+	size_t i;
+
+	if (!f->has_uid || f->hook != TORFW_HOOK_OUT)
+		return -1;
+	for (i = 0; f->cg_known && i < df->n_cgc; i++) {
+		const struct torfw_cgroup *c = df->cgc[i];
+
+		if (c->level <= f->cg_n && f->cg[c->level - 1] == c->id &&
+		    (!best || c->level > df->cgc[best - 1]->level))
+			best = (int)i + 1;
+	}
+	return best;
+}
+
+const char *diff_cg_word(const struct diff *df, int cgc)
+{
+	if (cgc < 0)
+		return NULL;
+	return cgc ? df->cg_label[cgc - 1] : "other";
+}
+
+void diff_who_print(FILE *o, const struct diff *df, const struct change *c)
+{
+	if (c->cgc < 0) {
+		fputs(c->who, o);
+		return;
+	}
+	if (c->cgc && !strcmp(c->who, "all-users")) {
+		fprintf(o, "cgroup:%s", df->cg_label[c->cgc - 1]);
+		return;
+	}
+	if (c->cgc)
+		fprintf(o, "%s@cgroup:%s", c->who, df->cg_label[c->cgc - 1]);
+	else
+		fprintf(o, "%s@other-cgroups", c->who);
 }
 
 struct members {
@@ -505,6 +618,7 @@ static bool listed(const struct diff *df, const struct change *c,
 
 		if (l->old_r == c->old_r && l->new_r == c->new_r &&
 		    l->old_v == c->old_v && l->new_v == c->new_v &&
+		    l->cgc == c->cgc &&
 		    port >= l->lo && port <= l->hi &&
 		    !strcmp(l->who, c->who) && !strcmp(l->proto, c->proto) &&
 		    !strcmp(l->addr, c->addr))
@@ -536,6 +650,7 @@ int diff_describe(const struct diff *df, const struct torfw_facts *f,
 	c->new_v = d[1].verdict;
 	c->old_r = d[0].reason;
 	c->new_r = d[1].reason;
+	c->cgc = diff_cg_class(df, f);
 	ret = members_of(df, f, d, &m);
 	if (ret)
 		return ret;

@@ -128,6 +128,30 @@ printf 'allow tcp 10.200.1.1:8080 netns clearnet\ngrant netns clearnet\n' >"$con
 } >"$root/out"
 golden explain-netns.out "explain: a namespace's connection, to the host or forwarded"
 
+# cgroup principals: a socket in a named cgroup, below it, in another;
+# a file's cgroups are symbolic (every path exists), so no machine's.
+B=/user.slice/user-1000.slice/user@1000.service/app.slice/tor-browser.service
+printf 'role tor debian-tor cgroup:/system.slice/onionshare.service\nallow tcp 127.0.0.1:9050 amnesia cgroup:%s drop cgroup:/user.slice\n' \
+	"$B" >"$conf/cg.conf"
+{
+	for q in "nobody tcp 127.0.0.1:9050 --cgroup $B" \
+		"nobody tcp 127.0.0.1:9050 --cgroup $B/app-1.scope" \
+		"nobody tcp 127.0.0.1:9050 --cgroup /user.slice/user-1000.slice" \
+		"nobody tcp 127.0.0.1:9050" \
+		"amnesia tcp 127.0.0.1:9050 --cgroup /user.slice" \
+		"nobody tcp 192.0.2.1:443 --cgroup /system.slice/onionshare.service" \
+		"-j nobody tcp 192.0.2.1:443 --cgroup /system.slice/onionshare.service" \
+		"nobody tcp 127.0.0.1:9051 --cgroup /system.slice/onionshare.service" \
+		"nobody tcp 127.0.0.1:9050 --cgroup /a/../b" \
+		"nobody tcp 127.0.0.1:9050 --cgroup /a --in"; do
+		echo "\$ explain $q"
+		# shellcheck disable=SC2086 # a question is words
+		"$ctl" explain --root "$root" -f /etc/torfw/cg.conf $q 2>&1
+		echo "[exit $?]"
+	done
+} >"$root/out"
+golden explain-cgroup.out "explain --cgroup: the principal that decided"
+
 # ---- diff ------------------------------------------------------------------
 
 sed 's/^\(allow tcp 127.0.0.1:9050 .*\) nobody /\1 /' "$conf/torfw.conf" >"$conf/minus-user.conf"
@@ -136,7 +160,11 @@ sed 's|^lan 10.0.0.0/8 |lan 100.64.0.0/10 10.0.0.0/8 |' "$conf/torfw.conf" >"$co
 sed 's/^role tor debian-tor$/role tor debian-tor htp/' "$conf/torfw.conf" >"$conf/tor-gains.conf"
 sed 's/^grant netns clearnet$//' "$conf/torfw.conf" >"$conf/no-grant.conf"
 sed 's|^redirect automap 127.192.0.0/10 to 9040$|redirect automap 127.192.0.0/10 to 9041|' "$conf/torfw.conf" >"$conf/redirect.conf"
-for v in minus-user narrow lan-added tor-gains no-grant redirect; do
+# cgroup principals: one added to an entry, one given the tor role (and
+# removed: the other way round, below).
+sed 's|^\(allow tcp 127.0.0.1:9050 .*\)$|\1 cgroup:/user.slice/user-1000.slice/user@1000.service/app.slice/tor-browser.service|' "$conf/torfw.conf" >"$conf/cg-added.conf"
+sed 's|^role tor debian-tor$|role tor debian-tor cgroup:/system.slice/onionshare.service|' "$conf/torfw.conf" >"$conf/cg-tor.conf"
+for v in minus-user narrow lan-added tor-gains no-grant redirect cg-added cg-tor; do
 	if cmp -s "$conf/torfw.conf" "$conf/$v.conf"; then
 		not_ok "diff: the edit $v changes the reference" "sed matched nothing"
 	fi
@@ -165,7 +193,7 @@ lock_agrees() {
 	fi
 }
 
-for v in minus-user narrow lan-added tor-gains no-grant redirect; do
+for v in minus-user narrow lan-added tor-gains no-grant redirect cg-added cg-tor; do
 	"$ctl" diff --root "$root" /etc/torfw/torfw.conf "/etc/torfw/$v.conf" >"$root/out" 2>&1
 	st=$?
 	golden "diff-$v.out" "diff: reference -> $v (exit $st)"
@@ -174,6 +202,12 @@ for v in minus-user narrow lan-added tor-gains no-grant redirect; do
 	"$ctl" diff --root "$root" "/etc/torfw/$v.conf" /etc/torfw/torfw.conf >"$root/out" 2>&1
 	lock_agrees "$v -> reference" $?
 done
+
+# A cgroup removed from an entry: what cg-added opened, closed again.
+"$ctl" diff --root "$root" /etc/torfw/cg-added.conf /etc/torfw/torfw.conf >"$root/out" 2>&1
+golden diff-cg-removed.out "diff: a cgroup removed from an entry (exit $?)"
+"$ctl" diff --root "$root" -j /etc/torfw/torfw.conf /etc/torfw/cg-added.conf >"$root/out" 2>&1
+golden diff-cg-added.json "diff -j: a cgroup added to an entry"
 
 # A redirect decides before the allow-list: an entry it hides opens
 # nothing (the lock, comparing before redirects, still refuses it).
