@@ -58,6 +58,34 @@ static const struct { uint8_t proto; uint16_t lo, hi; } refuse_pool[] = {
 	{ IPPROTO_UDP, 137, 137 }, { IPPROTO_TCP, 22, 25 },
 };
 
+/* Named cgroups, one below another; sockets also sit in unnamed ones. */
+static const char *const cg_pool[] = { "/a", "/a/b", "/c" };
+#define N_CG (sizeof(cg_pool) / sizeof(cg_pool[0]))
+static const char *const cg_sock_pool[] = { "/a", "/a/b", "/c", "/a/x",
+					    "/a/b/y", "/z" };
+#define N_CG_SOCK (sizeof(cg_sock_pool) / sizeof(cg_sock_pool[0]))
+
+/* A cgroup of the pool in pol's table, or -1 (full). */
+static int pool_cg(struct tf_policy *pol)
+{
+	return policy_cgroup(pol, cg_pool[rnd(N_CG)]);
+}
+
+static void add_service_cg(struct tf_service *s, struct tf_policy *pol,
+			   bool drop)
+{
+	int c = pool_cg(pol);
+
+	if (c < 0 || cg_list_has(s->cg, s->ncg, (uint16_t)c) ||
+	    cg_list_has(s->drop_cg, s->ndrop_cg, (uint16_t)c) ||
+	    s->ncg + s->ndrop_cg >= TORFW_MAX_SERVICE_CGROUPS)
+		return;
+	if (drop)
+		s->drop_cg[s->ndrop_cg++] = (uint16_t)c;
+	else
+		s->cg[s->ncg++] = (uint16_t)c;
+}
+
 static bool overlaps(const struct tf_policy *pol, const struct tf_service *n)
 {
 	size_t i;
@@ -106,6 +134,10 @@ static void add_service(struct tf_policy *pol)
 		snprintf(s->netns[0].name, sizeof(s->netns[0].name), "web");
 		s->nnetns = 1;
 	}
+	if (!rnd(3))
+		add_service_cg(s, pol, false);
+	if (!rnd(6))
+		add_service_cg(s, pol, true);
 	if (overlaps(pol, s))
 		pol->nservices--;
 }
@@ -115,10 +147,23 @@ static void add_role(struct tf_policy *pol)
 	struct tf_role *r = &pol->roles[pol->nroles];
 	size_t i;
 
+	memset(r, 0, sizeof(*r));
 	r->kind = (uint8_t)(1 + rnd(3));
 	r->uid = uid_pool[rnd(N_UIDS)];
+	if (!rnd(3)) {
+		int c = pool_cg(pol);
+
+		if (c < 0)
+			return;
+		r->is_cg = true;
+		r->cg = (uint16_t)c;
+		r->uid = 0;
+	}
 	for (i = 0; i < pol->nroles; i++)
-		if (pol->roles[i].kind == r->kind && pol->roles[i].uid == r->uid)
+		if (pol->roles[i].kind == r->kind &&
+		    pol->roles[i].is_cg == r->is_cg &&
+		    (r->is_cg ? pol->roles[i].cg == r->cg :
+				pol->roles[i].uid == r->uid))
 			return;
 	pol->nroles++;
 }
@@ -204,7 +249,19 @@ static void edit_policy(struct tf_policy *pol)
 	struct tf_service *s;
 
 	for (k = 0; k < n; k++) {
-		switch (rnd(9)) {
+		switch (rnd(11)) {
+		case 9:
+			s = any_service(pol);
+			if (s)
+				add_service_cg(s, pol, rnd(3) == 0);
+			break;
+		case 10:
+			s = any_service(pol);
+			if (s && s->ncg && (s->ncg > 1 || s->nuids))
+				s->ncg--;
+			else if (s && s->ndrop_cg)
+				s->ndrop_cg--;
+			break;
 		case 0:
 			add_service(pol);
 			break;
@@ -247,6 +304,17 @@ static void edit_policy(struct tf_policy *pol)
 
 static struct kp_nstab nstab;
 
+/* The chains of cg_sock_pool, resolved (symbolic ids) once. */
+static struct torfw_cgroup cg_sock[N_CG_SOCK];
+
+static void resolve_pool(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_CG_SOCK; i++)
+		torfw_cgroup_resolve(cg_sock_pool[i], &cg_sock[i], NULL);
+}
+
 static void sample(struct torfw_facts *f)
 {
 	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_TCP, IPPROTO_UDP,
@@ -256,6 +324,7 @@ static void sample(struct torfw_facts *f)
 
 	memset(f, 0, sizeof(*f));
 	f->init_net = true;
+	f->cg_known = true;
 	f->family = rnd(6) ? AF_INET : AF_INET6;
 	f->proto = protos[rnd(sizeof(protos))];
 	if (f->family == AF_INET6 && f->proto == IPPROTO_ICMP)
@@ -285,6 +354,14 @@ static void sample(struct torfw_facts *f)
 		if (kind < 5) {
 			f->has_uid = true;
 			f->uid = rnd(5) ? uid_pool[rnd(N_UIDS)] : 3000 + rnd(5);
+			/* In no cgroup, a named one, or one below or beside. */
+			if (rnd(2)) {
+				const struct torfw_cgroup *c =
+					&cg_sock[rnd(N_CG_SOCK)];
+
+				f->cg_n = c->level;
+				memcpy(f->cg, c->anc, sizeof(f->cg));
+			}
 		} else if (kind == 5) {
 			f->kernel_sock = true;
 		} else if (f->proto == IPPROTO_TCP) {
@@ -387,6 +464,7 @@ static bool covered(const struct diff *df, const struct torfw_facts *f,
 		if (c->old_r == d[0].reason && c->new_r == d[1].reason &&
 		    !strcmp(c->proto, proto) && !strcmp(c->addr, addr) &&
 		    (!f->ports || (port >= c->lo && port <= c->hi)) &&
+		    (c->cgc < 0 || c->cgc == diff_cg_class(df, f)) &&
 		    who_covers(df, c->who, f))
 			return true;
 	}
@@ -432,6 +510,8 @@ static void check_line(struct diff *df, unsigned int pair, const struct change *
 		if (strcmp(proto, c->proto) != 0 || strcmp(addr, c->addr) != 0)
 			continue;
 		if (!who_covers(df, c->who, &f))
+			continue;
+		if (c->cgc >= 0 && c->cgc != diff_cg_class(df, &f))
 			continue;
 		k++;
 		checked++;
@@ -501,8 +581,8 @@ static bool run_pair(unsigned int pair)
 			policy_print(o, pol[k], NULL);
 		}
 		for (i = 0; i < df.n; i++)
-			printf("# line: %c %s %s %s:%u-%u %s/%s\n", df.v[i].sign,
-			       df.v[i].who, df.v[i].proto, df.v[i].addr,
+			printf("# line: %c %s/%d %s %s:%u-%u %s/%s\n", df.v[i].sign,
+			       df.v[i].who, df.v[i].cgc, df.v[i].proto, df.v[i].addr,
 			       df.v[i].lo, df.v[i].hi,
 			       torfw_reason_names[df.v[i].old_r],
 			       torfw_reason_names[df.v[i].new_r]);
@@ -557,6 +637,7 @@ int main(int argc, char *argv[])
 
 	if (env)
 		show = strtoul(env, NULL, 10);
+	resolve_pool();
 	for (i = 0; i < n; i++) {
 		rng_state = 0x9e3779b97f4a7c15ULL * (i + 1);
 		ok &= run_pair(i);
