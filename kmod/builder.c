@@ -72,6 +72,9 @@ void torfw_builder_free(struct torfw_builder *b)
 	if (!b)
 		return;
 	vec_free(&b->roles);
+	vec_free(&b->role_cg);
+	vec_free(&b->cgroups);
+	vec_free(&b->svc_cg);
 	vec_free(&b->svc);
 	vec_free(&b->uids);
 	vec_free(&b->svc_ns);
@@ -128,6 +131,170 @@ int torfw_builder_add_role(struct torfw_builder *b, u8 kind, u32 uid,
 	return vec_push(&b->roles, sizeof(r), &r, TORFW_MAX_ROLES);
 }
 
+/*
+ * A cgroup path as the UAPI header defines it; its depth in *depth. The
+ * form is strict so that one cgroup has one spelling: the lock and diff
+ * compare principals, and dumps print them.
+ */
+static int cg_path_check(const char *path, u8 *depth,
+			 struct netlink_ext_ack *extack)
+{
+	size_t len = strnlen(path, TORFW_CG_PATH_MAX), i, start;
+	u8 n = 0;
+
+	if (len == TORFW_CG_PATH_MAX) {
+		NL_SET_ERR_MSG(extack, "cgroup path too long");
+		return -EINVAL;
+	}
+	if (path[0] != '/' || len == 1) {
+		NL_SET_ERR_MSG(extack, "cgroup path must be absolute and below the root");
+		return -EINVAL;
+	}
+	for (start = 1, i = 1; i <= len; i++) {
+		if (i < len && (u8)path[i] < 0x20) {
+			NL_SET_ERR_MSG(extack, "control character in cgroup path");
+			return -EINVAL;
+		}
+		if (i < len && path[i] != '/')
+			continue;
+		if (i == start || (i - start == 1 && path[start] == '.') ||
+		    (i - start == 2 && path[start] == '.' &&
+		     path[start + 1] == '.')) {
+			NL_SET_ERR_MSG(extack, "cgroup path has an empty, . or .. component");
+			return -EINVAL;
+		}
+		if (++n > TORFW_CG_DEPTH_MAX) {
+			NL_SET_ERR_MSG(extack, "cgroup path deeper than 16 levels");
+			return -EINVAL;
+		}
+		start = i + 1;
+	}
+	*depth = n;
+	return 0;
+}
+
+static int cg_find(const struct torfw_builder *b, const char *path)
+{
+	const struct torfw_cgroup *c = b->cgroups.data;
+	u32 i;
+
+	for (i = 0; i < b->cgroups.n; i++)
+		if (!strcmp(c[i].path, path))
+			return i;
+	return -1;
+}
+
+/* A resolved cgroup is either absent or a consistent chain of ids. */
+static int cg_check(const struct torfw_builder *b,
+		    const struct torfw_cgroup *c, u8 depth,
+		    struct netlink_ext_ack *extack)
+{
+	const struct torfw_cgroup *o = b->cgroups.data;
+	u32 i;
+
+	if (c->id && (c->level != depth || c->anc[c->level - 1] != c->id)) {
+		NL_SET_ERR_MSG(extack, "cgroup level or ancestors do not match its path");
+		return -EINVAL;
+	}
+	if (!c->id && c->level) {
+		NL_SET_ERR_MSG(extack, "absent cgroup with a level");
+		return -EINVAL;
+	}
+	for (i = 0; i < TORFW_CG_DEPTH_MAX; i++) {
+		if (!c->anc[i] != (i >= c->level)) {
+			NL_SET_ERR_MSG(extack, "cgroup ancestor ids do not fill its levels");
+			return -EINVAL;
+		}
+	}
+	if (!c->id)
+		return 0;
+	for (i = 0; i < b->cgroups.n; i++) {
+		if (o[i].id == c->id) {
+			NL_SET_ERR_MSG(extack, "two cgroup paths name one cgroup");
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+int torfw_builder_put_cgroup(struct torfw_builder *b,
+			     const struct torfw_cgroup *c,
+			     struct netlink_ext_ack *extack)
+{
+	struct torfw_cgroup *slot;
+	int i, ret;
+	u8 depth;
+
+	ret = cg_path_check(c->path, &depth, extack);
+	if (ret)
+		return ret;
+	i = cg_find(b, c->path);
+	if (i >= 0) {
+		slot = (struct torfw_cgroup *)b->cgroups.data + i;
+		if (slot->id != c->id || slot->level != c->level ||
+		    memcmp(slot->anc, c->anc, sizeof(c->anc))) {
+			NL_SET_ERR_MSG(extack, "one cgroup path, two cgroups");
+			return -EEXIST;
+		}
+		return i;
+	}
+	ret = cg_check(b, c, depth, extack);
+	if (ret)
+		return ret;
+	ret = vec_push(&b->cgroups, sizeof(*c), c, TORFW_MAX_CGROUPS);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "too many cgroups");
+		return ret;
+	}
+	return b->cgroups.n - 1;
+}
+
+int torfw_builder_add_cgroup(struct torfw_builder *b, const char *path,
+			     struct netlink_ext_ack *extack)
+{
+	struct torfw_cgroup *c;
+	u8 depth;
+	int i, ret;
+
+	ret = cg_path_check(path, &depth, extack);
+	if (ret)
+		return ret;
+	i = cg_find(b, path);
+	if (i >= 0)
+		return i;
+	ret = vec_reserve(&b->cgroups, sizeof(*c), 1, TORFW_MAX_CGROUPS);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "too many cgroups");
+		return ret;
+	}
+	/* Resolved into the free slot, kept only if it checks out. */
+	c = (struct torfw_cgroup *)b->cgroups.data + b->cgroups.n;
+	memset(c, 0, sizeof(*c));
+	strscpy(c->path, path, sizeof(c->path));
+	ret = torfw_cgroup_resolve(c->path, c, extack);
+	if (!ret)
+		ret = cg_check(b, c, depth, extack);
+	if (ret)
+		return ret;
+	return b->cgroups.n++;
+}
+
+int torfw_builder_add_role_cgroup(struct torfw_builder *b, u8 kind, u16 cg,
+				  struct netlink_ext_ack *extack)
+{
+	struct role_cg_elem r = { .kind = kind, .cg = cg };
+
+	if (!kind || kind >= __TORFW_ROLE_KIND_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown role");
+		return -EINVAL;
+	}
+	if (cg >= b->cgroups.n) {
+		NL_SET_ERR_MSG(extack, "unknown cgroup");
+		return -EINVAL;
+	}
+	return vec_push(&b->role_cg, sizeof(r), &r, TORFW_MAX_ROLES);
+}
+
 static bool proto_ok(u8 proto)
 {
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP;
@@ -171,9 +338,24 @@ int torfw_builder_add_service(struct torfw_builder *b,
 		NL_SET_ERR_MSG(extack, "too many namespaces in one service");
 		return -E2BIG;
 	}
-	if (!s->n_allow && !s->n_drop && !s->n_ns) {
-		NL_SET_ERR_MSG(extack, "service names no uid and no namespace");
+	if (s->n_allow_cg > TORFW_MAX_SERVICE_CGROUPS ||
+	    s->n_drop_cg > TORFW_MAX_SERVICE_CGROUPS - s->n_allow_cg) {
+		NL_SET_ERR_MSG(extack, "too many cgroups in one service");
+		return -E2BIG;
+	}
+	if (!s->n_allow && !s->n_drop && !s->n_ns && !s->n_allow_cg &&
+	    !s->n_drop_cg) {
+		NL_SET_ERR_MSG(extack, "service names no principal and no namespace");
 		return -EINVAL;
+	}
+	for (i = 0; i < s->n_allow_cg + s->n_drop_cg; i++) {
+		u16 cg = i < s->n_allow_cg ? s->allow_cg[i] :
+					     s->drop_cg[i - s->n_allow_cg];
+
+		if (cg >= b->cgroups.n) {
+			NL_SET_ERR_MSG(extack, "unknown cgroup");
+			return -EINVAL;
+		}
 	}
 	for (i = 0; i < s->n_allow + s->n_drop; i++) {
 		u32 uid = i < s->n_allow ? s->allow[i] : s->drop[i - s->n_allow];
@@ -203,6 +385,10 @@ int torfw_builder_add_service(struct torfw_builder *b,
 			  TORFW_MAX_SERVICES * TORFW_MAX_SERVICE_NS);
 	if (ret)
 		return ret;
+	ret = vec_reserve(&b->svc_cg, sizeof(u16), s->n_allow_cg + s->n_drop_cg,
+			  TORFW_MAX_SERVICES * TORFW_MAX_SERVICE_CGROUPS);
+	if (ret)
+		return ret;
 
 	e.addr = s->addr;
 	e.port_lo = s->port_lo;
@@ -223,6 +409,15 @@ int torfw_builder_add_service(struct torfw_builder *b,
 	memcpy((struct torfw_ns *)b->svc_ns.data + b->svc_ns.n, s->ns,
 	       s->n_ns * sizeof(struct torfw_ns));
 	b->svc_ns.n += s->n_ns;
+	e.n_allow_cg = s->n_allow_cg;
+	e.n_drop_cg = s->n_drop_cg;
+	e.cg_off = b->svc_cg.n;
+	memcpy((u16 *)b->svc_cg.data + b->svc_cg.n, s->allow_cg,
+	       s->n_allow_cg * sizeof(u16));
+	b->svc_cg.n += s->n_allow_cg;
+	memcpy((u16 *)b->svc_cg.data + b->svc_cg.n, s->drop_cg,
+	       s->n_drop_cg * sizeof(u16));
+	b->svc_cg.n += s->n_drop_cg;
 	return vec_push(&b->svc, sizeof(e), &e, TORFW_MAX_SERVICES);
 }
 

@@ -20,6 +20,11 @@ struct role_elem {
 	u32 uid;
 };
 
+struct role_cg_elem {
+	u8 kind;
+	u16 cg;			/* index in cgroups */
+};
+
 struct lan_elem {
 	u32 addr;		/* host order */
 	u8 len;
@@ -29,6 +34,9 @@ struct torfw_builder {
 	bool have_opt;
 	struct torfw_options opt;
 	struct vec roles;	/* struct role_elem */
+	struct vec role_cg;	/* struct role_cg_elem */
+	struct vec cgroups;	/* struct torfw_cgroup */
+	struct vec svc_cg;	/* u16 */
 	struct vec svc;		/* struct torfw_svc */
 	struct vec uids;	/* u32 */
 	struct vec svc_ns;	/* struct torfw_ns */

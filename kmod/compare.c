@@ -73,11 +73,11 @@ static void looser_msg(struct netlink_ext_ack *extack, u8 reason)
 	switch (reason) {
 	case TORFW_R_SERVICE:
 	case TORFW_R_TOR_LOOPBACK:
-		NL_SET_ERR_MSG(extack, "locked: a loopback service would open to a uid the active policy refuses");
+		NL_SET_ERR_MSG(extack, "locked: a loopback service would open to a uid or cgroup the active policy refuses");
 		break;
 	case TORFW_R_TOR:
 	case TORFW_R_CLEARNET:
-		NL_SET_ERR_MSG(extack, "locked: a role would open the Internet to a uid the active policy refuses");
+		NL_SET_ERR_MSG(extack, "locked: a role would open the Internet to a uid or cgroup the active policy refuses");
 		break;
 	case TORFW_R_LAN:
 		NL_SET_ERR_MSG(extack, "locked: a LAN destination would open that the active policy refuses");
@@ -96,7 +96,7 @@ static void looser_msg(struct netlink_ext_ack *extack, u8 reason)
 		NL_SET_ERR_MSG(extack, "locked: kernel-made sockets would pass where the active policy refuses");
 		break;
 	case TORFW_R_PACKET_ROLE:
-		NL_SET_ERR_MSG(extack, "locked: raw frames would open to a uid the active policy refuses");
+		NL_SET_ERR_MSG(extack, "locked: raw frames would open to a uid or cgroup the active policy refuses");
 		break;
 	default:
 		NL_SET_ERR_MSG(extack, "locked: a packet would pass that the active policy refuses");

@@ -66,6 +66,35 @@ static bool sort_uids(u32 *u, u32 n)
 	return false;
 }
 
+static int u16_cmp(const void *a, const void *b)
+{
+	u16 x = *(const u16 *)a, y = *(const u16 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts a cgroup index list; true if it holds a duplicate. */
+static bool sort_cg(u16 *c, u32 n)
+{
+	u32 i;
+
+	sort(c, n, sizeof(*c), u16_cmp, NULL);
+	for (i = 1; i < n; i++)
+		if (c[i] == c[i - 1])
+			return true;
+	return false;
+}
+
+static bool cg_list_has(const u16 *c, u32 n, u16 x)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (c[i] == x)
+			return true;
+	return false;
+}
+
 /* Sorts namespaces by cookie; true if one is there twice. */
 static bool sort_ns(struct torfw_ns *ns, u32 n)
 {
@@ -106,10 +135,63 @@ static int build_roles(struct torfw_policy *p, struct torfw_builder *b,
 	return 0;
 }
 
+static int build_role_cgroups(struct torfw_policy *p, struct torfw_builder *b,
+			      struct netlink_ext_ack *extack)
+{
+	const struct role_cg_elem *r = b->role_cg.data;
+	u32 i, k;
+
+	p->n_cg = b->cgroups.n;
+	p->cg = b->cgroups.data;
+	b->cgroups.data = NULL;
+	for (i = 0; i < b->role_cg.n; i++)
+		p->n_role_cg[r[i].kind]++;
+	for (k = 1; k < __TORFW_ROLE_KIND_MAX; k++) {
+		if (!p->n_role_cg[k])
+			continue;
+		p->role_cg[k] = kvmalloc_array(p->n_role_cg[k], sizeof(u16),
+					       TORFW_GFP_LOAD);
+		if (!p->role_cg[k])
+			return -ENOMEM;
+		p->n_role_cg[k] = 0;
+	}
+	for (i = 0; i < b->role_cg.n; i++)
+		p->role_cg[r[i].kind][p->n_role_cg[r[i].kind]++] = r[i].cg;
+	for (k = 1; k < __TORFW_ROLE_KIND_MAX; k++) {
+		if (sort_cg(p->role_cg[k], p->n_role_cg[k])) {
+			NL_SET_ERR_MSG(extack, "cgroup given twice for one role");
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+static int check_service_cgroups(const struct torfw_policy *p,
+				 const struct torfw_svc *s,
+				 struct netlink_ext_ack *extack)
+{
+	u16 *c = p->svc_cg + s->cg_off;
+	u32 j;
+
+	if (sort_cg(c, s->n_allow_cg) ||
+	    sort_cg(c + s->n_allow_cg, s->n_drop_cg)) {
+		NL_SET_ERR_MSG(extack, "cgroup listed twice in one service");
+		return -EEXIST;
+	}
+	for (j = 0; j < s->n_drop_cg; j++) {
+		if (cg_list_has(c, s->n_allow_cg, c[s->n_allow_cg + j])) {
+			NL_SET_ERR_MSG(extack, "cgroup both allowed and dropped");
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
 static int build_services(struct torfw_policy *p, struct torfw_builder *b,
 			  struct netlink_ext_ack *extack)
 {
 	u32 i, j;
+	int ret;
 
 	p->n_svc = b->svc.n;
 	p->svc = b->svc.data;
@@ -120,6 +202,9 @@ static int build_services(struct torfw_policy *p, struct torfw_builder *b,
 	p->n_svc_ns = b->svc_ns.n;
 	p->svc_ns = b->svc_ns.data;
 	b->svc_ns.data = NULL;
+	p->n_svc_cg = b->svc_cg.n;
+	p->svc_cg = b->svc_cg.data;
+	b->svc_cg.data = NULL;
 
 	sort(p->svc, p->n_svc, sizeof(*p->svc), svc_cmp, NULL);
 	for (i = 0; i < p->n_svc; i++) {
@@ -146,6 +231,9 @@ static int build_services(struct torfw_policy *p, struct torfw_builder *b,
 			NL_SET_ERR_MSG(extack, "namespace listed twice in one service");
 			return -EEXIST;
 		}
+		ret = check_service_cgroups(p, s, extack);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -307,8 +395,12 @@ void torfw_policy_free(struct torfw_policy *p)
 			free_percpu(p->hits[i]);
 		kfree(p->hits);
 	}
-	for (i = 0; i < __TORFW_ROLE_KIND_MAX; i++)
+	for (i = 0; i < __TORFW_ROLE_KIND_MAX; i++) {
 		kvfree(p->role[i]);
+		kvfree(p->role_cg[i]);
+	}
+	kvfree(p->cg);
+	kvfree(p->svc_cg);
 	kvfree(p->svc);
 	kvfree(p->uids);
 	kvfree(p->svc_ns);
@@ -345,6 +437,8 @@ struct torfw_policy *torfw_policy_build(struct torfw_builder *b,
 		p->opt.log_burst = TORFW_LOG_BURST_DEFAULT;
 	}
 	ret = build_roles(p, b, extack);
+	if (!ret)
+		ret = build_role_cgroups(p, b, extack);
 	if (!ret)
 		ret = build_services(p, b, extack);
 	if (!ret)

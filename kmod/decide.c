@@ -48,6 +48,51 @@ bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid)
 	return torfw_uid_in(p->role[kind], p->n_role[kind], uid);
 }
 
+/* Whether the facts' cgroup is one of set's cgroups or below one. */
+bool torfw_cg_in(const struct torfw_policy *p, const u16 *set, u32 n,
+		 const struct torfw_facts *f)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		const struct torfw_cgroup *c = &p->cg[set[i]];
+
+		if (c->id && c->level <= f->cg_n && f->cg[c->level - 1] == c->id)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A cgroup principal asked about: without the socket's cgroup in the
+ * facts, the answer is no and the caller decides again with it
+ * (torfw_decision.cgroup), so that only these packets read it.
+ */
+static bool cg_match(const struct torfw_policy *p, const u16 *set, u32 n,
+		     const struct torfw_facts *f, struct torfw_decision *d)
+{
+	if (!n)
+		return false;
+	if (!f->cg_known) {
+		d->cgroup = true;
+		return false;
+	}
+	return torfw_cg_in(p, set, n, f);
+}
+
+static bool cg_role(const struct torfw_policy *p, u8 kind,
+		    const struct torfw_facts *f, struct torfw_decision *d)
+{
+	return cg_match(p, p->role_cg[kind], p->n_role_cg[kind], f, d);
+}
+
+/* A role by uid or by cgroup. */
+static bool has_role(const struct torfw_policy *p, u8 kind,
+		     const struct torfw_facts *f, struct torfw_decision *d)
+{
+	return torfw_has_role(p, kind, f->uid) || cg_role(p, kind, f, d);
+}
+
 const struct torfw_svc *torfw_svc_find_exact(const struct torfw_policy *p,
 					     u8 family, u8 proto,
 					     const union nf_inet_addr *addr,
@@ -225,18 +270,21 @@ static u8 decide_loopback(const struct torfw_policy *p,
 		s = torfw_svc_find(p, f->family, f->proto, &f->daddr, f->dport);
 	if (s) {
 		const u32 *u = p->uids + s->uid_off;
+		const u16 *c = p->svc_cg + s->cg_off;
 
 		d->service = s - p->svc;
-		if (torfw_uid_in(u, s->n_allow, f->uid))
+		if (torfw_uid_in(u, s->n_allow, f->uid) ||
+		    cg_match(p, c, s->n_allow_cg, f, d))
 			return TORFW_R_SERVICE;
-		if (torfw_uid_in(u + s->n_allow, s->n_drop, f->uid))
+		if (torfw_uid_in(u + s->n_allow, s->n_drop, f->uid) ||
+		    cg_match(p, c + s->n_allow_cg, s->n_drop_cg, f, d))
 			return TORFW_R_SERVICE_DROP;
 	}
 	/*
 	 * Rule 4, loopback part: Tor reaches every IPv4 loopback port, also
 	 * one whose entry names only others (an onion service's target).
 	 */
-	if (f->family == AF_INET && torfw_has_role(p, TORFW_ROLE_TOR, f->uid))
+	if (f->family == AF_INET && has_role(p, TORFW_ROLE_TOR, f, d))
 		return TORFW_R_TOR_LOOPBACK;
 	return TORFW_R_LOOPBACK;
 }
@@ -375,10 +423,20 @@ static u8 decide_out(const struct torfw_policy *p,
 		return TORFW_R_IPV6;
 	if (f->srr)
 		return TORFW_R_SOURCE_ROUTE;
-	if ((tcp || dns) && torfw_has_role(p, TORFW_ROLE_CLEARNET, f->uid))
-		return TORFW_R_CLEARNET;
-	if ((tcp || dns) && torfw_has_role(p, TORFW_ROLE_TOR, f->uid))
-		return TORFW_R_TOR;
+	if (tcp || dns) {
+		/*
+		 * By uid first: the two roles allow the same here, and Tor's
+		 * own traffic then never reads a cgroup.
+		 */
+		if (torfw_has_role(p, TORFW_ROLE_CLEARNET, f->uid))
+			return TORFW_R_CLEARNET;
+		if (torfw_has_role(p, TORFW_ROLE_TOR, f->uid))
+			return TORFW_R_TOR;
+		if (cg_role(p, TORFW_ROLE_CLEARNET, f, d))
+			return TORFW_R_CLEARNET;
+		if (cg_role(p, TORFW_ROLE_TOR, f, d))
+			return TORFW_R_TOR;
+	}
 	lan = decide_lan(p, f);
 	if (lan != TORFW_R_NONE)
 		return lan;
@@ -463,11 +521,11 @@ static u8 decide_forward(const struct torfw_policy *p,
  * send anything, so only the uids with the packet role may (DHCP).
  */
 static u8 decide_frame(const struct torfw_policy *p,
-		       const struct torfw_facts *f)
+		       const struct torfw_facts *f, struct torfw_decision *d)
 {
 	if (f->packet_sock)
 		return p && f->has_uid &&
-		       torfw_has_role(p, TORFW_ROLE_PACKET, f->uid) ?
+		       has_role(p, TORFW_ROLE_PACKET, f, d) ?
 		       TORFW_R_PACKET_ROLE : TORFW_R_PACKET;
 	return f->frame_ip ? TORFW_R_FRAME_IP : TORFW_R_PACKET;
 }
@@ -488,7 +546,7 @@ static u8 decide(const struct torfw_policy *p, const struct torfw_facts *f,
 	case TORFW_HOOK_IN:
 		return decide_in(p, f, d);
 	case TORFW_HOOK_FRAME:
-		return decide_frame(p, f);
+		return decide_frame(p, f, d);
 	default:
 		return decide_forward(p, f);
 	}
@@ -504,6 +562,7 @@ void torfw_decide(const struct torfw_policy *p, const struct torfw_facts *f,
 		  struct torfw_decision *d)
 {
 	d->service = -1;
+	d->cgroup = false;
 	d->reason = decide(p, f, d);
 	switch (torfw_reason_kind[d->reason]) {
 	case TORFW_RK_ACCEPT:

@@ -183,6 +183,7 @@ void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
 		 */
 		sock = READ_ONCE(sk->sk_socket);
 		f->has_uid = true;
+		f->sk = sk;
 		f->uid = __kuid_val(sock ? SOCK_INODE((struct socket *)sock)->i_uid :
 				    sk->sk_uid);
 		return;
@@ -193,6 +194,7 @@ void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
 	}
 	f->has_uid = true;
 	f->uid = __kuid_val(sk->sk_uid);
+	f->sk = sk;
 }
 
 /*

@@ -30,18 +30,23 @@ static void reject(const struct torfw_facts *f, struct sk_buff *skb,
 
 /* Decides, counts, reports and turns the decision into a verdict. */
 unsigned int torfw_apply(const struct torfw_policy *p,
-			 const struct torfw_facts *f, struct sk_buff *skb,
+			 struct torfw_facts *f, struct sk_buff *skb,
 			 const struct nf_hook_state *state)
 {
 	struct torfw_decision d;
 
 	torfw_decide(p, f, &d);
+	if (unlikely(d.cgroup)) {
+		/* A cgroup principal may decide: read the socket's. */
+		torfw_facts_cgroup(f);
+		torfw_decide(p, f, &d);
+	}
 	torfw_count(d.reason);
 	if (p)
 		torfw_policy_hit(p, d.service);
 	if (d.verdict == TORFW_ACCEPT)
 		return NF_ACCEPT;
-	torfw_report(f, &d);
+	torfw_report(p, f, &d);
 	if (d.verdict == TORFW_DROP)
 		return NF_DROP;
 	reject(f, skb, state);

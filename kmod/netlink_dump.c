@@ -35,6 +35,20 @@ static int put_ns(struct sk_buff *skb, int type, const struct torfw_ns *ns)
 	return 0;
 }
 
+static int put_cgroup(struct sk_buff *skb, int type,
+		      const struct torfw_cgroup *c)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest ||
+	    nla_put_string(skb, TORFW_CG_PATH, c->path) ||
+	    nla_put_u64_64bit(skb, TORFW_CG_ID, c->id, TORFW_CG_PAD) ||
+	    nla_put(skb, TORFW_CG_ANCESTORS, c->level * sizeof(u64), c->anc))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int put_service(struct sk_buff *skb, const struct torfw_policy *p,
 		       const struct torfw_svc *s)
 {
@@ -57,22 +71,42 @@ static int put_service(struct sk_buff *skb, const struct torfw_policy *p,
 	for (i = 0; i < s->n_ns; i++)
 		if (put_ns(skb, TORFW_SVC_NETNS, &p->svc_ns[s->ns_off + i]))
 			return -EMSGSIZE;
+	for (i = 0; i < s->n_allow_cg + s->n_drop_cg; i++)
+		if (put_cgroup(skb, i < s->n_allow_cg ? TORFW_SVC_CGROUP :
+			       TORFW_SVC_DROP_CGROUP,
+			       &p->cg[p->svc_cg[s->cg_off + i]]))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
+static u32 roles_count(const u32 *n)
+{
+	u32 sum = 0, k;
+
+	for (k = 1; k < __TORFW_ROLE_KIND_MAX; k++)
+		sum += n[k];
+	return sum;
+}
+
+/* The uids' roles by kind, then the cgroups' roles by kind. */
 static int put_role(struct sk_buff *skb, const struct torfw_policy *p,
 		    u32 idx)
 {
+	bool cg = idx >= roles_count(p->n_role);
+	const u32 *n = cg ? p->n_role_cg : p->n_role;
 	struct nlattr *nest;
 	u8 k;
 
-	for (k = 1; k < __TORFW_ROLE_KIND_MAX && idx >= p->n_role[k]; k++)
-		idx -= p->n_role[k];
+	if (cg)
+		idx -= roles_count(p->n_role);
+	for (k = 1; k < __TORFW_ROLE_KIND_MAX && idx >= n[k]; k++)
+		idx -= n[k];
 	nest = nla_nest_start(skb, TORFW_A_ROLE);
-	if (!nest ||
-	    nla_put_u8(skb, TORFW_ROLE_KIND, k) ||
-	    nla_put_u32(skb, TORFW_ROLE_UID, p->role[k][idx]))
+	if (!nest || nla_put_u8(skb, TORFW_ROLE_KIND, k))
+		return -EMSGSIZE;
+	if (cg ? put_cgroup(skb, TORFW_ROLE_CGROUP, &p->cg[p->role_cg[k][idx]]) :
+		 nla_put_u32(skb, TORFW_ROLE_UID, p->role[k][idx]))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -87,7 +121,7 @@ static int put_element(struct sk_buff *skb, const struct torfw_policy *p,
 		       int section, u32 idx)
 {
 	struct nlattr *nest;
-	u32 n_roles = 0, k;
+	u32 n_roles;
 
 	switch (section) {
 	case DUMP_OPTIONS:
@@ -103,8 +137,7 @@ static int put_element(struct sk_buff *skb, const struct torfw_policy *p,
 			return -EMSGSIZE;
 		break;
 	case DUMP_ROLES:
-		for (k = 1; k < __TORFW_ROLE_KIND_MAX; k++)
-			n_roles += p->n_role[k];
+		n_roles = roles_count(p->n_role) + roles_count(p->n_role_cg);
 		return idx < n_roles ? put_role(skb, p, idx) : -ENOENT;
 	case DUMP_SERVICES:
 		if (idx >= p->n_svc)

@@ -24,10 +24,17 @@ static const struct nla_policy opt_policy[TORFW_OPT_MAX + 1] = {
 	[TORFW_OPT_KERNEL] = NLA_POLICY_MAX(NLA_U8, __TORFW_KERNEL_MAX - 1),
 };
 
+/* Requests name a cgroup by path; ID and ANCESTORS are dumps' only. */
+static const struct nla_policy cg_policy[TORFW_CG_MAX + 1] = {
+	[TORFW_CG_PATH] = { .type = NLA_NUL_STRING,
+			    .len = TORFW_CG_PATH_MAX - 1 },
+};
+
 static const struct nla_policy role_policy[TORFW_ROLE_MAX + 1] = {
 	[TORFW_ROLE_KIND] = NLA_POLICY_RANGE(NLA_U8, 1,
 					     __TORFW_ROLE_KIND_MAX - 1),
 	[TORFW_ROLE_UID] = { .type = NLA_U32 },
+	[TORFW_ROLE_CGROUP] = NLA_POLICY_NESTED(cg_policy),
 };
 
 static const struct nla_policy ns_policy[TORFW_NS_MAX + 1] = {
@@ -45,6 +52,8 @@ static const struct nla_policy svc_policy[TORFW_SVC_MAX + 1] = {
 	[TORFW_SVC_UID] = { .type = NLA_U32 },
 	[TORFW_SVC_DROP_UID] = { .type = NLA_U32 },
 	[TORFW_SVC_NETNS] = NLA_POLICY_NESTED(ns_policy),
+	[TORFW_SVC_CGROUP] = NLA_POLICY_NESTED(cg_policy),
+	[TORFW_SVC_DROP_CGROUP] = NLA_POLICY_NESTED(cg_policy),
 };
 
 static const struct nla_policy pfx_policy[TORFW_PFX_MAX + 1] = {
@@ -98,6 +107,8 @@ struct svc_scratch {
 	u32 allow[TORFW_MAX_SERVICE_UIDS];
 	u32 drop[TORFW_MAX_SERVICE_UIDS];
 	struct torfw_ns ns[TORFW_MAX_SERVICE_NS];
+	u16 allow_cg[TORFW_MAX_SERVICE_CGROUPS];
+	u16 drop_cg[TORFW_MAX_SERVICE_CGROUPS];
 };
 
 static struct torfw_txn *txn_find(u32 portid, u64 net_cookie)
@@ -219,6 +230,26 @@ static int parse_options(struct torfw_builder *b, const struct nlattr *nla,
 	return torfw_builder_set_options(b, &opt, extack);
 }
 
+/* A cgroup by path, resolved now; its index in the builder. */
+static int parse_cgroup(struct torfw_builder *b, const struct nlattr *nla,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TORFW_CG_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, TORFW_CG_MAX, nla, cg_policy, extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_CG_PATH)) {
+		NL_SET_ERR_MSG(extack, "cgroup needs a path");
+		return -EINVAL;
+	}
+	ret = torfw_builder_add_cgroup(b, nla_data(tb[TORFW_CG_PATH]), extack);
+	if (ret < 0 && extack && !extack->bad_attr)
+		extack->bad_attr = tb[TORFW_CG_PATH];
+	return ret;
+}
+
 static int parse_role(struct torfw_builder *b, const struct nlattr *nla,
 		      struct netlink_ext_ack *extack)
 {
@@ -229,9 +260,17 @@ static int parse_role(struct torfw_builder *b, const struct nlattr *nla,
 	if (ret)
 		return ret;
 	if (NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_ROLE_KIND) ||
-	    NL_REQ_ATTR_CHECK(extack, nla, tb, TORFW_ROLE_UID)) {
-		NL_SET_ERR_MSG(extack, "role needs a kind and a uid");
+	    !tb[TORFW_ROLE_UID] == !tb[TORFW_ROLE_CGROUP]) {
+		NL_SET_ERR_MSG(extack, "role needs a kind and a uid or a cgroup");
 		return -EINVAL;
+	}
+	if (tb[TORFW_ROLE_CGROUP]) {
+		ret = parse_cgroup(b, tb[TORFW_ROLE_CGROUP], extack);
+		if (ret < 0)
+			return ret;
+		return torfw_builder_add_role_cgroup(b,
+						     nla_get_u8(tb[TORFW_ROLE_KIND]),
+						     ret, extack);
 	}
 	return torfw_builder_add_role(b, nla_get_u8(tb[TORFW_ROLE_KIND]),
 				      nla_get_u32(tb[TORFW_ROLE_UID]), extack);
@@ -260,6 +299,8 @@ static int parse_service(struct torfw_builder *b, const struct nlattr *nla,
 		.allow = sc->allow,
 		.drop = sc->drop,
 		.ns = sc->ns,
+		.allow_cg = sc->allow_cg,
+		.drop_cg = sc->drop_cg,
 	};
 	const struct nlattr *a;
 	int rem, ret;
@@ -312,6 +353,22 @@ static int parse_service(struct torfw_builder *b, const struct nlattr *nla,
 			ret = parse_ns(a, &sc->ns[s.n_ns++], extack);
 			if (ret)
 				return ret;
+			break;
+		case TORFW_SVC_CGROUP:
+		case TORFW_SVC_DROP_CGROUP:
+			if (s.n_allow_cg + s.n_drop_cg ==
+			    TORFW_MAX_SERVICE_CGROUPS) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "too many cgroups in one service");
+				return -E2BIG;
+			}
+			ret = parse_cgroup(b, a, extack);
+			if (ret < 0)
+				return ret;
+			if (nla_type(a) == TORFW_SVC_CGROUP)
+				sc->allow_cg[s.n_allow_cg++] = ret;
+			else
+				sc->drop_cg[s.n_drop_cg++] = ret;
 			break;
 		}
 	}

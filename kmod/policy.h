@@ -12,6 +12,7 @@
 #include "uapi/torfw.h"
 
 struct netlink_ext_ack;
+struct sock;
 
 enum torfw_verdict {
 	TORFW_ACCEPT,
@@ -66,6 +67,16 @@ struct torfw_facts {
 	__be32 inner_daddr;
 	u16 inner_sport;
 	u16 inner_dport;
+	/*
+	 * The owning socket's cgroup (TORFW_CG_* in the UAPI header): the
+	 * ids of its ancestors at levels 1..cg_n, its own last. Filled only
+	 * when a decision asks for it (torfw_decision.cgroup); sk is the
+	 * socket to read it from (kernel only, NULL elsewhere).
+	 */
+	bool cg_known;
+	u8 cg_n;
+	u64 cg[TORFW_CG_DEPTH_MAX];
+	const struct sock *sk;
 };
 
 /*
@@ -90,7 +101,22 @@ enum torfw_track {
 struct torfw_decision {
 	u8 verdict;		/* enum torfw_verdict */
 	u8 reason;		/* enum torfw_reason */
+	/*
+	 * A cgroup principal was asked about and the facts have no cgroup
+	 * (!cg_known): decide again with it. Only packets that meet an entry
+	 * or role naming a cgroup, and whose uid did not pass already, pay
+	 * for reading the socket's cgroup.
+	 */
+	bool cgroup;
 	s32 service;		/* allow-list entry that matched, or -1 */
+};
+
+/* A cgroup principal, resolved when the policy was built. */
+struct torfw_cgroup {
+	u64 id;			/* 0: absent when built, matches nothing */
+	u64 anc[TORFW_CG_DEPTH_MAX];	/* levels 1..level, anc[level-1] = id */
+	u8 level;		/* 0 when absent */
+	char path[TORFW_CG_PATH_MAX];
 };
 
 struct torfw_svc {
@@ -100,10 +126,13 @@ struct torfw_svc {
 	u8 family;
 	u8 proto;
 	u8 n_ns;
+	u8 n_allow_cg;
+	u8 n_drop_cg;
 	u16 n_allow;
 	u16 n_drop;
 	u32 uid_off;		/* allowed uids, then dropped, in uid pool */
 	u32 ns_off;		/* namespaces in ns pool */
+	u32 cg_off;		/* allowed cgroups, then dropped, in cg pool */
 };
 
 struct torfw_ns {
@@ -156,6 +185,12 @@ struct torfw_policy {
 	struct torfw_options opt;
 	u32 n_role[__TORFW_ROLE_KIND_MAX];
 	u32 *role[__TORFW_ROLE_KIND_MAX];	/* sorted uids per role */
+	u32 n_role_cg[__TORFW_ROLE_KIND_MAX];
+	u16 *role_cg[__TORFW_ROLE_KIND_MAX];	/* indexes in cg, sorted */
+	u32 n_cg;
+	struct torfw_cgroup *cg;	/* the cgroups the policy names */
+	u32 n_svc_cg;
+	u16 *svc_cg;			/* pool of per-entry cgroup lists */
 	u32 n_svc;
 	struct torfw_svc *svc;		/* sorted, see svc_cmp() */
 	u32 n_uids;
@@ -194,6 +229,11 @@ struct torfw_svc_spec {
 	const u32 *drop;
 	u32 n_ns;
 	const struct torfw_ns *ns;
+	/* Cgroups by index (torfw_builder_add_cgroup()'s return value). */
+	u32 n_allow_cg;
+	const u16 *allow_cg;
+	u32 n_drop_cg;
+	const u16 *drop_cg;
 };
 
 struct torfw_builder *torfw_builder_new(void);
@@ -203,6 +243,25 @@ int torfw_builder_set_options(struct torfw_builder *b,
 			      struct netlink_ext_ack *extack);
 int torfw_builder_add_role(struct torfw_builder *b, u8 kind, u32 uid,
 			   struct netlink_ext_ack *extack);
+/*
+ * A cgroup by path, resolved through torfw_cgroup_resolve(); or already
+ * resolved (decoded dumps, KUnit). Returns its index in the builder (the
+ * same path twice: the same index) or a negative errno.
+ */
+int torfw_builder_add_cgroup(struct torfw_builder *b, const char *path,
+			     struct netlink_ext_ack *extack);
+int torfw_builder_put_cgroup(struct torfw_builder *b,
+			     const struct torfw_cgroup *c,
+			     struct netlink_ext_ack *extack);
+int torfw_builder_add_role_cgroup(struct torfw_builder *b, u8 kind, u16 cg,
+				  struct netlink_ext_ack *extack);
+/*
+ * Resolves a cgroup path (already checked by the builder) to c's id,
+ * ancestors and level; a path that names nothing leaves c absent and is
+ * not an error. cgroup.c in the kernel; torfwctl has its own.
+ */
+int torfw_cgroup_resolve(const char *path, struct torfw_cgroup *c,
+			 struct netlink_ext_ack *extack);
 int torfw_builder_add_service(struct torfw_builder *b,
 			      const struct torfw_svc_spec *s,
 			      struct netlink_ext_ack *extack);
@@ -244,6 +303,8 @@ u8 torfw_decide_track(const struct torfw_policy *p,
 		      const struct torfw_facts *f);
 bool torfw_uid_in(const u32 *set, u32 n, u32 uid);
 bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid);
+bool torfw_cg_in(const struct torfw_policy *p, const u16 *set, u32 n,
+		 const struct torfw_facts *f);
 const struct torfw_svc *torfw_svc_find_exact(const struct torfw_policy *p,
 					     u8 family, u8 proto,
 					     const union nf_inet_addr *addr,

@@ -290,9 +290,7 @@ int torfw_walk_frames(struct walk *w)
 			continue;
 		f = torfw_probe_facts(w, TORFW_HOOK_FRAME, 0, 0, 0);
 		f->packet_sock = true;
-		f->has_uid = true;
-		f->uid = w->packet_uid[c];
-		ret = w->fn(f, w->arg);
+		ret = torfw_probe_as(w, f, WHO_UID, w->packet_uid[c]);
 		if (ret)
 			return ret;
 	}

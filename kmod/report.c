@@ -102,7 +102,7 @@ static const char *proto_name(u8 proto, char *buf, size_t len)
 }
 
 static void report_log(const struct torfw_facts *f,
-		       const struct torfw_decision *d)
+		       const struct torfw_decision *d, const char *cg)
 {
 	static const char *const hook_name[] = {
 		[TORFW_HOOK_OUT] = "",
@@ -116,7 +116,8 @@ static void report_log(const struct torfw_facts *f,
 	if (f->has_uid)
 		snprintf(uid, sizeof(uid), "%u", f->uid);
 	if (f->hook == TORFW_HOOK_FRAME) {
-		pr_info("refused frame uid=%s reason=%s\n", uid,
+		pr_info("refused frame uid=%s%s%s reason=%s\n", uid,
+			cg ? " cgroup=" : "", cg ?: "",
 			torfw_reason_names[d->reason]);
 		return;
 	}
@@ -125,17 +126,18 @@ static void report_log(const struct torfw_facts *f,
 	else
 		snprintf(dst, sizeof(dst), "[%pI6c]", &f->daddr.in6);
 	if (f->ports)
-		pr_info("refused%s uid=%s %s %s:%u reason=%s\n",
-			hook_name[f->hook], uid, proto, dst, f->dport,
+		pr_info("refused%s uid=%s%s%s %s %s:%u reason=%s\n",
+			hook_name[f->hook], uid, cg ? " cgroup=" : "",
+			cg ?: "", proto, dst, f->dport,
 			torfw_reason_names[d->reason]);
 	else
-		pr_info("refused%s uid=%s %s %s reason=%s\n",
-			hook_name[f->hook], uid, proto, dst,
-			torfw_reason_names[d->reason]);
+		pr_info("refused%s uid=%s%s%s %s %s reason=%s\n",
+			hook_name[f->hook], uid, cg ? " cgroup=" : "",
+			cg ?: "", proto, dst, torfw_reason_names[d->reason]);
 }
 
 static void report_event(const struct torfw_facts *f,
-			 const struct torfw_decision *d)
+			 const struct torfw_decision *d, const char *cg)
 {
 	struct sk_buff *msg;
 	struct nlattr *ev;
@@ -161,6 +163,8 @@ static void report_event(const struct torfw_facts *f,
 		goto err;
 	if (f->has_uid && nla_put_u32(msg, TORFW_EV_UID, f->uid))
 		goto err;
+	if (cg && nla_put_string(msg, TORFW_EV_CGROUP, cg))
+		goto err;
 	/* Only in process context is current the sender of the packet. */
 	if (f->hook != TORFW_HOOK_IN && f->hook != TORFW_HOOK_FORWARD &&
 	    in_task() &&
@@ -180,15 +184,29 @@ err:
  * Called for refused packets. Inbound drops are only counted: the LAN's
  * broadcasts would flood the log and they reveal nothing about us.
  */
-void torfw_report(const struct torfw_facts *f, const struct torfw_decision *d)
+void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
+		  const struct torfw_decision *d)
 {
+	char path[TORFW_CG_PATH_MAX];
+	const char *cg = NULL;
+	bool log, event;
+
 	if (f->hook == TORFW_HOOK_IN || !f->init_net ||
 	    d->reason == TORFW_R_SERVICE_DROP || !READ_ONCE(torfw_log_on))
 		return;
-	if (__ratelimit(&torfw_log_rs))
-		report_log(f, d);
-	if (READ_ONCE(torfw_netlink_up) &&
-	    genl_has_listeners(&torfw_genl_family, &init_net, 0) &&
-	    __ratelimit(&torfw_event_rs))
-		report_event(f, d);
+	log = __ratelimit(&torfw_log_rs);
+	event = READ_ONCE(torfw_netlink_up) &&
+		genl_has_listeners(&torfw_genl_family, &init_net, 0) &&
+		__ratelimit(&torfw_event_rs);
+	/* Which program: its cgroup, when the policy tells programs apart. */
+	if ((log || event) && p && p->n_cg && f->has_uid && f->sk) {
+		int n = torfw_cgroup_sock_path(f->sk, path, sizeof(path));
+
+		if (n >= 0 && n < sizeof(path))
+			cg = path;
+	}
+	if (log)
+		report_log(f, d, cg);
+	if (event)
+		report_event(f, d, cg);
 }

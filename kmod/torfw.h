@@ -53,11 +53,15 @@ void torfw_facts_ip4_track(struct torfw_facts *f, const struct sk_buff *skb);
 void torfw_facts_udp_connected(struct torfw_facts *f,
 			       const struct sk_buff *skb);
 
+/* cgroup.c: the owning socket's cgroup, for cgroup principals. */
+void torfw_facts_cgroup(struct torfw_facts *f);
+int torfw_cgroup_sock_path(const struct sock *sk, char *buf, size_t len);
+
 /* hooks.c: the filter hooks in every namespace. */
 int torfw_hooks_init(void);
 void torfw_hooks_exit(void);
 unsigned int torfw_apply(const struct torfw_policy *p,
-			 const struct torfw_facts *f, struct sk_buff *skb,
+			 struct torfw_facts *f, struct sk_buff *skb,
 			 const struct nf_hook_state *state);
 
 /* udp.c: replies to unconnected UDP sockets (initial netns). */
@@ -77,7 +81,7 @@ void torfw_count(u8 reason);
 
 u64 torfw_count_read(u8 reason);
 void torfw_report_configure(const struct torfw_options *opt);
-void torfw_report(const struct torfw_facts *f,
+void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 		  const struct torfw_decision *d);
 
 /* netlink.c */

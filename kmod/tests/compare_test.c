@@ -18,14 +18,14 @@
 #include "policy.h"
 #include "tests/ref.h"
 
-#define M_LOOPBACK "locked: a loopback service would open to a uid the active policy refuses"
-#define M_ROLE "locked: a role would open the Internet to a uid the active policy refuses"
+#define M_LOOPBACK "locked: a loopback service would open to a uid or cgroup the active policy refuses"
+#define M_ROLE "locked: a role would open the Internet to a uid or cgroup the active policy refuses"
 #define M_LAN "locked: a LAN destination would open that the active policy refuses"
 #define M_FORWARD "locked: a namespace would be forwarded where the active policy refuses"
 #define M_NS_SVC "locked: a host service would open to a namespace the active policy refuses"
 #define M_NOSOCK "locked: packets without a socket would pass where the active policy refuses"
 #define M_KERNEL "locked: kernel-made sockets would pass where the active policy refuses"
-#define M_FRAMES "locked: raw frames would open to a uid the active policy refuses"
+#define M_FRAMES "locked: raw frames would open to a uid or cgroup the active policy refuses"
 #define M_REDIR "locked: the redirects differ from the active policy's"
 #define M_BIG "locked: the policies are too large to compare"
 

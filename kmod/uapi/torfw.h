@@ -120,6 +120,10 @@
 #define TORFW_MAX_REDIRECTS	8
 #define TORFW_MAX_LOADS		8	/* transactions open at once */
 #define TORFW_NS_NAME_MAX	64	/* with the terminating NUL */
+#define TORFW_MAX_CGROUPS	64	/* distinct cgroup paths per policy */
+#define TORFW_MAX_SERVICE_CGROUPS 8	/* per entry: allowed + dropped */
+#define TORFW_CG_PATH_MAX	256	/* with the terminating NUL */
+#define TORFW_CG_DEPTH_MAX	16	/* levels below the root */
 /* Refusals logged (and sent as events) per second, and the burst. */
 #define TORFW_LOG_RATE_DEFAULT	10
 #define TORFW_LOG_BURST_DEFAULT	20
@@ -243,11 +247,15 @@ enum torfw_kernel_sockets {
 	__TORFW_KERNEL_MAX
 };
 
-/* A uid with a role. A uid may hold several roles. */
+/*
+ * A principal with a role: a uid or a cgroup, exactly one of the two. A
+ * principal may hold several roles.
+ */
 enum torfw_role_attr {
 	TORFW_ROLE_UNSPEC,
 	TORFW_ROLE_KIND,	/* u8 torfw_role_kind */
 	TORFW_ROLE_UID,		/* u32, in the initial user namespace */
+	TORFW_ROLE_CGROUP,	/* nest torfw_cg */
 	__TORFW_ROLE_LAST
 };
 #define TORFW_ROLE_MAX (__TORFW_ROLE_LAST - 1)
@@ -268,11 +276,14 @@ enum torfw_role_kind {
  * (TCP) or send (UDP) to (family, protocol, address, port range). The
  * address is a local address (127.0.0.1, ::1, a host address on a veth);
  * all zero means any local address. Port ranges of entries with the same
- * family, protocol and address must not overlap (-EEXIST). A uid listed in
- * TORFW_SVC_DROP_UID is silently dropped instead of rejected. A namespace
- * in TORFW_SVC_NETNS may connect to the service from its veth. An entry
- * names at least one uid or namespace (-EINVAL); IPv4-mapped IPv6
- * addresses are refused (-EINVAL): write them as IPv4.
+ * family, protocol and address must not overlap (-EEXIST). A socket may
+ * pass if its uid is in TORFW_SVC_UID or its cgroup is in or below one of
+ * TORFW_SVC_CGROUP (either suffices); otherwise one whose uid is in
+ * TORFW_SVC_DROP_UID or whose cgroup is in or below one of
+ * TORFW_SVC_DROP_CGROUP is silently dropped instead of rejected. A
+ * namespace in TORFW_SVC_NETNS may connect to the service from its veth.
+ * An entry names at least one principal or namespace (-EINVAL);
+ * IPv4-mapped IPv6 addresses are refused (-EINVAL): write them as IPv4.
  */
 enum torfw_svc_attr {
 	TORFW_SVC_UNSPEC,
@@ -284,6 +295,8 @@ enum torfw_svc_attr {
 	TORFW_SVC_UID,		/* u32, repeated */
 	TORFW_SVC_DROP_UID,	/* u32, repeated */
 	TORFW_SVC_NETNS,	/* nest torfw_ns, repeated */
+	TORFW_SVC_CGROUP,	/* nest torfw_cg, repeated */
+	TORFW_SVC_DROP_CGROUP,	/* nest torfw_cg, repeated */
 	__TORFW_SVC_LAST
 };
 #define TORFW_SVC_MAX (__TORFW_SVC_LAST - 1)
@@ -328,6 +341,42 @@ enum torfw_ns_attr {
 };
 #define TORFW_NS_MAX (__TORFW_NS_LAST - 1)
 
+/*
+ * A cgroup v2 principal: the sockets created by processes in that cgroup
+ * or in a cgroup below it. A socket belongs to the cgroup its creator was
+ * in when it made it (the kernel records it in the socket and keeps it
+ * when the process moves; an accepted socket takes its listener's), the
+ * cgroup that nftables' "socket cgroupv2" matches.
+ *
+ * In requests a cgroup is named by its path on the cgroup v2 hierarchy:
+ * absolute, "/" then components separated by single "/", none of them
+ * "." or "..", no "/" at the end, not the root itself, at most
+ * TORFW_CG_DEPTH_MAX components, shorter than TORFW_CG_PATH_MAX (-EINVAL
+ * otherwise). The kernel resolves it once, when the policy is built, and
+ * keeps the cgroup's id: a path that does not exist then is kept as
+ * absent (TORFW_CG_ID 0) and matches no socket, and a cgroup removed and
+ * created again under the same path is a new cgroup that the policy does
+ * not name, until a load resolves the path again. The lock compares
+ * cgroups by id, as it compares uids by number. The loader must see the
+ * whole hierarchy (no cgroup namespace): a path that resolves to a
+ * cgroup whose full path differs is refused (-EINVAL). A policy names at
+ * most TORFW_MAX_CGROUPS distinct paths (-E2BIG).
+ */
+enum torfw_cg_attr {
+	TORFW_CG_UNSPEC,
+	TORFW_CG_PATH,		/* string, < TORFW_CG_PATH_MAX */
+	TORFW_CG_ID,		/* u64, dumps only: 0 = absent */
+	/*
+	 * Binary, dumps only: the ids of the cgroup's ancestors at levels 1
+	 * up to its own level, as host-order u64s, the last being TORFW_CG_ID
+	 * (empty when absent).
+	 */
+	TORFW_CG_ANCESTORS,
+	TORFW_CG_PAD,
+	__TORFW_CG_LAST
+};
+#define TORFW_CG_MAX (__TORFW_CG_LAST - 1)
+
 /* Address rewriting, applied before filtering (IPv4 only). */
 enum torfw_redir_attr {
 	TORFW_REDIR_UNSPEC,
@@ -367,6 +416,11 @@ enum torfw_ev_attr {
 	TORFW_EV_COMM,		/* string; absent like PID */
 	TORFW_EV_DADDR,		/* binary 4 or 16 bytes; absent for frames */
 	TORFW_EV_DPORT,		/* u16 host order; absent for non-TCP/UDP */
+	/*
+	 * string: the cgroup path of the owning socket, when the active
+	 * policy names cgroups; absent otherwise
+	 */
+	TORFW_EV_CGROUP,
 	__TORFW_EV_LAST
 };
 #define TORFW_EV_MAX (__TORFW_EV_LAST - 1)

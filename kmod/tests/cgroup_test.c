@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: cgroup principals. The decisions (a cgroup or one below it
+ * passes, OR with the uids, asked only when the uid did not already
+ * pass), the builder's checks of paths and of resolved chains, and the
+ * lock's comparison (cgroups compared by id, like uids).
+ */
+
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/in.h>
+#include <linux/netlink.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+
+#include "policy.h"
+#include "tests/ref.h"
+
+/* The cgroups of the tests, by path, id and ancestors. */
+struct tcg {
+	const char *path;
+	u64 id;
+	u8 level;
+	u64 anc[4];
+};
+
+static const struct tcg CG_A = { "/a/b", 11, 2, { 10, 11 } };
+static const struct tcg CG_P = { "/a", 10, 1, { 10 } };
+static const struct tcg CG_A_CHILD = { "/a/b/c", 12, 3, { 10, 11, 12 } };
+static const struct tcg CG_A_NEW = { "/a/b", 13, 2, { 10, 13 } };
+static const struct tcg CG_D = { "/d", 20, 1, { 20 } };
+static const struct tcg CG_C = { "/c", 30, 1, { 30 } };
+static const struct tcg CG_T = { "/t", 40, 1, { 40 } };
+static const struct tcg CG_K = { "/k", 50, 1, { 50 } };
+static const struct tcg CG_X = { "/x", 0, 0, { 0 } };	/* absent */
+
+static int put(struct torfw_builder *b, const struct tcg *t)
+{
+	struct torfw_cgroup c = { .id = t->id, .level = t->level };
+
+	memcpy(c.anc, t->anc, sizeof(t->anc));
+	snprintf(c.path, sizeof(c.path), "%s", t->path);
+	return torfw_builder_put_cgroup(b, &c, NULL);
+}
+
+static int svc(struct torfw_builder *b, u8 proto, u16 port, const u32 *uids,
+	       u32 n_uids, const u16 *allow_cg, u32 n_allow_cg,
+	       const u16 *drop_cg, u32 n_drop_cg)
+{
+	struct torfw_svc_spec s = {
+		.proto = proto, .port_lo = port, .port_hi = port,
+		.allow = uids, .n_allow = n_uids,
+		.allow_cg = allow_cg, .n_allow_cg = n_allow_cg,
+		.drop_cg = drop_cg, .n_drop_cg = n_drop_cg,
+	};
+
+	s.addr = torfw_test_addr(LO4, &s.family);
+	return torfw_builder_add_service(b, &s, NULL);
+}
+
+/* What a variant changes in the base policy of these tests. */
+enum {
+	W_PARENT = 1 << 0,	/* tcp/9050 names /a instead of /a/b */
+	W_CHILD = 1 << 1,	/* tcp/9050 names /a/b/c instead of /a/b */
+	W_RECREATED = 1 << 2,	/* /a/b resolved again: a new id */
+	W_NO_CLEARNET = 1 << 3,	/* the clearnet role's cgroup removed */
+	W_TOR_A = 1 << 4,	/* /a/b has the Tor role too */
+	W_PACKET_A = 1 << 5,	/* /a/b may send raw frames too */
+	W_ABSENT = 1 << 6,	/* tcp/9050 also names an absent cgroup */
+	W_DROP_ALLOWED = 1 << 7,	/* udp/53 allows /d instead of dropping */
+	W_NO_9050_CG = 1 << 8,	/* tcp/9050 names only its uid */
+};
+
+static struct torfw_policy *build(u32 w)
+{
+	static const u32 amnesia[] = { U_AMNESIA };
+	const struct tcg *a = w & W_PARENT ? &CG_P : w & W_CHILD ? &CG_A_CHILD :
+			      w & W_RECREATED ? &CG_A_NEW : &CG_A;
+	struct torfw_builder *b = torfw_builder_new();
+	struct torfw_policy *p = ERR_PTR(-EINVAL);
+	u16 ia, id, ic, it, ik, ix, set[2];
+
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	ia = put(b, a);
+	id = put(b, &CG_D);
+	ic = put(b, &CG_C);
+	it = put(b, &CG_T);
+	ik = put(b, &CG_K);
+	ix = put(b, &CG_X);
+	if (torfw_builder_add_role(b, TORFW_ROLE_TOR, U_TOR, NULL) ||
+	    torfw_builder_add_role_cgroup(b, TORFW_ROLE_TOR, it, NULL) ||
+	    torfw_builder_add_role_cgroup(b, TORFW_ROLE_PACKET, ik, NULL))
+		goto out;
+	if (!(w & W_NO_CLEARNET) &&
+	    torfw_builder_add_role_cgroup(b, TORFW_ROLE_CLEARNET, ic, NULL))
+		goto out;
+	if ((w & W_TOR_A) &&
+	    torfw_builder_add_role_cgroup(b, TORFW_ROLE_TOR, ia, NULL))
+		goto out;
+	if ((w & W_PACKET_A) &&
+	    torfw_builder_add_role_cgroup(b, TORFW_ROLE_PACKET, ia, NULL))
+		goto out;
+	set[0] = ia;
+	set[1] = ix;
+	if (svc(b, IPPROTO_TCP, 9050, amnesia, 1, set,
+		w & W_NO_9050_CG ? 0 : w & W_ABSENT ? 2 : 1, NULL, 0))
+		goto out;
+	if (w & W_DROP_ALLOWED ?
+	    svc(b, IPPROTO_UDP, 53, amnesia, 1, &id, 1, NULL, 0) :
+	    svc(b, IPPROTO_UDP, 53, amnesia, 1, NULL, 0, &id, 1))
+		goto out;
+	if (svc(b, IPPROTO_TCP, 9051, NULL, 0, &ix, 1, NULL, 0))
+		goto out;
+	p = torfw_policy_build(b, NULL);
+out:
+	torfw_builder_free(b);
+	return p;
+}
+
+/* Facts with a chain of ids 0: what an absent cgroup must not match. */
+static const struct tcg CG_ZERO = { "/zero", 0, 1, { 0 } };
+
+/* A socket's cgroup not read yet: the decision must ask for it. */
+static const struct tcg CG_UNKNOWN = { "/unknown", 0, 0, { 0 } };
+
+struct gcase {
+	const char *name;
+	u8 hook;
+	u8 proto;
+	bool lo;
+	u16 dport;
+	u32 uid;
+	const struct tcg *in;	/* the socket's cgroup; NULL: none */
+	u8 reason;
+	bool asks;		/* the decision asks for the cgroup */
+};
+
+#define LOC(_name, _uid, _proto, _port, _r, _asks, ...)		\
+	{ _name, TORFW_HOOK_OUT, IPPROTO_##_proto, true, _port, _uid,	\
+	  __VA_ARGS__, TORFW_R_##_r, _asks }
+#define OFF(_name, _uid, _proto, _port, _r, _asks, ...)		\
+	{ _name, TORFW_HOOK_OUT, IPPROTO_##_proto, false, _port, _uid,	\
+	  __VA_ARGS__, TORFW_R_##_r, _asks }
+#define FRM(_name, _uid, _r, _asks, ...)				\
+	{ _name, TORFW_HOOK_FRAME, 0, false, 0, _uid, __VA_ARGS__,	\
+	  TORFW_R_##_r, _asks }
+
+static const struct gcase gcases[] = {
+	LOC("in the cgroup", U_STRANGER, TCP, 9050, SERVICE, false, &CG_A),
+	LOC("below the cgroup", U_STRANGER, TCP, 9050, SERVICE, false,
+	    &CG_A_CHILD),
+	LOC("in its parent", U_STRANGER, TCP, 9050, LOOPBACK, false,
+	    &CG_P),
+	LOC("in no cgroup", U_STRANGER, TCP, 9050, LOOPBACK, false, NULL),
+	LOC("cgroup not read yet: asks", U_STRANGER, TCP, 9050, LOOPBACK, true,
+	    &CG_UNKNOWN),
+	LOC("the uid passes without asking", U_AMNESIA, TCP, 9050, SERVICE,
+	    false, &CG_UNKNOWN),
+	LOC("another uid in the cgroup passes too (OR)", U_HTP, TCP, 9050,
+	    SERVICE, false, &CG_A),
+	LOC("dropped by cgroup", U_STRANGER, UDP, 53, SERVICE_DROP, false,
+	    &CG_D),
+	LOC("allowed uid in the dropped cgroup", U_AMNESIA, UDP, 53, SERVICE,
+	    false, &CG_D),
+	LOC("an absent cgroup matches nothing", U_STRANGER, TCP, 9051,
+	    LOOPBACK, false, &CG_ZERO),
+	LOC("Tor role by cgroup on loopback", U_STRANGER, TCP, 9999,
+	    TOR_LOOPBACK, false, &CG_T),
+	LOC("no role, no cgroup on loopback", U_STRANGER, TCP, 9999, LOOPBACK,
+	    true, &CG_UNKNOWN),
+	OFF("clearnet role by cgroup: tcp", U_STRANGER, TCP, 443, CLEARNET,
+	    false, &CG_C),
+	OFF("clearnet role by cgroup: dns", U_STRANGER, UDP, 53, CLEARNET,
+	    false, &CG_C),
+	OFF("clearnet role by cgroup: not ntp", U_STRANGER, UDP, 123,
+	    INTERNET_NON_TCP, false, &CG_C),
+	OFF("Tor role by cgroup off loopback", U_STRANGER, TCP, 443, TOR,
+	    false, &CG_T),
+	OFF("Tor's own uid never asks", U_TOR, TCP, 443, TOR, false, &CG_UNKNOWN),
+	OFF("nobody's tcp asks, then is refused", U_STRANGER, TCP, 443,
+	    INTERNET_TCP, true, &CG_UNKNOWN),
+	OFF("in no cgroup: refused", U_STRANGER, TCP, 443, INTERNET_TCP, false,
+	    NULL),
+	FRM("raw frames by cgroup", U_STRANGER, PACKET_ROLE, false, &CG_K),
+	FRM("raw frames outside it", U_STRANGER, PACKET, false, &CG_C),
+};
+
+static void gcase_desc(const struct gcase *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cgroup_decide, gcases, gcase_desc);
+
+static void cgroup_decide_test(struct kunit *test)
+{
+	const struct gcase *c = test->param_value;
+	struct torfw_policy *p = build(0);
+	struct torfw_decision d;
+	struct torfw_facts f = {
+		.hook = c->hook, .init_net = true, .has_uid = true,
+		.uid = c->uid, .proto = c->proto, .lo = c->lo,
+		.dport = c->dport, .sport = 40000,
+	};
+	u8 family;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	if (c->hook == TORFW_HOOK_FRAME) {
+		f.packet_sock = true;
+	} else {
+		f.daddr = torfw_test_addr(c->lo ? LO4 : "192.0.2.1", &family);
+		f.saddr = torfw_test_addr(c->lo ? LO4 : "192.0.2.2", &family);
+		f.family = family;
+		f.ports = true;
+		f.stream = c->proto == IPPROTO_TCP;
+		f.tcp_syn = c->proto == IPPROTO_TCP;
+	}
+	if (c->in != &CG_UNKNOWN) {
+		f.cg_known = true;
+		if (c->in) {
+			f.cg_n = c->in->level;
+			memcpy(f.cg, c->in->anc, sizeof(c->in->anc));
+		}
+	}
+	torfw_decide(p, &f, &d);
+	KUNIT_EXPECT_STREQ(test, torfw_reason_names[d.reason],
+			   torfw_reason_names[c->reason]);
+	KUNIT_EXPECT_EQ(test, d.cgroup, c->asks);
+	torfw_policy_free(p);
+}
+
+/* Paths: one spelling per cgroup, below the root, 16 levels at most. */
+static void cgroup_path_test(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"", "a/b", "/", "/a/", "//a", "/a//b", "/a/./b", "/a/../b",
+		"/.", "/..", "/a/b\n",
+		"/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17",
+	};
+	struct torfw_builder *b = torfw_builder_new();
+	struct netlink_ext_ack extack = {};
+	struct torfw_cgroup c = {};
+	static char longp[TORFW_CG_PATH_MAX + 1];
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(c.path, sizeof(c.path), "%s", bad[i]);
+		KUNIT_EXPECT_EQ_MSG(test, torfw_builder_put_cgroup(b, &c, &extack),
+				    -EINVAL, "path \"%s\"", bad[i]);
+	}
+	memset(longp, 'x', TORFW_CG_PATH_MAX);
+	longp[0] = '/';
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_cgroup(b, longp, &extack),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "cgroup path too long");
+	/* Sixteen levels and an ordinary dotted name are fine (absent). */
+	snprintf(c.path, sizeof(c.path), "%s",
+		 "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16");
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, NULL), 0);
+	snprintf(c.path, sizeof(c.path), "%s", "/user.slice/.hidden..x");
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, NULL), 1);
+	torfw_builder_free(b);
+}
+
+/* Resolved chains must be consistent; one path, one cgroup. */
+static void cgroup_chain_test(struct kunit *test)
+{
+	struct torfw_builder *b = torfw_builder_new();
+	struct netlink_ext_ack extack = {};
+	struct torfw_cgroup c = { .id = 11, .level = 2, .anc = { 10, 11 } };
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	snprintf(c.path, sizeof(c.path), "%s", "/a/b");
+	c.level = 1;
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, &extack),
+			-EINVAL);
+	c.level = 2;
+	c.anc[1] = 12;
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, &extack),
+			-EINVAL);
+	c.anc[1] = 11;
+	c.anc[2] = 5;
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, &extack),
+			-EINVAL);
+	c.anc[2] = 0;
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, NULL), 0);
+	/* The same path again: the same cgroup, or a conflict. */
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, NULL), 0);
+	c.id = 13;
+	c.anc[1] = 13;
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, &extack),
+			-EEXIST);
+	/* Another path with the first one's id. */
+	snprintf(c.path, sizeof(c.path), "%s", "/q/b");
+	c.id = 11;
+	c.anc[1] = 11;
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, &extack),
+			-EEXIST);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "two cgroup paths name one cgroup");
+	/* Absent with a level. */
+	memset(&c, 0, sizeof(c));
+	snprintf(c.path, sizeof(c.path), "%s", "/z");
+	c.level = 1;
+	KUNIT_EXPECT_EQ(test, torfw_builder_put_cgroup(b, &c, &extack),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role_cgroup(b, TORFW_ROLE_TOR,
+							    7, &extack),
+			-EINVAL);
+	torfw_builder_free(b);
+}
+
+static long build_err(struct torfw_policy *p)
+{
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	torfw_policy_free(p);
+	return 0;
+}
+
+/* Duplicates and limits across elements. */
+static void cgroup_build_test(struct kunit *test)
+{
+	static const u32 amnesia[] = { U_AMNESIA };
+	struct netlink_ext_ack extack = {};
+	struct torfw_policy *p;
+	struct torfw_builder *b;
+	struct tcg t = { .path = NULL };
+	char path[8];
+	u16 ia, set[TORFW_MAX_SERVICE_CGROUPS + 1];
+	u32 i;
+
+	/* A role given twice to one cgroup. */
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	ia = put(b, &CG_A);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role_cgroup(b, TORFW_ROLE_TOR,
+							    ia, NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role_cgroup(b, TORFW_ROLE_TOR,
+							    ia, NULL), 0);
+	p = torfw_policy_build(b, &extack);
+	KUNIT_EXPECT_EQ(test, build_err(p), -EEXIST);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "cgroup given twice for one role");
+	torfw_builder_free(b);
+
+	/* Allowed and dropped in one entry. */
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	ia = put(b, &CG_A);
+	KUNIT_EXPECT_EQ(test, svc(b, IPPROTO_TCP, 9050, amnesia, 1, &ia, 1,
+				  &ia, 1), 0);
+	p = torfw_policy_build(b, &extack);
+	KUNIT_EXPECT_EQ(test, build_err(p), -EEXIST);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "cgroup both allowed and dropped");
+	torfw_builder_free(b);
+
+	/* Per entry and per policy limits; an entry of cgroups only. */
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < TORFW_MAX_CGROUPS; i++) {
+		snprintf(path, sizeof(path), "/%u", i);
+		t.path = path;
+		t.id = 100 + i;
+		t.level = 1;
+		t.anc[0] = t.id;
+		KUNIT_EXPECT_EQ(test, put(b, &t), (int)i);
+		if (i <= TORFW_MAX_SERVICE_CGROUPS)
+			set[i] = i;
+	}
+	t.path = "/last";
+	t.id = 99;
+	t.anc[0] = 99;
+	KUNIT_EXPECT_EQ(test, put(b, &t), -E2BIG);
+	KUNIT_EXPECT_EQ(test, svc(b, IPPROTO_TCP, 9050, NULL, 0, set,
+				  TORFW_MAX_SERVICE_CGROUPS + 1, NULL, 0),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, svc(b, IPPROTO_TCP, 9050, NULL, 0, set,
+				  TORFW_MAX_SERVICE_CGROUPS, NULL, 0), 0);
+	p = torfw_policy_build(b, NULL);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(p));
+	if (!IS_ERR(p)) {
+		KUNIT_EXPECT_EQ(test, p->n_cg, (u32)TORFW_MAX_CGROUPS);
+		torfw_policy_free(p);
+	}
+	torfw_builder_free(b);
+}
+
+struct gcmp {
+	const char *name;
+	u32 new_w;
+	u32 old_w;
+	int expect;
+};
+
+static const struct gcmp gcmps[] = {
+	{ "the same policy", 0, 0, 0 },
+	{ "a cgroup narrowed to one below it", W_CHILD, 0, 0 },
+	{ "a cgroup widened to its parent", W_PARENT, 0, -EPERM },
+	{ "a cgroup removed and created again: a new id", W_RECREATED, 0,
+	  -EPERM },
+	{ "back from the new id to the old one", 0, W_RECREATED, -EPERM },
+	{ "a cgroup removed from an entry", W_NO_9050_CG, 0, 0 },
+	{ "a cgroup added to an entry", 0, W_NO_9050_CG, -EPERM },
+	{ "a role's cgroup removed", W_NO_CLEARNET, 0, 0 },
+	{ "a cgroup given the Tor role", W_TOR_A, 0, -EPERM },
+	{ "a cgroup given raw frames", W_PACKET_A, 0, -EPERM },
+	{ "an absent cgroup added", W_ABSENT, 0, 0 },
+	{ "a dropped cgroup allowed", W_DROP_ALLOWED, 0, -EPERM },
+};
+
+static void gcmp_desc(const struct gcmp *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cgroup_compare, gcmps, gcmp_desc);
+
+static void cgroup_compare_test(struct kunit *test)
+{
+	const struct gcmp *c = test->param_value;
+	struct torfw_policy *new = build(c->new_w), *old = build(c->old_w);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(new));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(old));
+	KUNIT_EXPECT_EQ(test, torfw_policy_no_looser(new, old, NULL),
+			c->expect);
+	torfw_policy_free(new);
+	torfw_policy_free(old);
+}
+
+static struct kunit_case cgroup_cases[] = {
+	KUNIT_CASE_PARAM(cgroup_decide_test, cgroup_decide_gen_params),
+	KUNIT_CASE(cgroup_path_test),
+	KUNIT_CASE(cgroup_chain_test),
+	KUNIT_CASE(cgroup_build_test),
+	KUNIT_CASE_PARAM(cgroup_compare_test, cgroup_compare_gen_params),
+	{}
+};
+
+static struct kunit_suite cgroup_suite = {
+	.name = "torfw-cgroup",
+	.test_cases = cgroup_cases,
+};
+
+kunit_test_suite(cgroup_suite);
