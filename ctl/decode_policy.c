@@ -122,7 +122,7 @@ static int dec_cgroup(const struct nlattr *nest, struct tf_policy *pol,
 	if ((size_t)i < n0 &&
 	    (pol->cgroups[i].kernel != c.kernel || pol->cgroups[i].id != c.id ||
 	     pol->cgroups[i].level != c.level ||
-	     memcmp(pol->cgroups[i].anc, c.anc, sizeof(c.anc))))
+	     memcmp(pol->cgroups[i].anc, c.anc, sizeof(c.anc)) != 0))
 		return bad(why, "one cgroup path with two resolutions");
 	pol->cgroups[i] = c;
 	*idx = (uint16_t)i;

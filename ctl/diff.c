@@ -145,13 +145,14 @@ static bool same_but_class(const struct change *x, const struct change *y)
  */
 static void collapse(struct diff *df)
 {
-	size_t i, j, k, n = 0, distinct;
+	size_t i, j, k, n = 0;
 
 	for (i = 0; i < df->n; i = j) {
+		size_t distinct = 0;
+
 		for (j = i + 1; j < df->n && same_but_class(&df->v[j], &df->v[i]);
 		     j++)
 			;
-		distinct = 0;
 		for (k = i; k < j; k++)
 			if (df->v[k].cgc >= 0 &&
 			    (k == i || df->v[k].cgc != df->v[k - 1].cgc))

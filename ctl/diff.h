@@ -18,7 +18,13 @@
 
 struct torfw_facts;
 struct torfw_decision;
-struct torfw_cgroup;
+
+/* A named cgroup, a class of diff (struct diff). */
+struct diff_cg {
+	uint64_t id;
+	uint8_t level;
+	char *label;		/* its path as printed (malloc'd) */
+};
 
 struct diff {
 	const struct torfw_policy *p[2];	/* old, new; NULL: none */
@@ -37,8 +43,7 @@ struct diff {
 	 * "in no cgroup either policy names", class i + 1 "in cgroup cgc[i]
 	 * or below it, not in a named one further down"; each named id once.
 	 */
-	const struct torfw_cgroup **cgc;
-	char **cg_label;	/* cgc[i]'s path as printed */
+	struct diff_cg *cgc;
 	size_t n_cgc;
 };
 

@@ -201,25 +201,27 @@ static int collect_cgroups(struct diff *df)
 
 	for (k = 0; k < 2; k++)
 		cap += df->p[k] ? df->p[k]->n_cg : 0;
-	df->cgc = calloc(cap ? cap : 1, sizeof(*df->cgc));
-	df->cg_label = calloc(cap ? cap : 1, sizeof(*df->cg_label));
-	if (!df->cgc || !df->cg_label)
+	df->cgc = calloc(cap ? cap : 1, sizeof(struct diff_cg));
+	if (!df->cgc)
 		return -ENOMEM;
 	for (k = 0; k < 2; k++) {
 		for (i = 0; df->p[k] && i < df->p[k]->n_cg; i++) {
 			const struct torfw_cgroup *c = &df->p[k]->cg[i];
+			struct diff_cg *d = &df->cgc[df->n_cgc];
 
 			if (!c->id)
 				continue;
 			for (j = 0; j < df->n_cgc; j++)
-				if (df->cgc[j]->id == c->id)
+				if (df->cgc[j].id == c->id)
 					break;
 			if (j < df->n_cgc)
 				continue;
-			df->cg_label[df->n_cgc] = cg_label(df, c, k);
-			if (!df->cg_label[df->n_cgc])
+			d->label = cg_label(df, c, k);
+			if (!d->label)
 				return -ENOMEM;
-			df->cgc[df->n_cgc++] = c;
+			d->id = c->id;
+			d->level = c->level;
+			df->n_cgc++;
 		}
 	}
 	return 0;
@@ -241,11 +243,9 @@ void diff_release(struct diff *df)
 	free(df->uids);
 	free(df->bounds);
 	df->uids = df->bounds = NULL;
-	for (i = 0; df->cg_label && i < df->n_cgc; i++)
-		free(df->cg_label[i]);
-	free(df->cg_label);
+	for (i = 0; df->cgc && i < df->n_cgc; i++)
+		free(df->cgc[i].label);
 	free(df->cgc);
-	df->cg_label = NULL;
 	df->cgc = NULL;
 	df->n_cgc = 0;
 }
@@ -263,10 +263,10 @@ int diff_cg_class(const struct diff *df, const struct torfw_facts *f)
 	if (!f->has_uid || f->hook != TORFW_HOOK_OUT)
 		return -1;
 	for (i = 0; f->cg_known && i < df->n_cgc; i++) {
-		const struct torfw_cgroup *c = df->cgc[i];
+		const struct diff_cg *c = &df->cgc[i];
 
 		if (c->level <= f->cg_n && f->cg[c->level - 1] == c->id &&
-		    (!best || c->level > df->cgc[best - 1]->level))
+		    (!best || c->level > df->cgc[best - 1].level))
 			best = (int)i + 1;
 	}
 	return best;
@@ -276,7 +276,7 @@ const char *diff_cg_word(const struct diff *df, int cgc)
 {
 	if (cgc < 0)
 		return NULL;
-	return cgc ? df->cg_label[cgc - 1] : "other";
+	return cgc ? df->cgc[cgc - 1].label : "other";
 }
 
 void diff_who_print(FILE *o, const struct diff *df, const struct change *c)
@@ -286,11 +286,11 @@ void diff_who_print(FILE *o, const struct diff *df, const struct change *c)
 		return;
 	}
 	if (c->cgc && !strcmp(c->who, "all-users")) {
-		fprintf(o, "cgroup:%s", df->cg_label[c->cgc - 1]);
+		fprintf(o, "cgroup:%s", df->cgc[c->cgc - 1].label);
 		return;
 	}
 	if (c->cgc)
-		fprintf(o, "%s@cgroup:%s", c->who, df->cg_label[c->cgc - 1]);
+		fprintf(o, "%s@cgroup:%s", c->who, df->cgc[c->cgc - 1].label);
 	else
 		fprintf(o, "%s@other-cgroups", c->who);
 }

@@ -133,7 +133,6 @@ const char *cgroup_path_error(const char *path)
 {
 	const char *c = path, *end;
 	unsigned int depth = 0;
-	size_t len;
 
 	if (!*path)
 		return "is empty";
@@ -144,6 +143,8 @@ const char *cgroup_path_error(const char *path)
 	if (!path[1])
 		return "is the root, which holds every socket";
 	while (*c) {
+		size_t len;
+
 		c++;	/* the '/' */
 		end = strchrnul(c, '/');
 		len = (size_t)(end - c);

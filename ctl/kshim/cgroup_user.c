@@ -54,7 +54,6 @@ static void absent(struct torfw_cgroup *c)
 static int resolve_real(const char *path, struct torfw_cgroup *c,
 			struct netlink_ext_ack *extack)
 {
-	static bool warned;
 	const char *root = kshim_cgroup_root();
 	char buf[TORFW_CG_PATH_MAX + 32];
 	const char *p = path;
@@ -63,6 +62,8 @@ static int resolve_real(const char *path, struct torfw_cgroup *c,
 
 	absent(c);
 	if (!root) {
+		static bool warned;
+
 		if (!warned)
 			fprintf(stderr, "torfwctl: warning: no cgroup v2 hierarchy mounted: every cgroup taken as absent\n");
 		warned = true;

@@ -73,6 +73,16 @@ else
 	not_ok "check of a valid file: silent, exit 0"
 fi
 
+printf 'role tor 0 cgroup:/system.slice/tor.service\nallow tcp 127.0.0.1:9050 cgroup:/user.slice/a.slice drop cgroup:/user.slice\n' >"$dir/cg.conf"
+printf 'role tor 0\nallow tcp 127.0.0.1:9050 root cgroup:/user.slice//a.slice\n' >"$dir/cg-bad.conf"
+if run 0 check "$dir/cg.conf" && [ ! -s "$dir/out" ] && [ ! -s "$dir/err" ] &&
+	run 1 check "$dir/cg-bad.conf" &&
+	[ "$(cat "$dir/err")" = "$dir/cg-bad.conf:2:31: cgroup path '/user.slice//a.slice' has an empty component ('//')" ]; then
+	ok "check: cgroup principals, and a bad path at file:line:col"
+else
+	not_ok "check: cgroup principals, and a bad path at file:line:col"
+fi
+
 printf 'role tor 0\n\nallow tcp 127.0.0.1:0 root\n' >"$dir/bad.conf"
 if run 1 check "$dir/bad.conf" &&
 	[ "$(cat "$dir/err")" = "$dir/bad.conf:3:21: port '0' out of range (1-65535)" ]; then

@@ -215,15 +215,15 @@ static void test_json(void **state)
 	policy_free(pol);
 }
 
-static char buf[8192];
+static char msgbuf[8192];
 
 static struct nlmsghdr *msg(uint8_t cmd)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
 
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
+	memset(msgbuf, 0, sizeof(msgbuf));
+	nlh = mnl_nlmsg_put_header(msgbuf);
 	nlh->nlmsg_type = 0x1234;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = cmd;
