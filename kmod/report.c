@@ -6,6 +6,7 @@
  * blocked, and the count of torfw's objects alive (leak tests).
  */
 
+#include <linux/ctype.h>
 #include <linux/percpu.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
@@ -184,10 +185,35 @@ err:
  * Called for refused packets. Inbound drops are only counted: the LAN's
  * broadcasts would flood the log and they reveal nothing about us.
  */
+/*
+ * A user names the cgroups of its own subtree (any byte but '/' and NUL):
+ * in the log line everything outside a plain set is \xNN, so that a
+ * name cannot forge a line or a field. Truncated at the buffer's end.
+ */
+static void cg_escape(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; *src && n + 5 <= size; src++) {
+		u8 c = *src;
+
+		if (isalnum(c) || strchr("/._-@:+,~", c)) {
+			dst[n++] = c;
+		} else {
+			dst[n++] = '\\';
+			dst[n++] = 'x';
+			dst[n++] = hex[c >> 4];
+			dst[n++] = hex[c & 15];
+		}
+	}
+	dst[n] = '\0';
+}
+
 void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 		  const struct torfw_decision *d)
 {
-	char path[TORFW_CG_PATH_MAX];
+	char path[TORFW_CG_PATH_MAX], esc[TORFW_CG_PATH_MAX];
 	const char *cg = NULL;
 	bool log, event;
 
@@ -205,8 +231,11 @@ void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 		if (n >= 0 && n < sizeof(path))
 			cg = path;
 	}
-	if (log)
-		report_log(f, d, cg);
+	if (log) {
+		if (cg)
+			cg_escape(esc, sizeof(esc), cg);
+		report_log(f, d, cg ? esc : NULL);
+	}
 	if (event)
 		report_event(f, d, cg);
 }
