@@ -128,7 +128,9 @@ int torfw_builder_add_role(struct torfw_builder *b, u8 kind, u32 uid,
 		NL_SET_ERR_MSG(extack, "invalid uid");
 		return -EINVAL;
 	}
-	return vec_push(&b->roles, sizeof(r), &r, TORFW_MAX_ROLES);
+	/* TORFW_MAX_ROLES bounds uids' and cgroups' roles together. */
+	return vec_push(&b->roles, sizeof(r), &r,
+			TORFW_MAX_ROLES - b->role_cg.n);
 }
 
 /*
@@ -292,7 +294,8 @@ int torfw_builder_add_role_cgroup(struct torfw_builder *b, u8 kind, u16 cg,
 		NL_SET_ERR_MSG(extack, "unknown cgroup");
 		return -EINVAL;
 	}
-	return vec_push(&b->role_cg, sizeof(r), &r, TORFW_MAX_ROLES);
+	return vec_push(&b->role_cg, sizeof(r), &r,
+			TORFW_MAX_ROLES - b->roles.n);
 }
 
 static bool proto_ok(u8 proto)

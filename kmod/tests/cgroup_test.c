@@ -344,6 +344,22 @@ static void cgroup_build_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, extack._msg, "cgroup given twice for one role");
 	torfw_builder_free(b);
 
+	/* TORFW_MAX_ROLES counts the uids' and the cgroups' roles. */
+	b = torfw_builder_new();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	ia = put(b, &CG_A);
+	for (i = 0; i < TORFW_MAX_ROLES - 1; i++)
+		KUNIT_ASSERT_EQ(test, torfw_builder_add_role(b, TORFW_ROLE_TOR,
+							     i, NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role_cgroup(b, TORFW_ROLE_TOR,
+							    ia, NULL), 0);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role(b, TORFW_ROLE_TOR, i,
+						     NULL), -E2BIG);
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_role_cgroup(b,
+							    TORFW_ROLE_CLEARNET,
+							    ia, NULL), -E2BIG);
+	torfw_builder_free(b);
+
 	/* Allowed and dropped in one entry. */
 	b = torfw_builder_new();
 	KUNIT_ASSERT_NOT_NULL(test, b);

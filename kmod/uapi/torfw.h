@@ -113,7 +113,7 @@
 #define TORFW_MAX_SERVICES	16384
 #define TORFW_MAX_SERVICE_UIDS	64	/* per entry: allowed + dropped */
 #define TORFW_MAX_SERVICE_NS	8	/* per entry */
-#define TORFW_MAX_ROLES		1024
+#define TORFW_MAX_ROLES		1024	/* uids' and cgroups' roles together */
 #define TORFW_MAX_LAN		256
 #define TORFW_MAX_LAN_REFUSE	256
 #define TORFW_MAX_GRANTS	16
