@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockconnect [-e] [-k SECS] [-n] [-r HOP] [-t SECS] [-u UID:GID] [-w FILE]
- *             KIND ADDR PORT
+ * sockconnect [-e] [-k SECS] [-m PROCS] [-n] [-r HOP] [-t SECS] [-u UID:GID]
+ *             [-w FILE] KIND ADDR PORT
  * sockconnect -l KIND ADDR PORT
  *
  * Opens one IPv4 socket of KIND and connects it to ADDR:PORT, the way a
@@ -33,6 +33,9 @@
  *   -u U:G    (as root) become uid U, gid G, no groups, keeping only
  *             CAP_NET_RAW, as a program with the file capability
  *             cap_net_raw (ping) runs for a user
+ *   -m PROCS  after socket() and before connect(), move this process
+ *             into another cgroup (write its pid to the cgroup.procs file
+ *             PROCS): a socket keeps the cgroup it was made in
  *   -n        only socket(): does this kernel have KIND?
  *   -l        the other end instead: listen on ADDR:PORT (stream kinds)
  *             and echo what each connection sends, for ever (a process
@@ -233,6 +236,21 @@ static int serve(int fd, const struct sockaddr_in *sa)
 	}
 }
 
+static int move_to(const char *procs)
+{
+	FILE *f = fopen(procs, "w");
+	int ok = f && fprintf(f, "%d\n", (int)getpid()) > 0;
+
+	if (f && fclose(f))
+		ok = 0;
+	if (!ok) {
+		say_errno("move", errno, -1);
+		return 1;
+	}
+	printf("sockconnect: %s: moved to %s\n", what, procs);
+	return 0;
+}
+
 static int wait_file(const char *file)
 {
 	struct stat st;
@@ -250,14 +268,14 @@ static int wait_file(const char *file)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	const char *hop = NULL, *user = NULL, *file = NULL;
+	const char *hop = NULL, *user = NULL, *file = NULL, *procs = NULL;
 	const struct kind *k = NULL;
 	int opt, fd, echo = 0, only = 0, listening = 0, secs = 3, keep = 0;
 	int err;
 	double t0, t;
 	size_t i;
 
-	while ((opt = getopt(argc, argv, "ek:lnr:t:u:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "ek:lm:nr:t:u:w:")) != -1) {
 		switch (opt) {
 		case 'e':
 			echo = 1;
@@ -267,6 +285,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			listening = 1;
+			break;
+		case 'm':
+			procs = optarg;
 			break;
 		case 'n':
 			only = 1;
@@ -315,6 +336,8 @@ int main(int argc, char **argv)
 	if (listening)
 		return k->dgram ? 2 : serve(fd, &sa);
 	if (hop && source_route(fd, hop))
+		return 1;
+	if (procs && move_to(procs))
 		return 1;
 
 	t0 = now();
