@@ -1,0 +1,161 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# cgroup v2 principals (issue 16): two programs of one uid in two cgroups,
+# one allowed to 127.0.0.1:9050 by its cgroup and one not. In boot order:
+# the module and the policy first, the cgroups and the programs after.
+#  - a path that does not exist at load matches nothing, also once it is
+#    made, until the policy is loaded again (torfw.conf(5))
+#  - then the cgroup and one below it pass; a sibling and the root are
+#    refused at once; the uid alone no longer passes; other principals of
+#    the entry still do
+#  - a socket keeps the cgroup it was made in when its process moves
+#  - the refusal's log line and event name the socket's cgroup (escaped);
+#    explain --cgroup agrees with what the clients saw
+#  - a role by cgroup (clearnet) off loopback
+#  - removed and made again: a new cgroup, refused until the policy is
+#    loaded again (diff says what the load would open), then allowed
+set -eu
+. /tests/vm/lib/common.sh
+. /tests/vm/lib/policy.sh
+
+CG=/sys/fs/cgroup
+CONF=/tmp/28-cgroup.conf
+
+cleanup() {
+	svc_stop_all
+	torfwctl load "$REFERENCE_CONF" >/dev/null 2>&1 || true
+	for d in torfw-tb/child torfw-tb "torfw-other/a b" torfw-other torfw-cn; do
+		rmdir "$CG/$d" 2>/dev/null || true
+	done
+	return 0
+}
+trap cleanup EXIT
+
+# in_cg CGROUP CMD...: CMD in CGROUP ("" for the root), moved there
+# first (as root), so that CMD may still be 'as USER ...'.
+in_cg() {
+	local procs=$CG/$1/cgroup.procs
+	shift
+	/bin/sh -c 'echo $$ >"$0" && . /tests/vm/lib/common.sh &&
+		. /tests/vm/lib/policy.sh && "$@"' "$procs" "$@"
+}
+
+# verdict OUT: the first word of explain's answer.
+verdict() { echo "${1%% *}"; }
+
+[ -e "$CG/cgroup.controllers" ] || mount -t cgroup2 cgroup2 "$CG"
+
+# The reference, but tcp/9050 names a cgroup instead of amnesia, and the
+# clearnet role a cgroup too.
+sed -e '/^include /d' \
+	-e 's|^allow tcp 127.0.0.1:9050 1000 |allow tcp 127.0.0.1:9050 cgroup:/torfw-tb |' \
+	"$REFERENCE_CONF" >"$CONF"
+echo 'role clearnet cgroup:/torfw-cn' >>"$CONF"
+grep -q '^allow tcp 127.0.0.1:9050 cgroup:/torfw-tb ' "$CONF" ||
+	fail "the test policy names cgroup:/torfw-tb on tcp/9050" "$(grep 9050 "$CONF")"
+
+policy_up
+check "a policy with cgroup principals loads (before the cgroups exist)" \
+	torfwctl load "$CONF"
+line=$(torfwctl show | grep 'cgroup:/torfw-tb' || true)
+note "show: $line"
+case $line in
+*absent*) ok "show: cgroup:/torfw-tb is absent at load" ;;
+*) fail "show: cgroup:/torfw-tb is absent at load" "$line" ;;
+esac
+
+# Made after the load, as at boot: absent at load stays absent.
+mkdir -p "$CG/torfw-tb/child" "$CG/torfw-other/a b" "$CG/torfw-cn"
+svc_listen tcp 127.0.0.1 9050
+refused_class ECONNREFUSED "amnesia in a /torfw-tb made after the load is refused" \
+	in_cg torfw-tb as amnesia svc_tcp 127.0.0.1 9050
+check "the policy loads again, now that the cgroups exist" \
+	torfwctl load "$CONF"
+line=$(torfwctl show | grep 'cgroup:/torfw-' || true)
+note "show:" "$line"
+case $line in
+*absent*) fail "show: cgroup:/torfw-tb is resolved" "$line" ;;
+*) ok "show: cgroup:/torfw-tb is resolved" ;;
+esac
+
+check "amnesia in /torfw-tb reaches 127.0.0.1:9050 (cgroup principal)" \
+	in_cg torfw-tb as amnesia svc_tcp 127.0.0.1 9050
+check "amnesia in /torfw-tb/child reaches it (below the cgroup)" \
+	in_cg torfw-tb/child as amnesia svc_tcp 127.0.0.1 9050
+check "debian-tor in /torfw-tb reaches it too (uids OR cgroups)" \
+	in_cg torfw-tb as debian-tor svc_tcp 127.0.0.1 9050
+refused_class ECONNREFUSED "amnesia in /torfw-other is refused at once" \
+	in_cg torfw-other as amnesia svc_tcp 127.0.0.1 9050
+refused_class ECONNREFUSED "amnesia in the root cgroup is refused" \
+	in_cg "" as amnesia svc_tcp 127.0.0.1 9050
+check "_apt (named by uid) still reaches it from /torfw-other" \
+	in_cg torfw-other as _apt svc_tcp 127.0.0.1 9050
+
+# The socket's cgroup is the one it was made in.
+check "a socket made in /torfw-tb passes after its process moved out" \
+	in_cg torfw-tb "$TOOLS"/sockconnect -e \
+	-m "$CG/torfw-other/cgroup.procs" tcp 127.0.0.1 9050
+refused_class ECONNREFUSED "a socket made in /torfw-other is refused after its process moved in" \
+	in_cg torfw-other "$TOOLS"/sockconnect -e \
+	-m "$CG/torfw-tb/cgroup.procs" tcp 127.0.0.1 9050
+
+# The log and the events name the program's cgroup.
+torfwctl monitor >/tmp/28-mon.out 2>&1 &
+mon=$!
+sleep 0.5
+dmesg -c >/dev/null
+in_cg torfw-other as amnesia svc_tcp 127.0.0.1 9050 >/dev/null 2>&1 || true
+in_cg "torfw-other/a b" as amnesia svc_tcp 127.0.0.1 9050 >/dev/null 2>&1 || true
+sleep 0.5
+kill $mon 2>/dev/null || true
+wait $mon 2>/dev/null || true
+lines=$(dmesg | grep 'refused uid=1000 ' | sed -n 's/.*refused \(uid=.*\)$/\1/p')
+note "kernel log:" "$(dmesg | grep 'refused uid=1000 ')" "monitor:" "$(cat /tmp/28-mon.out)"
+expect_eq "the refusal's log line carries cgroup=/torfw-other" \
+	"uid=1000 cgroup=/torfw-other tcp 127.0.0.1:9050 reason=loopback" \
+	"$(echo "$lines" | head -n 1)" "$lines"
+expect_eq "a space in a cgroup's name is escaped in the log line" \
+	"uid=1000 cgroup=/torfw-other/a\\x20b tcp 127.0.0.1:9050 reason=loopback" \
+	"$(echo "$lines" | sed -n 2p)" "$lines"
+if grep -q 'cgroup=/torfw-other ' /tmp/28-mon.out; then
+	ok "monitor: the event carries cgroup=/torfw-other"
+else
+	fail "monitor: the event carries cgroup=/torfw-other" "$(cat /tmp/28-mon.out)"
+fi
+
+# explain agrees with what the clients saw.
+out=$(torfwctl explain --cgroup /torfw-tb amnesia tcp 127.0.0.1:9050 2>&1) || true
+note "explain --cgroup /torfw-tb amnesia tcp 127.0.0.1:9050:" "$out"
+expect_eq "explain --cgroup /torfw-tb: accepted" accepted "$(verdict "$out")" "$out"
+out=$(torfwctl explain --cgroup /torfw-tb/child amnesia tcp 127.0.0.1:9050 2>&1) || true
+expect_eq "explain --cgroup /torfw-tb/child: accepted" accepted "$(verdict "$out")" "$out"
+out=$(torfwctl explain --cgroup /torfw-other amnesia tcp 127.0.0.1:9050 2>&1) || true
+note "explain --cgroup /torfw-other amnesia tcp 127.0.0.1:9050:" "$out"
+expect_eq "explain --cgroup /torfw-other: refused" refused "$(verdict "$out")" "$out"
+
+# A role by cgroup.
+check "amnesia in /torfw-cn reaches 192.0.2.1:80 (clearnet role by cgroup)" \
+	in_cg torfw-cn as amnesia http_get 192.0.2.1 80
+refused_class ECONNREFUSED "amnesia in /torfw-other does not" \
+	in_cg torfw-other as amnesia http_get 192.0.2.1 80
+
+# Removed and made again: another cgroup under the same path.
+rmdir "$CG/torfw-tb/child" "$CG/torfw-tb"
+mkdir "$CG/torfw-tb"
+refused_class ECONNREFUSED "a new /torfw-tb is refused until the next load" \
+	in_cg torfw-tb as amnesia svc_tcp 127.0.0.1 9050
+out=$(torfwctl explain --cgroup /torfw-tb amnesia tcp 127.0.0.1:9050 2>&1) || true
+expect_eq "explain --cgroup /torfw-tb (the new one): refused" refused \
+	"$(verdict "$out")" "$out"
+torfwctl diff active "$CONF" >/tmp/28-diff.out 2>&1 && st=0 || st=$?
+note "diff active $CONF (exit $st):" "$(cat /tmp/28-diff.out)"
+if [ "$st" = 1 ] && grep -q '^+ .*cgroup:/torfw-tb.* tcp 127.0.0.1:9050 .*-> accepted' /tmp/28-diff.out; then
+	ok "diff active FILE: loading again opens the new /torfw-tb (exit 1)"
+else
+	fail "diff active FILE: loading again opens the new /torfw-tb (exit 1)" \
+		"exit $st" "$(cat /tmp/28-diff.out)"
+fi
+check "the policy loads again" torfwctl load "$CONF"
+check "after the load the new /torfw-tb reaches 127.0.0.1:9050" \
+	in_cg torfw-tb as amnesia svc_tcp 127.0.0.1 9050
