@@ -82,8 +82,16 @@ def ports(lo, hi, sep):
 
 # ---- torfw ------------------------------------------------------------------
 
+# torfw's reference also names a cgroup (workload conn-cgroup): amnesia in
+# it connects to an entry that names only the cgroup.
+CGROUP_ENTRY = "allow tcp 127.0.0.1:9071 cgroup:/bench-cg"
+
+
 def torfw_conf(ref_conf, n):
     lines = [ref_conf.rstrip("\n"), ""]
+    if not n:
+        lines += ["# the cgroup entry of conn-cgroup (tests/bench)",
+                  CGROUP_ENTRY]
     if n:
         lines.append("# %d extra entries (tests/bench/genpolicy.py)" % n)
         for p, a, lo, hi, allow, _ in extras(n):

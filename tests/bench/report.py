@@ -46,13 +46,16 @@ WORKLOADS = {
                "trans/s", "µs/trans", 1e6),
     "conn-busy": ("conn with 1,000 other connections open all along",
                   "conn/s", "µs/conn", 1e6),
+    "conn-cgroup": ("conn to 127.0.0.1:9071, an entry naming only the "
+                    "cgroup the client is in (torfw only)", "conn/s",
+                    "µs/conn", 1e6),
 }
 SIZES = [10, 1000, 10000]
 for _n in SIZES:
     WORKLOADS["conn-%d" % _n] = (
         "conn/s with %s extra allow-list entries" % format(_n, ","),
         "conn/s", "µs/conn", 1e6)
-RATE_ORDER = ["conn", "conn-busy", "conn-nat", "rr", "bulk", "udp",
+RATE_ORDER = ["conn", "conn-cgroup", "conn-busy", "conn-nat", "rr", "bulk", "udp",
               "udp-rr"] + \
     ["conn-%d" % n for n in SIZES]
 

@@ -247,9 +247,28 @@ conn_nat_target() {
 	fi
 }
 
+# in_cgroup CMD...: CMD with this shell (and so its clients) in the
+# cgroup /bench-cg, the one torfw's reference names for 127.0.0.1:9071.
+in_cgroup() {
+	local cg=/sys/fs/cgroup rc=0
+	[ -e $cg/cgroup.controllers ] || mount -t cgroup2 cgroup2 $cg
+	mkdir -p $cg/bench-cg
+	echo $$ >$cg/bench-cg/cgroup.procs
+	"$@" || rc=$?
+	echo $$ >$cg/cgroup.procs
+	return $rc
+}
+
 workloads() {
 	run conn conn/s $B/bench-conn 127.0.0.1:9050 127.0.0.1:9050 \
 		"$N_CONN" "$W_CONN"
+	# The same against an entry that names only a cgroup: each SYN reads
+	# the socket's cgroup and is decided again (issue 16), side by side
+	# with conn (an entry naming amnesia's uid).
+	if [ "$CONTENDER" = torfw ]; then
+		in_cgroup run conn-cgroup conn/s $B/bench-conn 127.0.0.1:9071 \
+			127.0.0.1:9071 "$N_CONN" "$W_CONN"
+	fi
 	run conn-nat conn/s $B/bench-conn 127.0.0.1:9040 "$(conn_nat_target)" \
 		"$N_CONN" "$W_CONN"
 	run rr trans/s $B/bench-rr 127.0.0.1:9050 "$N_RR" "$W_RR"
