@@ -88,11 +88,11 @@
  *   reboot and the policy stays. TORFW_CMD_FLUSH fails with -EPERM, and a
  *   load succeeds only if the new policy accepts nothing that the active
  *   one refuses: the two policies' decisions are compared for every
- *   principal and destination either names (no new role uid, no loopback
- *   or namespace access the active policy refuses, also through a removed
- *   or narrowed entry, no new LAN range, no LAN refusal dropped, no new
- *   namespace grant, the same redirects, no looser no-socket or
- *   kernel-socket rule); otherwise -EPERM with an extack message naming
+ *   principal and destination either names (no new role uid or cgroup,
+ *   no loopback or namespace access the active policy refuses, also
+ *   through a removed or narrowed entry, no new LAN range, no LAN refusal
+ *   dropped, no new namespace grant, the same redirects, no looser
+ *   no-socket or kernel-socket rule); otherwise -EPERM with an extack message naming
  *   what would open. Locking with no policy loaded fails with -ENOENT.
  *   Locking twice is not an error.
  *
