@@ -59,9 +59,6 @@ struct walk {
 	u8 lan_have;
 	u16 port[2][8];		/* bits: refused by a, by b, port 53 */
 	u8 port_have[2];
-	/* The cgroups that either policy names: a class each. */
-	const struct torfw_cgroup *cgc[2 * TORFW_MAX_CGROUPS];
-	u32 n_cgc;
 	/* The allow-list entries of both policies covering the probe. */
 	struct covering cov[4];
 	u32 n_cov;

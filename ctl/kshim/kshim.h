@@ -59,6 +59,8 @@ union nf_inet_addr {
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 #define BIT(n) (1UL << (n))
+#define BIT_ULL(n) (1ULL << (n))
+#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 #define BITS_PER_LONG (8 * sizeof(long))
 #define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -445,12 +445,263 @@ static void cgroup_compare_test(struct kunit *test)
 	torfw_policy_free(old);
 }
 
+/*
+ * The lock against a brute-force walk: random cgroup trees and random
+ * pairs of policies (roles and two entries naming uids and cgroups of
+ * the tree), compared by torfw_policy_compare() and by deciding every
+ * (uid, cgroup of the tree, destination) with both. Each must say the
+ * same; and a first decision that did not ask for the cgroup must be the
+ * one made with it.
+ */
+#define RND_NODES 8
+#define RND_UIDS 3
+
+struct rnd_walk {
+	u32 seed;
+	u8 parent[RND_NODES + 1];	/* of node i, below i; 0: the root */
+};
+
+static u32 rnd(struct rnd_walk *r, u32 n)
+{
+	r->seed = r->seed * 1103515245 + 12345;
+	return (r->seed >> 8) % n;
+}
+
+static void rnd_chain(const struct rnd_walk *r, u32 node, u64 *anc, u8 *level)
+{
+	u32 i, l = 0;
+
+	for (i = node; i; i = r->parent[i])
+		l++;
+	*level = l;
+	for (i = node; i; i = r->parent[i])
+		anc[--l] = 1000 + i;
+}
+
+static int rnd_put(struct torfw_builder *b, const struct rnd_walk *r,
+		   u32 node)
+{
+	struct torfw_cgroup c = { .id = 1000 + node };
+	size_t len = 0;
+	u32 i;
+
+	rnd_chain(r, node, c.anc, &c.level);
+	for (i = 0; i < c.level; i++)
+		len += snprintf(c.path + len, sizeof(c.path) - len, "/n%u",
+				(u32)(c.anc[i] - 1000));
+	return torfw_builder_put_cgroup(b, &c, NULL);
+}
+
+static const u32 rnd_uids[RND_UIDS] = { U_AMNESIA, U_HTP, U_APT };
+
+/*
+ * A policy from seed s (the same s, the same policy), without its
+ * principal number skip (counted as they are drawn; -1: none left out).
+ */
+static struct torfw_policy *rnd_policy(const struct rnd_walk *tree, u32 s,
+				       int skip)
+{
+	struct rnd_walk r = *tree;
+	struct torfw_builder *b = torfw_builder_new();
+	struct torfw_policy *p = ERR_PTR(-EINVAL);
+	u32 allow[RND_UIDS], drop[RND_UIDS], k, i, port;
+	u16 acg[2], dcg[2];
+	int c, n = 0;
+
+	r.seed = s;
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	for (k = 1; k < __TORFW_ROLE_KIND_MAX; k++) {
+		for (i = 0; i < RND_UIDS; i++)
+			if (!rnd(&r, 3) && n++ != skip &&
+			    torfw_builder_add_role(b, k, rnd_uids[i], NULL))
+				goto out;
+		if (rnd(&r, 2)) {
+			c = rnd_put(b, &r, 1 + rnd(&r, RND_NODES));
+			if (c < 0 || (n++ != skip &&
+				      torfw_builder_add_role_cgroup(b, k, c, NULL)))
+				goto out;
+		}
+	}
+	for (port = 9050; port <= 9051; port++) {
+		struct torfw_svc_spec sp = {
+			.proto = IPPROTO_TCP, .port_lo = port, .port_hi = port,
+			.allow = allow, .drop = drop, .allow_cg = acg,
+			.drop_cg = dcg,
+		};
+		u8 family;
+
+		for (i = 0; i < RND_UIDS; i++) {
+			k = rnd(&r, 4);
+			if (k == 1 && n++ != skip)
+				allow[sp.n_allow++] = rnd_uids[i];
+			else if (k == 2 && n++ != skip)
+				drop[sp.n_drop++] = rnd_uids[i];
+		}
+		/* Two distinct nodes at most, one allowed, one dropped. */
+		k = 1 + rnd(&r, RND_NODES);
+		if (rnd(&r, 2)) {
+			c = rnd_put(b, &r, k);
+			if (c < 0)
+				goto out;
+			if (n++ != skip)
+				acg[sp.n_allow_cg++] = c;
+		}
+		if (rnd(&r, 2)) {
+			c = rnd_put(b, &r, 1 + k % RND_NODES);
+			if (c < 0)
+				goto out;
+			if (n++ != skip)
+				dcg[sp.n_drop_cg++] = c;
+		}
+		/* An entry names somebody: then the one left out is no loss. */
+		if (!sp.n_allow && !sp.n_drop && !sp.n_allow_cg &&
+		    !sp.n_drop_cg)
+			continue;
+		sp.addr = torfw_test_addr(LO4, &family);
+		sp.family = family;
+		if (torfw_builder_add_service(b, &sp, NULL))
+			goto out;
+	}
+	p = torfw_policy_build(b, NULL);
+out:
+	torfw_builder_free(b);
+	return p;
+}
+
+/* The destinations decide.c tells apart for a user's socket here. */
+static void rnd_dest(struct torfw_facts *f, u32 h)
+{
+	u8 family;
+
+	f->hook = TORFW_HOOK_OUT;
+	f->proto = IPPROTO_TCP;
+	f->ports = true;
+	f->stream = true;
+	f->tcp_syn = true;
+	switch (h) {
+	case 0:
+	case 1:
+	case 2:
+		f->lo = true;
+		f->dport = h < 2 ? 9050 + h : 7777;
+		f->daddr = torfw_test_addr(LO4, &family);
+		break;
+	case 3:
+		f->dport = 443;
+		f->daddr = torfw_test_addr("192.0.2.1", &family);
+		break;
+	case 4:
+		f->proto = IPPROTO_UDP;
+		f->stream = false;
+		f->tcp_syn = false;
+		f->dport = 53;
+		f->daddr = torfw_test_addr("192.0.2.1", &family);
+		break;
+	default:
+		f->hook = TORFW_HOOK_FRAME;
+		f->packet_sock = true;
+		f->ports = false;
+		f->proto = 0;
+		return;
+	}
+	f->family = family;
+}
+
+static bool rnd_accepts(struct kunit *test, const struct torfw_policy *p,
+			const struct torfw_facts *f)
+{
+	struct torfw_facts g = *f;
+	struct torfw_decision d, first;
+
+	torfw_decide(p, f, &d);
+	g.cg_known = false;
+	torfw_decide(p, &g, &first);
+	if (!first.cgroup)
+		KUNIT_EXPECT_EQ(test, first.reason, d.reason);
+	return d.verdict == TORFW_ACCEPT;
+}
+
+/* Whether new accepts some (uid, cgroup, destination) that old refuses. */
+static bool rnd_looser(struct kunit *test, const struct rnd_walk *r,
+		       const struct torfw_policy *new,
+		       const struct torfw_policy *old)
+{
+	u32 u, node, h;
+
+	for (u = 0; u <= RND_UIDS; u++) {
+		for (node = 0; node <= RND_NODES; node++) {
+			for (h = 0; h < 6; h++) {
+				struct torfw_facts f = {
+					.init_net = true, .has_uid = true,
+					.cg_known = true,
+					.uid = u < RND_UIDS ? rnd_uids[u] :
+							      U_STRANGER,
+				};
+
+				if (node)
+					rnd_chain(r, node, f.cg, &f.cg_n);
+				rnd_dest(&f, h);
+				if (rnd_accepts(test, new, &f) &&
+				    !rnd_accepts(test, old, &f))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void cgroup_lock_brute_test(struct kunit *test)
+{
+	struct rnd_walk r = { .seed = 20261130 };
+	u32 t, i, looser = 0, same = 0;
+
+	for (t = 0; t < 600; t++) {
+		struct torfw_policy *a, *b;
+		int ret, skip;
+		u32 seed;
+
+		for (i = 1; i <= RND_NODES; i++)
+			r.parent[i] = rnd(&r, i);
+		seed = rnd(&r, 1U << 30);
+		/* One principal less, on either side of the comparison. */
+		skip = rnd(&r, 12);
+		a = rnd_policy(&r, seed, t & 1 ? skip : -1);
+		b = rnd_policy(&r, seed, t & 1 ? -1 : skip);
+		if (IS_ERR(a) || IS_ERR(b)) {
+			if (!IS_ERR(a))
+				torfw_policy_free(a);
+			if (!IS_ERR(b))
+				torfw_policy_free(b);
+			continue;
+		}
+		ret = torfw_policy_compare(a, b, TORFW_COMPARE_MAX, NULL,
+					   NULL);
+		KUNIT_EXPECT_EQ_MSG(test, ret == -EPERM,
+				    rnd_looser(test, &r, a, b),
+				    "pair %u (seed %u, skip %d): lock says %d",
+				    t, seed, skip, ret);
+		if (ret == -EPERM)
+			looser++;
+		else
+			same++;
+		torfw_policy_free(a);
+		torfw_policy_free(b);
+	}
+	kunit_info(test, "%u pairs: %u looser, %u not\n", looser + same,
+		   looser, same);
+	/* Both answers came up often enough to mean something. */
+	KUNIT_EXPECT_GE(test, looser, 50U);
+	KUNIT_EXPECT_GE(test, same, 50U);
+}
+
 static struct kunit_case cgroup_cases[] = {
 	KUNIT_CASE_PARAM(cgroup_decide_test, cgroup_decide_gen_params),
 	KUNIT_CASE(cgroup_path_test),
 	KUNIT_CASE(cgroup_chain_test),
 	KUNIT_CASE(cgroup_build_test),
 	KUNIT_CASE_PARAM(cgroup_compare_test, cgroup_compare_gen_params),
+	KUNIT_CASE(cgroup_lock_brute_test),
 	{}
 };
 
