@@ -204,7 +204,7 @@ void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
  * its way there; a full socket's segment is decided as its owner's.
  */
 static void facts_closing(struct torfw_facts *f, struct net *net,
-			  const struct net_device *out)
+			  const struct net_device *out, bool cgroups)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 	struct sock *sk;
@@ -226,6 +226,12 @@ static void facts_closing(struct torfw_facts *f, struct net *net,
 		f->kernel_sock = false;
 		f->has_uid = true;
 		f->uid = __kuid_val(sk->sk_uid);
+		/* Read now: the reference goes before the decision. */
+		if (cgroups) {
+			f->sk = sk;
+			torfw_facts_cgroup(f);
+			f->sk = NULL;
+		}
 	}
 	sock_gen_put(sk);
 }
@@ -381,7 +387,7 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		/* Control sockets and no socket: not a connection's own. */
 		if (!f->has_uid && !f->stream && f->proto == IPPROTO_TCP &&
 		    f->ports && !f->tcp_syn && !f->fragment)
-			facts_closing(f, state->net, out);
+			facts_closing(f, state->net, out, p && p->n_cg);
 		break;
 	case TORFW_HOOK_IN:
 		if (f->lo)
