@@ -15,6 +15,27 @@
 
 #ifdef CONFIG_SOCK_CGROUP_DATA
 
+/*
+ * cgroup_get_from_path() walks from the root of the loader's cgroup
+ * namespace; inside one, a path would name another cgroup, or nothing.
+ * "/" resolves to that root, the hierarchy's own only outside any.
+ */
+static int loader_sees_root(struct netlink_ext_ack *extack)
+{
+	struct cgroup *root = cgroup_get_from_path("/");
+	int level;
+
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	level = root->level;
+	cgroup_put(root);
+	if (level) {
+		NL_SET_ERR_MSG(extack, "cgroup paths need a loader outside any cgroup namespace");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int torfw_cgroup_resolve(const char *path, struct torfw_cgroup *c,
 			 struct netlink_ext_ack *extack)
 {
@@ -22,7 +43,9 @@ int torfw_cgroup_resolve(const char *path, struct torfw_cgroup *c,
 	char *full;
 	int i, ret;
 
-	/* Relative to the loader's cgroup namespace: checked below. */
+	ret = loader_sees_root(extack);
+	if (ret)
+		return ret;
 	cg = cgroup_get_from_path(path);
 	if (IS_ERR(cg)) {
 		/* Absent now: kept, and matches nothing (stricter). */
@@ -36,10 +59,10 @@ int torfw_cgroup_resolve(const char *path, struct torfw_cgroup *c,
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* The same cgroup by its own path: what was walked is what it is. */
 	ret = cgroup_path(cg, full, TORFW_CG_PATH_MAX);
-	if (ret < 0 || ret >= TORFW_CG_PATH_MAX || strcmp(full, path) ||
-	    cg->level > TORFW_CG_DEPTH_MAX) {
-		NL_SET_ERR_MSG(extack, "cgroup path is not from the hierarchy's root (cgroup namespace?)");
+	if (ret < 0 || strcmp(full, path) || cg->level > TORFW_CG_DEPTH_MAX) {
+		NL_SET_ERR_MSG(extack, "cgroup path does not name its cgroup from the hierarchy's root");
 		ret = -EINVAL;
 		goto out;
 	}
