@@ -96,6 +96,7 @@ static const struct genl_ops torfw_genl_ops[] = {
 	},
 	{
 		.cmd = TORFW_CMD_GET_POLICY,
+		.start = torfw_nl_dump_start,
 		.dumpit = torfw_nl_get_policy,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -12,6 +12,7 @@ void torfw_load_release(u32 portid, u64 net_cookie);
 void torfw_load_discard_all(void);
 
 /* netlink_dump.c */
+int torfw_nl_dump_start(struct netlink_callback *cb);
 int torfw_nl_get_policy(struct sk_buff *skb, struct netlink_callback *cb);
 int torfw_nl_get_stats(struct sk_buff *skb, struct netlink_callback *cb);
 

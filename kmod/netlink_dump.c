@@ -270,7 +270,7 @@ static int dump_sections(struct sk_buff *skb, struct netlink_callback *cb,
 		idx++;
 	}
 	if (!added && section < n_sections) {
-		/* One element larger than a whole message: cannot happen. */
+		/* One element larger than a whole message (see below). */
 		genlmsg_cancel(skb, hdr);
 		ret = -EMSGSIZE;
 		goto out;
@@ -282,6 +282,19 @@ static int dump_sections(struct sk_buff *skb, struct netlink_callback *cb,
 out:
 	rcu_read_unlock();
 	return ret;
+}
+
+/*
+ * The largest element, an allow-list entry with every uid, namespace and
+ * cgroup it may name (long paths, 16 ancestors), takes about 4.7 KB:
+ * more than NLMSG_GOODSIZE, the message a dump falls back to.
+ */
+#define DUMP_MIN_ALLOC 8192
+
+int torfw_nl_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = DUMP_MIN_ALLOC;
+	return 0;
 }
 
 int torfw_nl_get_policy(struct sk_buff *skb, struct netlink_callback *cb)
