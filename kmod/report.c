@@ -226,10 +226,12 @@ void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 		__ratelimit(&torfw_event_rs);
 	/* Which program: its cgroup, when the policy tells programs apart. */
 	if ((log || event) && p && p->n_cg && f->has_uid && f->sk) {
-		int n = torfw_cgroup_sock_path(f->sk, path, sizeof(path));
-
-		if (n >= 0 && n < sizeof(path))
+		/* Truncated paths end in "..." (cgroup_path() says nothing). */
+		if (torfw_cgroup_sock_path(f->sk, path, sizeof(path)) >= 0) {
+			if (strnlen(path, sizeof(path)) == sizeof(path) - 1)
+				memcpy(path + sizeof(path) - 4, "...", 3);
 			cg = path;
+		}
 	}
 	if (log) {
 		if (cg)
