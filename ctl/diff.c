@@ -85,9 +85,8 @@ static int add_states(struct diff *df, const struct torfw_facts *f0)
 	return add_change(df, &f, "closing");
 }
 
-static int diff_probe(const struct torfw_facts *f, void *arg)
+static int diff_probe_one(struct diff *df, const struct torfw_facts *f)
 {
-	struct diff *df = arg;
 	struct torfw_facts g;
 	int ret;
 
@@ -101,6 +100,35 @@ static int diff_probe(const struct torfw_facts *f, void *arg)
 	}
 	if (!ret && !df->p[0] != !df->p[1] && f->hook != TORFW_HOOK_FRAME)
 		ret = add_states(df, f);
+	return ret;
+}
+
+/*
+ * The lock's probes repeat a user's socket only in the cgroups that the
+ * probe's decision can consult (kmod/probe.c): enough for the lock, whose
+ * probe in no cgroup then stands for every cgroup not consulted. diff
+ * names cgroup classes, so it judges each user's socket in every class
+ * itself: in no named cgroup and right in each named one (diff_cg_class()
+ * says where a socket belongs), the probes already in a cgroup skipped.
+ */
+static int diff_probe(const struct torfw_facts *f, void *arg)
+{
+	struct diff *df = arg;
+	struct torfw_facts g;
+	size_t i;
+	int ret;
+
+	if (!f->has_uid || f->hook != TORFW_HOOK_OUT || !df->n_cgc)
+		return diff_probe_one(df, f);
+	if (f->cg_n)
+		return 0;
+	ret = diff_probe_one(df, f);
+	for (i = 0; !ret && i < df->n_cgc; i++) {
+		g = *f;
+		g.cg_n = df->cgc[i].level;
+		memcpy(g.cg, df->cgc[i].anc, sizeof(g.cg));
+		ret = diff_probe_one(df, &g);
+	}
 	return ret;
 }
 

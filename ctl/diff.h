@@ -23,6 +23,7 @@ struct torfw_decision;
 struct diff_cg {
 	uint64_t id;
 	uint8_t level;
+	uint64_t anc[TORFW_CG_DEPTH_MAX];	/* levels 1..level, id last */
 	char *label;		/* its path as printed (malloc'd) */
 };
 

@@ -221,6 +221,7 @@ static int collect_cgroups(struct diff *df)
 				return -ENOMEM;
 			d->id = c->id;
 			d->level = c->level;
+			memcpy(d->anc, c->anc, sizeof(d->anc));
 			df->n_cgc++;
 		}
 	}
