@@ -134,15 +134,14 @@ int torfw_builder_add_role(struct torfw_builder *b, u8 kind, u32 uid,
 }
 
 /*
- * A cgroup path as the UAPI header defines it; its depth in *depth. The
- * form is strict so that one cgroup has one spelling: the lock and diff
- * compare principals, and dumps print them.
+ * A cgroup path as the UAPI header defines it, split into c. The form is
+ * strict so that one cgroup has one spelling: the lock and diff compare
+ * principals by path, and dumps print them.
  */
-static int cg_path_check(const char *path, u8 *depth,
-			 struct netlink_ext_ack *extack)
+static int cg_parse(const char *path, struct torfw_cgroup *c,
+		    struct netlink_ext_ack *extack)
 {
 	size_t len = strnlen(path, TORFW_CG_PATH_MAX), i, start;
-	u8 n = 0;
 
 	if (len == TORFW_CG_PATH_MAX) {
 		NL_SET_ERR_MSG(extack, "cgroup path too long");
@@ -152,6 +151,9 @@ static int cg_path_check(const char *path, u8 *depth,
 		NL_SET_ERR_MSG(extack, "cgroup path must be absolute and below the root");
 		return -EINVAL;
 	}
+	memset(c, 0, sizeof(*c));
+	memcpy(c->path, path, len);
+	memcpy(c->names, path, len);
 	for (start = 1, i = 1; i <= len; i++) {
 		if (i < len && (u8)path[i] < 0x20) {
 			NL_SET_ERR_MSG(extack, "control character in cgroup path");
@@ -165,119 +167,43 @@ static int cg_path_check(const char *path, u8 *depth,
 			NL_SET_ERR_MSG(extack, "cgroup path has an empty, . or .. component");
 			return -EINVAL;
 		}
-		if (++n > TORFW_CG_DEPTH_MAX) {
+		if (c->level == TORFW_CG_DEPTH_MAX) {
 			NL_SET_ERR_MSG(extack, "cgroup path deeper than 16 levels");
 			return -EINVAL;
 		}
+		c->off[c->level++] = start;
+		c->names[i] = '\0';
 		start = i + 1;
 	}
-	*depth = n;
 	return 0;
-}
-
-static int cg_find(const struct torfw_builder *b, const char *path)
-{
-	const struct torfw_cgroup *c = b->cgroups.data;
-	u32 i;
-
-	for (i = 0; i < b->cgroups.n; i++)
-		if (!strcmp(c[i].path, path))
-			return i;
-	return -1;
-}
-
-/* A resolved cgroup is either absent or a consistent chain of ids. */
-static int cg_check(const struct torfw_builder *b,
-		    const struct torfw_cgroup *c, u8 depth,
-		    struct netlink_ext_ack *extack)
-{
-	const struct torfw_cgroup *o = b->cgroups.data;
-	u32 i;
-
-	if (c->id && (c->level != depth || c->anc[c->level - 1] != c->id)) {
-		NL_SET_ERR_MSG(extack, "cgroup level or ancestors do not match its path");
-		return -EINVAL;
-	}
-	if (!c->id && c->level) {
-		NL_SET_ERR_MSG(extack, "absent cgroup with a level");
-		return -EINVAL;
-	}
-	for (i = 0; i < TORFW_CG_DEPTH_MAX; i++) {
-		if (!c->anc[i] != (i >= c->level)) {
-			NL_SET_ERR_MSG(extack, "cgroup ancestor ids do not fill its levels");
-			return -EINVAL;
-		}
-	}
-	if (!c->id)
-		return 0;
-	for (i = 0; i < b->cgroups.n; i++) {
-		if (o[i].id == c->id) {
-			NL_SET_ERR_MSG(extack, "two cgroup paths name one cgroup");
-			return -EEXIST;
-		}
-	}
-	return 0;
-}
-
-int torfw_builder_put_cgroup(struct torfw_builder *b,
-			     const struct torfw_cgroup *c,
-			     struct netlink_ext_ack *extack)
-{
-	struct torfw_cgroup *slot;
-	int i, ret;
-	u8 depth;
-
-	ret = cg_path_check(c->path, &depth, extack);
-	if (ret)
-		return ret;
-	i = cg_find(b, c->path);
-	if (i >= 0) {
-		slot = (struct torfw_cgroup *)b->cgroups.data + i;
-		if (slot->id != c->id || slot->level != c->level ||
-		    memcmp(slot->anc, c->anc, sizeof(c->anc))) {
-			NL_SET_ERR_MSG(extack, "one cgroup path, two cgroups");
-			return -EEXIST;
-		}
-		return i;
-	}
-	ret = cg_check(b, c, depth, extack);
-	if (ret)
-		return ret;
-	ret = vec_push(&b->cgroups, sizeof(*c), c, TORFW_MAX_CGROUPS);
-	if (ret) {
-		NL_SET_ERR_MSG(extack, "too many cgroups");
-		return ret;
-	}
-	return b->cgroups.n - 1;
 }
 
 int torfw_builder_add_cgroup(struct torfw_builder *b, const char *path,
 			     struct netlink_ext_ack *extack)
 {
+	const struct torfw_cgroup *o = b->cgroups.data;
 	struct torfw_cgroup *c;
-	u8 depth;
-	int i, ret;
+	u32 i;
+	int ret;
 
-	ret = cg_path_check(path, &depth, extack);
-	if (ret)
-		return ret;
-	i = cg_find(b, path);
-	if (i >= 0)
-		return i;
 	ret = vec_reserve(&b->cgroups, sizeof(*c), 1, TORFW_MAX_CGROUPS);
-	if (ret) {
-		NL_SET_ERR_MSG(extack, "too many cgroups");
+	if (ret == -ENOMEM)
 		return ret;
+	/* Parsed into the free slot (if any), kept if it is a new path. */
+	c = ret ? NULL : (struct torfw_cgroup *)b->cgroups.data + b->cgroups.n;
+	if (c) {
+		ret = cg_parse(path, c, extack);
+		if (ret)
+			return ret;
 	}
-	/* Resolved into the free slot, kept only if it checks out. */
-	c = (struct torfw_cgroup *)b->cgroups.data + b->cgroups.n;
-	memset(c, 0, sizeof(*c));
-	strscpy(c->path, path, sizeof(c->path));
-	ret = torfw_cgroup_resolve(c->path, c, extack);
-	if (!ret)
-		ret = cg_check(b, c, depth, extack);
-	if (ret)
-		return ret;
+	o = b->cgroups.data;
+	for (i = 0; i < b->cgroups.n; i++)
+		if (!strncmp(o[i].path, path, TORFW_CG_PATH_MAX))
+			return i;
+	if (!c) {
+		NL_SET_ERR_MSG(extack, "too many cgroups");
+		return -E2BIG;
+	}
 	return b->cgroups.n++;
 }
 

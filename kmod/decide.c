@@ -48,18 +48,31 @@ bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid)
 	return torfw_uid_in(p->role[kind], p->n_role[kind], uid);
 }
 
+/*
+ * Whether the facts' cgroup is c or below it: its ancestor at c's level
+ * has c's path. The deepest name first, the one that tells most apart.
+ */
+static bool cg_at(const struct torfw_cgroup *c, const struct torfw_facts *f)
+{
+	int i;
+
+	if (c->level > f->cg_n)
+		return false;
+	for (i = c->level - 1; i >= 0; i--)
+		if (strcmp(f->cg[i], c->names + c->off[i]))
+			return false;
+	return true;
+}
+
 /* Whether the facts' cgroup is one of set's cgroups or below one. */
 bool torfw_cg_in(const struct torfw_policy *p, const u16 *set, u32 n,
 		 const struct torfw_facts *f)
 {
 	u32 i;
 
-	for (i = 0; i < n; i++) {
-		const struct torfw_cgroup *c = &p->cg[set[i]];
-
-		if (c->id && c->level <= f->cg_n && f->cg[c->level - 1] == c->id)
+	for (i = 0; i < n; i++)
+		if (cg_at(&p->cg[set[i]], f))
 			return true;
-	}
 	return false;
 }
 

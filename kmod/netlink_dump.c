@@ -40,10 +40,7 @@ static int put_cgroup(struct sk_buff *skb, int type,
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 
-	if (!nest ||
-	    nla_put_string(skb, TORFW_CG_PATH, c->path) ||
-	    nla_put_u64_64bit(skb, TORFW_CG_ID, c->id, TORFW_CG_PAD) ||
-	    nla_put(skb, TORFW_CG_ANCESTORS, c->level * sizeof(u64), c->anc))
+	if (!nest || nla_put_string(skb, TORFW_CG_PATH, c->path))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -286,7 +283,7 @@ out:
 
 /*
  * The largest element, an allow-list entry with every uid, namespace and
- * cgroup it may name (long paths, 16 ancestors), takes about 4.7 KB:
+ * cgroup it may name (long paths), takes about 3.8 KB:
  * more than NLMSG_GOODSIZE, the message a dump falls back to.
  */
 #define DUMP_MIN_ALLOC 8192

@@ -230,7 +230,7 @@ static int parse_options(struct torfw_builder *b, const struct nlattr *nla,
 	return torfw_builder_set_options(b, &opt, extack);
 }
 
-/* A cgroup by path, resolved now; its index in the builder. */
+/* A cgroup by path; its index in the builder. */
 static int parse_cgroup(struct torfw_builder *b, const struct nlattr *nla,
 			struct netlink_ext_ack *extack)
 {

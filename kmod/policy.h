@@ -68,14 +68,14 @@ struct torfw_facts {
 	u16 inner_sport;
 	u16 inner_dport;
 	/*
-	 * The owning socket's cgroup (TORFW_CG_* in the UAPI header): the
-	 * ids of its ancestors at levels 1..cg_n, its own last. Filled only
-	 * when a decision asks for it (torfw_decision.cgroup); sk is the
-	 * socket to read it from (kernel only, NULL elsewhere).
+	 * The owning socket's cgroup (torfw_cg in the UAPI header): the
+	 * names of its ancestors at levels 1..cg_n, its own last. Filled
+	 * only when a decision asks for it (torfw_decision.cgroup); sk is
+	 * the socket to read it from (kernel only, NULL elsewhere).
 	 */
 	bool cg_known;
 	u8 cg_n;
-	u64 cg[TORFW_CG_DEPTH_MAX];
+	const char *cg[TORFW_CG_DEPTH_MAX];
 	const struct sock *sk;
 };
 
@@ -111,12 +111,15 @@ struct torfw_decision {
 	s32 service;		/* allow-list entry that matched, or -1 */
 };
 
-/* A cgroup principal, resolved when the policy was built. */
+/*
+ * A cgroup principal: a path from the root of the cgroup v2 hierarchy,
+ * and the same with each '/' a NUL, its components at off[0..level-1].
+ */
 struct torfw_cgroup {
-	u64 id;			/* 0: absent when built, matches nothing */
-	u64 anc[TORFW_CG_DEPTH_MAX];	/* levels 1..level, anc[level-1] = id */
-	u8 level;		/* 0 when absent */
+	u8 level;
+	u8 off[TORFW_CG_DEPTH_MAX];
 	char path[TORFW_CG_PATH_MAX];
+	char names[TORFW_CG_PATH_MAX];
 };
 
 struct torfw_svc {
@@ -244,24 +247,13 @@ int torfw_builder_set_options(struct torfw_builder *b,
 int torfw_builder_add_role(struct torfw_builder *b, u8 kind, u32 uid,
 			   struct netlink_ext_ack *extack);
 /*
- * A cgroup by path, resolved through torfw_cgroup_resolve(); or already
- * resolved (decoded dumps, KUnit). Returns its index in the builder (the
+ * A cgroup by path (checked here). Returns its index in the builder (the
  * same path twice: the same index) or a negative errno.
  */
 int torfw_builder_add_cgroup(struct torfw_builder *b, const char *path,
 			     struct netlink_ext_ack *extack);
-int torfw_builder_put_cgroup(struct torfw_builder *b,
-			     const struct torfw_cgroup *c,
-			     struct netlink_ext_ack *extack);
 int torfw_builder_add_role_cgroup(struct torfw_builder *b, u8 kind, u16 cg,
 				  struct netlink_ext_ack *extack);
-/*
- * Resolves a cgroup path (already checked by the builder) to c's id,
- * ancestors and level; a path that names nothing leaves c absent and is
- * not an error. cgroup.c in the kernel; torfwctl has its own.
- */
-int torfw_cgroup_resolve(const char *path, struct torfw_cgroup *c,
-			 struct netlink_ext_ack *extack);
 int torfw_builder_add_service(struct torfw_builder *b,
 			      const struct torfw_svc_spec *s,
 			      struct netlink_ext_ack *extack);

@@ -247,8 +247,11 @@ static u64 cg_relevant(const struct torfw_policy *p,
 static int probe_in_cgroup(struct walk *w, struct torfw_facts *f,
 			   const struct torfw_cgroup *c)
 {
+	u32 i;
+
 	f->cg_n = c->level;
-	memcpy(f->cg, c->anc, sizeof(f->cg));
+	for (i = 0; i < c->level; i++)
+		f->cg[i] = c->names + c->off[i];
 	return w->fn(f, w->arg);
 }
 
@@ -259,7 +262,7 @@ static int probe_in_cgroup(struct walk *w, struct torfw_facts *f,
  * only whether such a one is among its ancestors, and a socket right in
  * it stands for every one below it down to the next such one (whose
  * ancestors, with it, the chain of the deeper one holds). Cgroups are
- * compared by id; one named by both policies is probed once.
+ * compared by path; one named by both policies is probed once.
  */
 int torfw_probe_as(struct walk *w, struct torfw_facts *f, u8 who, u32 uid)
 {
@@ -278,15 +281,16 @@ int torfw_probe_as(struct walk *w, struct torfw_facts *f, u8 who, u32 uid)
 	m0 = cg_relevant(w->p[0], f);
 	m1 = cg_relevant(w->p[1], f);
 	for (i = 0; !ret && i < w->p[0]->n_cg; i++)
-		if (m0 & BIT_ULL(i) && w->p[0]->cg[i].id)
+		if (m0 & BIT_ULL(i))
 			ret = probe_in_cgroup(w, f, &w->p[0]->cg[i]);
 	for (i = 0; !ret && i < w->p[1]->n_cg; i++) {
 		const struct torfw_cgroup *c = &w->p[1]->cg[i];
 
-		if (!(m1 & BIT_ULL(i)) || !c->id)
+		if (!(m1 & BIT_ULL(i)))
 			continue;
 		for (j = 0; j < w->p[0]->n_cg; j++)
-			if (m0 & BIT_ULL(j) && w->p[0]->cg[j].id == c->id)
+			if (m0 & BIT_ULL(j) &&
+			    !strcmp(w->p[0]->cg[j].path, c->path))
 				break;
 		if (j == w->p[0]->n_cg)
 			ret = probe_in_cgroup(w, f, c);

@@ -342,37 +342,28 @@ enum torfw_ns_attr {
 #define TORFW_NS_MAX (__TORFW_NS_LAST - 1)
 
 /*
- * A cgroup v2 principal: the sockets created by processes in that cgroup
- * or in a cgroup below it. A socket belongs to the cgroup its creator was
- * in when it made it (the kernel records it in the socket and keeps it
- * when the process moves; an accepted socket takes its listener's), the
- * cgroup that nftables' "socket cgroupv2" matches.
+ * A cgroup v2 principal: the sockets created by processes in the cgroup
+ * at a path, or in a cgroup below it. A socket belongs to the cgroup its
+ * creator was in when it made it (the kernel records it in the socket
+ * and keeps it when the process moves; an accepted socket takes its
+ * listener's), the cgroup that nftables' "socket cgroupv2" matches.
  *
- * In requests a cgroup is named by its path on the cgroup v2 hierarchy:
- * absolute, "/" then components separated by single "/", none of them
- * "." or "..", no "/" at the end, not the root itself, at most
+ * A cgroup is named by its path from the root of the cgroup v2
+ * hierarchy, whatever the loader's cgroup namespace: absolute, "/" then
+ * components separated by single "/", none of them "." or "..", no "/" at
+ * the end, not the root itself, no control character, at most
  * TORFW_CG_DEPTH_MAX components, shorter than TORFW_CG_PATH_MAX (-EINVAL
- * otherwise). The kernel resolves it once, when the policy is built, and
- * keeps the cgroup's id: a path that does not exist then is kept as
- * absent (TORFW_CG_ID 0) and matches no socket, and a cgroup removed and
- * created again under the same path is a new cgroup that the policy does
- * not name, until a load resolves the path again. The lock compares
- * cgroups by id, as it compares uids by number. The loader must see the
- * whole hierarchy (no cgroup namespace): a path that resolves to a
- * cgroup whose full path differs is refused (-EINVAL). A policy names at
- * most TORFW_MAX_CGROUPS distinct paths (-E2BIG).
+ * otherwise). The principal is the path, compared with the names of the
+ * socket's cgroup and its ancestors when a packet is decided (cgroup v2
+ * cannot rename a cgroup): a path with no cgroup matches no socket, and
+ * a cgroup made at the path later, or removed and made again, is matched
+ * from then on, with the same rights, without a load. The lock compares
+ * cgroups by path, as it compares uids by number. A policy names at most
+ * TORFW_MAX_CGROUPS distinct paths (-E2BIG).
  */
 enum torfw_cg_attr {
 	TORFW_CG_UNSPEC,
 	TORFW_CG_PATH,		/* string, < TORFW_CG_PATH_MAX */
-	TORFW_CG_ID,		/* u64, dumps only: 0 = absent */
-	/*
-	 * Binary, dumps only: the ids of the cgroup's ancestors at levels 1
-	 * up to its own level, as host-order u64s, the last being TORFW_CG_ID
-	 * (empty when absent).
-	 */
-	TORFW_CG_ANCESTORS,
-	TORFW_CG_PAD,
 	__TORFW_CG_LAST
 };
 #define TORFW_CG_MAX (__TORFW_CG_LAST - 1)
