@@ -6,23 +6,7 @@
 #include <stdio.h>
 
 #include "nl.h"
-#include "print.h"
-#include "query.h"
 #include "torfwctl.h"
-
-/*
- * A cgroup the active policy holds as absent stays so once locked: the
- * load that would resolve it again is refused like a new uid. Said, not
- * judged: the lock is taken all the same, and a failed look says nothing.
- */
-static void warn_absent(void)
-{
-	struct tf_policy *pol = query_active_quiet();
-
-	if (pol)
-		cgroup_absent_warn(stderr, pol, "did not exist when the policy was loaded: it matches nothing until reboot once locked");
-	policy_free(pol);
-}
 
 int lock_main(int argc, char *argv[])
 {
@@ -39,7 +23,6 @@ int lock_main(int argc, char *argv[])
 	ret = nl_connect(&nl, false);
 	if (ret)
 		return ret;
-	warn_absent();
 	ret = nl_transact(&nl, nl_request(&nl, TORFW_CMD_LOCK), NULL, NULL);
 	if (ret) {
 		nl_perror(&nl, "lock", ret);

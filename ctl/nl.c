@@ -194,33 +194,20 @@ static bool run_modprobe(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* The buffer and the socket, the family not yet resolved. */
-static int nl_init(struct tf_nl *nl)
-{
-	memset(nl, 0, sizeof(*nl));
-	nl->seq = (uint32_t)time(NULL);
-	nl->bufsize = NL_BUFSIZE;
-	nl->buf = malloc(nl->bufsize);
-	return nl->buf ? sock_open(nl) : -ENOMEM;
-}
-
-int nl_open(struct tf_nl *nl)
-{
-	int ret = nl_init(nl);
-
-	if (!ret)
-		ret = resolve_family(nl);
-	if (ret)
-		nl_close(nl);
-	return ret;
-}
-
 int nl_connect(struct tf_nl *nl, bool modprobe)
 {
 	bool loaded = false;
 	int ret;
 
-	ret = nl_init(nl);
+	memset(nl, 0, sizeof(*nl));
+	nl->seq = (uint32_t)time(NULL);
+	nl->bufsize = NL_BUFSIZE;
+	nl->buf = malloc(nl->bufsize);
+	if (!nl->buf) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = sock_open(nl);
 	if (ret)
 		goto err;
 	ret = resolve_family(nl);

@@ -27,11 +27,6 @@ struct tf_nl {
  * on failure. Returns an exit status.
  */
 int nl_connect(struct tf_nl *nl, bool modprobe);
-/*
- * The same without a word and without modprobe, for what a command only
- * adds (a warning): 0, or -errno (-ENOENT: no module) with nl closed.
- */
-int nl_open(struct tf_nl *nl);
 void nl_close(struct tf_nl *nl);
 
 /* A request header for cmd with NLM_F_REQUEST | NLM_F_ACK, in nl->buf. */

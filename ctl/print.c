@@ -83,23 +83,6 @@ void cgroup_absent_note(FILE *f, const struct tf_policy *pol,
 	absent_list(f, pol, b, nb, &first);
 }
 
-unsigned int cgroup_absent_warn(FILE *f, const struct tf_policy *pol,
-				const char *what)
-{
-	unsigned int n = 0;
-	uint16_t i;
-
-	for (i = 0; i < pol->ncgroups; i++) {
-		if (!cgroup_absent(pol, i))
-			continue;
-		fputs("torfwctl: warning: ", f);
-		cgroup_print(f, pol, i);
-		fprintf(f, " %s\n", what);
-		n++;
-	}
-	return n;
-}
-
 void service_print(FILE *f, const struct tf_policy *pol,
 		   const struct tf_service *svc,
 		   const struct tf_resolver *res)

@@ -37,14 +37,6 @@ void cgroup_absent_note(FILE *f, const struct tf_policy *pol,
 			const uint16_t *a, unsigned int na,
 			const uint16_t *b, unsigned int nb);
 
-/*
- * One line on f for each cgroup of a decoded policy that the kernel kept
- * as absent: "torfwctl: warning: cgroup:PATH " then what (why it matters
- * to the command). Returns how many; none for a file's policy.
- */
-unsigned int cgroup_absent_warn(FILE *f, const struct tf_policy *pol,
-				const char *what);
-
 /* One "redirect ..." statement without the newline. */
 void redirect_print(FILE *f, const struct tf_redirect *r);
 

@@ -113,29 +113,6 @@ int query_active(const char *cmd, struct tf_policy **out,
 	return TF_EXIT_OK;
 }
 
-struct tf_policy *query_active_quiet(void)
-{
-	struct tf_policy *pol = policy_new();
-	struct tf_status st;
-	struct tf_nl nl;
-	const char *why;
-	int ret = pol ? nl_open(&nl) : -ENOMEM;
-
-	if (!ret) {
-		ret = query_status(&nl, &st, &why);
-		if (!ret && !(st.flags & TORFW_STATUS_F_LOADED))
-			ret = -ENOENT;
-		if (!ret)
-			ret = query_policy(&nl, pol, &why);
-		nl_close(&nl);
-	}
-	if (ret) {
-		policy_free(pol);
-		pol = NULL;
-	}
-	return pol;
-}
-
 void query_perror(const struct tf_nl *nl, const char *cmd, int err,
 		  const char *why)
 {

@@ -21,14 +21,6 @@ int query_counters(struct tf_nl *nl, struct tf_counters *c,
 int query_active(const char *cmd, struct tf_policy **out,
 		 struct tf_status *st);
 
-/*
- * The active policy, printing nothing whatever fails, on a connection of
- * its own (a dump left half read cannot reach the caller's requests).
- * NULL if none is loaded or anything failed; for what a command only
- * adds (warnings).
- */
-struct tf_policy *query_active_quiet(void);
-
 /* Prints the failure of a query as one line. */
 void query_perror(const struct tf_nl *nl, const char *cmd, int err,
 		  const char *why);

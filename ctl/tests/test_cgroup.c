@@ -298,36 +298,6 @@ static void test_decode(void **state)
 	policy_free(pol);
 }
 
-/*
- * load's and lock's warnings: one line per cgroup the kernel kept as
- * absent (the entry's /x and /gone, not the role's /t), in the policy's
- * order; none for a file's policy, whose cgroups are only paths.
- */
-static void test_absent_warn(void **state)
-{
-	struct tf_policy *pol = policy_new();
-	struct tf_policy *file = parse_ok(
-		"role tor cgroup:/t\nallow tcp 127.0.0.1:1 cgroup:/a drop cgroup:/gone\n");
-	const char *why = NULL;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	(void)state;
-	assert_int_equal(decode_policy(dump_with("/x", 0, NULL, 0), pol, &why),
-			 0);
-	f = open_memstream(&out, &len);
-	assert_int_equal(cgroup_absent_warn(f, pol, "is gone"), 2);
-	assert_int_equal(cgroup_absent_warn(f, file, "is gone"), 0);
-	fclose(f);
-	assert_string_equal(out,
-		"torfwctl: warning: cgroup:/x is gone\n"
-		"torfwctl: warning: cgroup:/gone is gone\n");
-	free(out);
-	policy_free(file);
-	policy_free(pol);
-}
-
 static void decode_bad(const char *path, uint64_t id, const uint64_t *anc,
 		       size_t alen, const char *want)
 {
@@ -493,7 +463,6 @@ int test_cgroup_run(unsigned int *count)
 		cmocka_unit_test(test_print_canonical),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_absent_warn),
 		cmocka_unit_test(test_decode_bad),
 		cmocka_unit_test(test_decode_role_two_principals),
 		cmocka_unit_test(test_encode),
