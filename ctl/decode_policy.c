@@ -60,71 +60,32 @@ static int dec_options(const struct nlattr *nest, struct tf_options *o,
 }
 
 /*
- * A cgroup nest -> its index in pol->cgroups. A dump carries the kernel's
- * resolution (TORFW_CG_ID, TORFW_CG_ANCESTORS), checked for consistency:
- * the ancestors are whole u64s, at most TORFW_CG_DEPTH_MAX, the last
- * being the id; none when absent (id 0). Without an id (a request, as
- * the encoder writes it) the cgroup is a path only, as a file's.
+ * A cgroup nest -> its index in pol->cgroups. Requests and dumps alike
+ * carry the path only: the principal is the path (the UAPI header).
  */
 static int dec_cgroup(const struct nlattr *nest, struct tf_policy *pol,
 		      uint16_t *idx, const char **why)
 {
 	static const enum mnl_attr_data_type spec[TORFW_CG_MAX + 1] = {
 		[TORFW_CG_PATH] = MNL_TYPE_NUL_STRING,
-		[TORFW_CG_ID] = MNL_TYPE_U64,
-		[TORFW_CG_ANCESTORS] = MNL_TYPE_BINARY,
 	};
-	struct tf_cgroup c;
 	const struct nlattr *a;
 	const char *path = NULL;
-	bool have_id = false;
-	uint16_t len;
-	size_t n0;
 	int i;
 
-	memset(&c, 0, sizeof(c));
 	mnl_attr_for_each_nested(a, nest) {
 		int r = check(a, spec, NSPEC(spec));
 
 		if (r < 0)
 			return bad(why, "malformed cgroup");
-		if (!r)
-			continue;
-		switch (mnl_attr_get_type(a)) {
-		case TORFW_CG_PATH:
+		if (r && mnl_attr_get_type(a) == TORFW_CG_PATH)
 			path = mnl_attr_get_str(a);
-			break;
-		case TORFW_CG_ID:
-			c.id = mnl_attr_get_u64(a);
-			have_id = true;
-			break;
-		case TORFW_CG_ANCESTORS:
-			len = mnl_attr_get_payload_len(a);
-			if (len % sizeof(uint64_t) ||
-			    len > sizeof(c.anc))
-				return bad(why, "bad cgroup ancestors");
-			memcpy(c.anc, mnl_attr_get_payload(a), len);
-			c.level = (uint8_t)(len / sizeof(uint64_t));
-			break;
-		}
 	}
 	if (!path || cgroup_path_error(path))
 		return bad(why, "bad cgroup path");
-	if (c.id ? !c.level || c.anc[c.level - 1] != c.id : c.level)
-		return bad(why, "cgroup ancestors do not end with its id");
-	c.kernel = have_id;
-	n0 = pol->ncgroups;
 	i = policy_cgroup(pol, path);
 	if (i < 0)
 		return bad(why, "too many cgroups");
-	memcpy(c.path, pol->cgroups[i].path, sizeof(c.path));
-	/* One path, one resolution: the kernel keeps a path once. */
-	if ((size_t)i < n0 &&
-	    (pol->cgroups[i].kernel != c.kernel || pol->cgroups[i].id != c.id ||
-	     pol->cgroups[i].level != c.level ||
-	     memcmp(pol->cgroups[i].anc, c.anc, sizeof(c.anc)) != 0))
-		return bad(why, "one cgroup path with two resolutions");
-	pol->cgroups[i] = c;
 	*idx = (uint16_t)i;
 	return 0;
 }

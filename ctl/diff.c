@@ -117,6 +117,7 @@ static int diff_probe(const struct torfw_facts *f, void *arg)
 	struct torfw_facts g;
 	size_t i;
 	int ret;
+	u8 j;
 
 	if (!f->has_uid || f->hook != TORFW_HOOK_OUT || !df->n_cgc)
 		return diff_probe_one(df, f);
@@ -124,9 +125,12 @@ static int diff_probe(const struct torfw_facts *f, void *arg)
 		return 0;
 	ret = diff_probe_one(df, f);
 	for (i = 0; !ret && i < df->n_cgc; i++) {
+		const struct torfw_cgroup *c = df->cgc[i].cg;
+
 		g = *f;
-		g.cg_n = df->cgc[i].level;
-		memcpy(g.cg, df->cgc[i].anc, sizeof(g.cg));
+		g.cg_n = c->level;
+		for (j = 0; j < c->level; j++)
+			g.cg[j] = c->names + c->off[j];
 		ret = diff_probe_one(df, &g);
 	}
 	return ret;
@@ -438,13 +442,6 @@ int diff_main(int argc, char *argv[])
 		return ret;
 	if (policy_src_init(&src, "diff", root))
 		return DIFF_TROUBLE;
-	/*
-	 * Against the active policy a file's cgroups are this machine's (the
-	 * kernel's ids); between files, symbolic (kshim/cgroup_user.h).
-	 */
-	for (k = 0; k < 2; k++)
-		if (!strcmp(pos[k], "active") || !strcmp(pos[k], "-"))
-			kshim_cgroup_real(true);
 	ret = DIFF_TROUBLE;
 	for (k = 0; k < 2; k++) {
 		if (policy_src_read(&src, pos[k], "diff", &pol[k], &none))

@@ -16,14 +16,13 @@
 #include "policy.h"
 #include "resolve.h"
 
+struct torfw_cgroup;
 struct torfw_facts;
 struct torfw_decision;
 
 /* A named cgroup, a class of diff (struct diff). */
 struct diff_cg {
-	uint64_t id;
-	uint8_t level;
-	uint64_t anc[TORFW_CG_DEPTH_MAX];	/* levels 1..level, id last */
+	const struct torfw_cgroup *cg;	/* in df->p[0] or [1]: its path */
 	char *label;		/* its path as printed (malloc'd) */
 };
 
@@ -42,7 +41,8 @@ struct diff {
 	/*
 	 * The cgroup classes of a user's socket (kmod/probe.c): class 0 is
 	 * "in no cgroup either policy names", class i + 1 "in cgroup cgc[i]
-	 * or below it, not in a named one further down"; each named id once.
+	 * or below it, not in a named one further down"; each named path
+	 * once (the principal is the path: kmod/probe.c compares them so).
 	 */
 	struct diff_cg *cgc;
 	size_t n_cgc;

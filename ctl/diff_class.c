@@ -170,29 +170,7 @@ static int collect_bounds(struct diff *df)
 	return 0;
 }
 
-/*
- * The label of a named cgroup: its path, and where OLD and NEW hold one
- * path as two cgroups (the active policy's removed and made again since,
- * the file's the new one), "(OLD)" or "(NEW)" after it.
- */
-static char *cg_label(const struct diff *df, const struct torfw_cgroup *c,
-		      int k)
-{
-	const struct torfw_policy *o = df->p[!k];
-	char *s = NULL;
-	u32 i;
-
-	for (i = 0; o && i < o->n_cg; i++)
-		if (o->cg[i].id && o->cg[i].id != c->id &&
-		    !strcmp(o->cg[i].path, c->path))
-			break;
-	if (asprintf(&s, "%s%s", c->path,
-		     o && i < o->n_cg ? (k ? "(NEW)" : "(OLD)") : "") < 0)
-		return NULL;
-	return s;
-}
-
-/* Every id either policy names, once, as kmod/probe.c's classes. */
+/* Every path either policy names, once, as kmod/probe.c's classes. */
 static int collect_cgroups(struct diff *df)
 {
 	size_t cap = 0, j;
@@ -209,19 +187,16 @@ static int collect_cgroups(struct diff *df)
 			const struct torfw_cgroup *c = &df->p[k]->cg[i];
 			struct diff_cg *d = &df->cgc[df->n_cgc];
 
-			if (!c->id)
-				continue;
 			for (j = 0; j < df->n_cgc; j++)
-				if (df->cgc[j].id == c->id)
+				if (df->cgc[j].label &&
+				    !strcmp(df->cgc[j].label, c->path))
 					break;
 			if (j < df->n_cgc)
 				continue;
-			d->label = cg_label(df, c, k);
+			d->label = strdup(c->path);
 			if (!d->label)
 				return -ENOMEM;
-			d->id = c->id;
-			d->level = c->level;
-			memcpy(d->anc, c->anc, sizeof(d->anc));
+			d->cg = c;
 			df->n_cgc++;
 		}
 	}
@@ -252,6 +227,22 @@ void diff_release(struct diff *df)
 }
 
 /*
+ * Whether the facts' socket is in cgroup c or below it: the names of its
+ * ancestors down to c's level are c's components (decide.c's cg_at()).
+ */
+static bool cg_holds(const struct torfw_cgroup *c, const struct torfw_facts *f)
+{
+	int i;
+
+	if (c->level > f->cg_n)
+		return false;
+	for (i = c->level - 1; i >= 0; i--)
+		if (strcmp(f->cg[i], c->names + c->off[i]) != 0)
+			return false;
+	return true;
+}
+
+/*
  * A socket's class: the deepest named cgroup among its ancestors (a
  * socket below it and above any other named one is decided as if right
  * in it), else 0.
@@ -264,10 +255,10 @@ int diff_cg_class(const struct diff *df, const struct torfw_facts *f)
 	if (!f->has_uid || f->hook != TORFW_HOOK_OUT)
 		return -1;
 	for (i = 0; f->cg_known && i < df->n_cgc; i++) {
-		const struct diff_cg *c = &df->cgc[i];
+		const struct torfw_cgroup *c = df->cgc[i].cg;
 
-		if (c->level <= f->cg_n && f->cg[c->level - 1] == c->id &&
-		    (!best || c->level > df->cgc[best - 1].level))
+		if (cg_holds(c, f) &&
+		    (!best || c->level > df->cgc[best - 1].cg->level))
 			best = (int)i + 1;
 	}
 	return best;

@@ -137,7 +137,7 @@ static bool put_options(struct enc *e, const void *elem)
 	return true;
 }
 
-/* A cgroup in a request: its path only, the kernel resolves it. */
+/* A cgroup in a request: its path, the principal itself. */
 static bool put_cgroup(struct enc *e, uint16_t type, uint16_t cg)
 {
 	struct nlattr *nest;

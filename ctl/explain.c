@@ -223,7 +223,7 @@ int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 {
 	bool ports = q->port != 0;
 	int local;
-	u8 dir = q->dir;
+	u8 dir = q->dir, i;
 
 	memset(f, 0, sizeof(*f));
 	*redir = NULL;
@@ -265,7 +265,8 @@ int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	/* The socket's cgroup: none a policy names, or --cgroup's. */
 	f->cg_known = true;
 	f->cg_n = q->who == EXPLAIN_NONE ? 0 : q->cg_n;
-	memcpy(f->cg, q->cg, sizeof(f->cg));
+	for (i = 0; i < f->cg_n; i++)
+		f->cg[i] = q->cg_names + q->cg_off[i];
 	/* Without a socket only the kernel answers: RST, ACK, never SYN. */
 	if (q->who == EXPLAIN_NONE)
 		f->tcp_syn = false;
@@ -441,30 +442,27 @@ static void print_json(const struct torfw_decision *d, const struct why *w,
 }
 
 /*
- * --cgroup PATH: its chain of ids as the policy's cgroups are resolved
- * (this machine's for the active policy: a cgroup that does not exist
- * holds no socket).
+ * --cgroup PATH: the names of the cgroup and its ancestors are PATH's
+ * components, as the kernel compares them (no filesystem: the principal
+ * is the path, whether a cgroup is there now or not). PATH was checked
+ * as the configuration checks it (cgroup_path_error()).
  */
 static int socket_cgroup(const char *path, struct explain_q *q)
 {
-	struct netlink_ext_ack extack = { 0 };
-	struct torfw_cgroup c;
-	int ret;
+	size_t len = strlen(path), i;
 
-	memset(&c, 0, sizeof(c));
-	ret = torfw_cgroup_resolve(path, &c, &extack);
-	if (ret) {
-		fprintf(stderr, "torfwctl: explain: cgroup %s: %s\n", path,
-			extack._msg ? extack._msg : strerror(-ret));
+	if (len >= sizeof(q->cg_names) || path[0] != '/')
 		return TF_EXIT_USAGE;
+	memcpy(q->cg_names, path, len + 1);
+	q->cg_n = 0;
+	for (i = 0; i < len; i++) {
+		if (path[i] != '/')
+			continue;
+		if (q->cg_n == TORFW_CG_DEPTH_MAX)
+			return TF_EXIT_USAGE;
+		q->cg_names[i] = '\0';
+		q->cg_off[q->cg_n++] = (uint8_t)(i + 1);
 	}
-	if (!c.id) {
-		fprintf(stderr, "torfwctl: explain: cgroup %s does not exist\n",
-			path);
-		return TF_EXIT_USAGE;
-	}
-	q->cg_n = c.level;
-	memcpy(q->cg, c.anc, sizeof(q->cg));
 	return 0;
 }
 
@@ -522,11 +520,6 @@ int explain_main(int argc, char *argv[])
 		goto out;
 	}
 	q.netns = a.netns;
-	/*
-	 * The active policy's cgroups are the kernel's: the file's and
-	 * --cgroup's are then this machine's; a file alone, symbolic.
-	 */
-	kshim_cgroup_real(q.here);
 	if (a.cgroup) {
 		ret = socket_cgroup(a.cgroup, &q);
 		if (ret)

@@ -37,9 +37,13 @@ struct explain_q {
 	uint16_t port;		/* 0: none */
 	const char *netns;	/* --netns NAME or NULL */
 	bool here;		/* the active policy: this machine's addresses */
-	/* --cgroup: the socket's cgroup, ids of levels 1..cg_n (0: none) */
+	/*
+	 * --cgroup: the socket's cgroup, the names of levels 1..cg_n (0:
+	 * none), each at cg_names + cg_off[i] (the path, '/' made NUL).
+	 */
 	uint8_t cg_n;
-	uint64_t cg[TORFW_CG_DEPTH_MAX];
+	uint8_t cg_off[TORFW_CG_DEPTH_MAX];
+	char cg_names[TORFW_CG_PATH_MAX];
 };
 
 /*
@@ -51,7 +55,8 @@ int explain_parse(int argc, char *argv[], const struct tf_resolver *res,
 		  struct explain_q *q, const char **bad);
 /*
  * The facts of the query's first packet; *redir if a redirect rewrote it.
- * Returns whether the destination is local (enum explain_local).
+ * Returns whether the destination is local (enum explain_local). The
+ * facts' cgroup names point into q, which must outlive them.
  */
 int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 		  const struct explain_q *q, struct torfw_facts *f,

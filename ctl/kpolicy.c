@@ -83,31 +83,18 @@ static int ns_of(struct kp_nstab *t, const struct tf_netns *in,
 }
 
 /*
- * The builder's index of every cgroup of pol: a decoded one exactly as
- * the kernel resolved it (its id may be of a cgroup gone since), a
- * file's through torfw_cgroup_resolve() (kshim/cgroup_user.c, in the
- * mode the caller chose).
+ * The builder's index of every cgroup of pol, a file's or a decoded one
+ * alike: the principal is its path, nothing is resolved.
  */
 static int add_cgroups(struct torfw_builder *b, const struct tf_policy *pol,
 		       u16 *idx, struct netlink_ext_ack *extack)
 {
-	struct torfw_cgroup c;
 	size_t i;
-	int ret;
 
 	for (i = 0; i < pol->ncgroups; i++) {
-		const struct tf_cgroup *t = &pol->cgroups[i];
+		int ret = torfw_builder_add_cgroup(b, pol->cgroups[i].path,
+						   extack);
 
-		if (t->kernel) {
-			memset(&c, 0, sizeof(c));
-			snprintf(c.path, sizeof(c.path), "%s", t->path);
-			c.id = t->id;
-			c.level = t->level;
-			memcpy(c.anc, t->anc, sizeof(c.anc));
-			ret = torfw_builder_put_cgroup(b, &c, extack);
-		} else {
-			ret = torfw_builder_add_cgroup(b, t->path, extack);
-		}
 		if (ret < 0)
 			return ret;
 		idx[i] = (u16)ret;

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #include "policy.h"
-#include "kshim/cgroup_user.h"
 
 struct torfw_policy;
 
@@ -33,9 +32,8 @@ const char *kp_ns_name(const struct kp_nstab *t, uint64_t cookie);
 void kp_nstab_free(struct kp_nstab *t);
 
 /*
- * Compiles pol as the module would (every namespace as if it existed; a
- * file's cgroups resolved as kshim_cgroup_real() said, decoded ones as
- * the kernel resolved them).
+ * Compiles pol as the module would (every namespace as if it existed;
+ * cgroups by path, as the kernel keeps them).
  * NULL with the module's own message (extack) in msg on a refusal.
  */
 struct torfw_policy *kp_build(const struct tf_policy *pol,

@@ -45,15 +45,7 @@ struct tf_options {
  * path is kept once however many statements name it.
  */
 struct tf_cgroup {
-	char path[TORFW_CG_PATH_MAX];
-	/*
-	 * Decoded policies only: the kernel's resolution when it built the
-	 * policy (id 0: absent then, matching nothing).
-	 */
-	bool kernel;
-	uint8_t level;
-	uint64_t id;
-	uint64_t anc[TORFW_CG_DEPTH_MAX];	/* levels 1..level */
+	char path[TORFW_CG_PATH_MAX];	/* the principal itself */
 };
 
 /* A role of a uid, or of a cgroup (is_cg: cg indexes tf_policy.cgroups). */
@@ -142,7 +134,7 @@ bool uid_list_has(const uint32_t *uids, unsigned int n, uint32_t uid);
 bool cg_list_has(const uint16_t *cg, unsigned int n, uint16_t idx);
 
 /*
- * The index of path in pol->cgroups, added if new (not resolved); -E2BIG
+ * The index of path in pol->cgroups, added if new; -E2BIG
  * past TORFW_MAX_CGROUPS, -ENAMETOOLONG for a path that does not fit.
  */
 int policy_cgroup(struct tf_policy *pol, const char *path);

@@ -53,36 +53,6 @@ void cgroup_print(FILE *f, const struct tf_policy *pol, uint16_t cg)
 		"/?");
 }
 
-bool cgroup_absent(const struct tf_policy *pol, uint16_t cg)
-{
-	return cg < pol->ncgroups && pol->cgroups[cg].kernel &&
-	       !pol->cgroups[cg].id;
-}
-
-static void absent_list(FILE *f, const struct tf_policy *pol,
-			const uint16_t *v, unsigned int n, bool *first)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (!cgroup_absent(pol, v[i]))
-			continue;
-		fputs(*first ? "  # absent at load: " : " ", f);
-		*first = false;
-		cgroup_print(f, pol, v[i]);
-	}
-}
-
-void cgroup_absent_note(FILE *f, const struct tf_policy *pol,
-			const uint16_t *a, unsigned int na,
-			const uint16_t *b, unsigned int nb)
-{
-	bool first = true;
-
-	absent_list(f, pol, a, na, &first);
-	absent_list(f, pol, b, nb, &first);
-}
-
 void service_print(FILE *f, const struct tf_policy *pol,
 		   const struct tf_service *svc,
 		   const struct tf_resolver *res)
@@ -158,12 +128,10 @@ void policy_print(FILE *f, const struct tf_policy *pol,
 
 		fprintf(f, "role %s ", role_kind_name(r->kind) ?
 			role_kind_name(r->kind) : "?");
-		if (r->is_cg) {
+		if (r->is_cg)
 			cgroup_print(f, pol, r->cg);
-			cgroup_absent_note(f, pol, &r->cg, 1, NULL, 0);
-		} else {
+		else
 			uid_print(f, r->uid, res);
-		}
 		fputc('\n', f);
 	}
 	if (pol->nservices)
@@ -172,8 +140,6 @@ void policy_print(FILE *f, const struct tf_policy *pol,
 		const struct tf_service *s = &pol->services[i];
 
 		service_print(f, pol, s, res);
-		cgroup_absent_note(f, pol, s->cg, s->ncg, s->drop_cg,
-				   s->ndrop_cg);
 		fputc('\n', f);
 	}
 	if (pol->nlan || pol->nlan_refuse)

@@ -24,19 +24,6 @@ void service_print(FILE *f, const struct tf_policy *pol,
 
 /* "cgroup:/path", the principal word. */
 void cgroup_print(FILE *f, const struct tf_policy *pol, uint16_t cg);
-/*
- * Whether cgroup cg of a decoded policy was absent when the kernel built
- * it (it matches nothing); false for a file's.
- */
-bool cgroup_absent(const struct tf_policy *pol, uint16_t cg);
-/*
- * show's note after a statement naming cgroups absent at load:
- * "  # absent at load: cgroup:/a cgroup:/b"; nothing if none is.
- */
-void cgroup_absent_note(FILE *f, const struct tf_policy *pol,
-			const uint16_t *a, unsigned int na,
-			const uint16_t *b, unsigned int nb);
-
 /* One "redirect ..." statement without the newline. */
 void redirect_print(FILE *f, const struct tf_redirect *r);
 
@@ -50,7 +37,7 @@ void policy_print_json(FILE *f, const struct tf_policy *pol,
 void service_print_json(FILE *f, const struct tf_policy *pol,
 			const struct tf_service *svc,
 			const struct tf_resolver *res);
-/* {"path":...} and for a decoded policy the kernel's id, level, absent. */
+/* {"path":...}: the principal is its path. */
 void cgroup_print_json(FILE *f, const struct tf_policy *pol, uint16_t cg);
 
 #endif

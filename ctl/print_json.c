@@ -34,19 +34,12 @@ static void users_json(FILE *f, const char *key, const uint32_t *uids,
 
 void cgroup_print_json(FILE *f, const struct tf_policy *pol, uint16_t cg)
 {
-	const struct tf_cgroup *c;
-
 	if (cg >= pol->ncgroups) {
 		fputs("{\"path\":null}", f);
 		return;
 	}
-	c = &pol->cgroups[cg];
 	fputs("{\"path\":", f);
-	json_string(f, c->path);
-	/* The kernel's resolution: absent (id 0) matches nothing. */
-	if (c->kernel)
-		fprintf(f, ",\"id\":%" PRIu64 ",\"level\":%u,\"absent\":%s",
-			c->id, c->level, c->id ? "false" : "true");
+	json_string(f, pol->cgroups[cg].path);
 	fputc('}', f);
 }
 

@@ -113,8 +113,6 @@ static void print_text(const struct snapshot *s)
 
 		printf("  %12" PRIu64 "  ", s->hits[svc->kidx]);
 		service_print(stdout, s->pol, svc, &tf_resolver_nss);
-		cgroup_absent_note(stdout, s->pol, svc->cg, svc->ncg,
-				   svc->drop_cg, svc->ndrop_cg);
 		putchar('\n');
 	}
 }

@@ -58,11 +58,16 @@ static const struct { uint8_t proto; uint16_t lo, hi; } refuse_pool[] = {
 	{ IPPROTO_UDP, 137, 137 }, { IPPROTO_TCP, 22, 25 },
 };
 
-/* Named cgroups, one below another; sockets also sit in unnamed ones. */
+/*
+ * Named cgroups, one below another; sockets also sit in unnamed ones,
+ * some of them look-alikes whose deepest name (or whole tail) is a named
+ * one's (/x/a/b, /c/a) or whose names only begin like one (/a/bb).
+ */
 static const char *const cg_pool[] = { "/a", "/a/b", "/c" };
 #define N_CG (sizeof(cg_pool) / sizeof(cg_pool[0]))
 static const char *const cg_sock_pool[] = { "/a", "/a/b", "/c", "/a/x",
-					    "/a/b/y", "/z" };
+					    "/a/b/y", "/z", "/x/a/b", "/c/a",
+					    "/a/bb" };
 #define N_CG_SOCK (sizeof(cg_sock_pool) / sizeof(cg_sock_pool[0]))
 
 /* A cgroup of the pool in pol's table, or -1 (full). */
@@ -304,15 +309,27 @@ static void edit_policy(struct tf_policy *pol)
 
 static struct kp_nstab nstab;
 
-/* The chains of cg_sock_pool, resolved (symbolic ids) once. */
-static struct torfw_cgroup cg_sock[N_CG_SOCK];
+/* cg_sock_pool's paths as a socket's names: '/' made NUL. */
+static struct {
+	uint8_t level;
+	uint8_t off[TORFW_CG_DEPTH_MAX];
+	char names[TORFW_CG_PATH_MAX];
+} cg_sock[N_CG_SOCK];
 
-static void resolve_pool(void)
+static void split_pool(void)
 {
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < N_CG_SOCK; i++)
-		torfw_cgroup_resolve(cg_sock_pool[i], &cg_sock[i], NULL);
+	for (i = 0; i < N_CG_SOCK; i++) {
+		snprintf(cg_sock[i].names, sizeof(cg_sock[i].names), "%s",
+			 cg_sock_pool[i]);
+		for (j = 0; cg_sock[i].names[j]; j++) {
+			if (cg_sock[i].names[j] != '/')
+				continue;
+			cg_sock[i].names[j] = '\0';
+			cg_sock[i].off[cg_sock[i].level++] = (uint8_t)(j + 1);
+		}
+	}
 }
 
 static void sample(struct torfw_facts *f)
@@ -356,11 +373,12 @@ static void sample(struct torfw_facts *f)
 			f->uid = rnd(5) ? uid_pool[rnd(N_UIDS)] : 3000 + rnd(5);
 			/* In no cgroup, a named one, or one below or beside. */
 			if (rnd(2)) {
-				const struct torfw_cgroup *c =
-					&cg_sock[rnd(N_CG_SOCK)];
+				unsigned int c = rnd(N_CG_SOCK), j;
 
-				f->cg_n = c->level;
-				memcpy(f->cg, c->anc, sizeof(f->cg));
+				f->cg_n = cg_sock[c].level;
+				for (j = 0; j < f->cg_n; j++)
+					f->cg[j] = cg_sock[c].names +
+						   cg_sock[c].off[j];
 			}
 		} else if (kind == 5) {
 			f->kernel_sock = true;
@@ -637,7 +655,7 @@ int main(int argc, char *argv[])
 
 	if (env)
 		show = strtoul(env, NULL, 10);
-	resolve_pool();
+	split_pool();
 	for (i = 0; i < n; i++) {
 		rng_state = 0x9e3779b97f4a7c15ULL * (i + 1);
 		ok &= run_pair(i);

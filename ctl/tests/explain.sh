@@ -128,8 +128,9 @@ printf 'allow tcp 10.200.1.1:8080 netns clearnet\ngrant netns clearnet\n' >"$con
 } >"$root/out"
 golden explain-netns.out "explain: a namespace's connection, to the host or forwarded"
 
-# cgroup principals: a socket in a named cgroup, below it, in another;
-# a file's cgroups are symbolic (every path exists), so no machine's.
+# cgroup principals: a socket in a named cgroup, below it, in another,
+# in a look-alike (a named path's names under another parent). The
+# principal is the path: no machine's cgroups are read.
 B=/user.slice/user-1000.slice/user@1000.service/app.slice/tor-browser.service
 printf 'role tor debian-tor cgroup:/system.slice/onionshare.service\nallow tcp 127.0.0.1:9050 amnesia cgroup:%s drop cgroup:/user.slice\n' \
 	"$B" >"$conf/cg.conf"
@@ -137,6 +138,7 @@ printf 'role tor debian-tor cgroup:/system.slice/onionshare.service\nallow tcp 1
 	for q in "nobody tcp 127.0.0.1:9050 --cgroup $B" \
 		"nobody tcp 127.0.0.1:9050 --cgroup $B/app-1.scope" \
 		"nobody tcp 127.0.0.1:9050 --cgroup /user.slice/user-1000.slice" \
+		"nobody tcp 127.0.0.1:9050 --cgroup /system.slice/user.slice" \
 		"nobody tcp 127.0.0.1:9050" \
 		"amnesia tcp 127.0.0.1:9050 --cgroup /user.slice" \
 		"nobody tcp 192.0.2.1:443 --cgroup /system.slice/onionshare.service" \

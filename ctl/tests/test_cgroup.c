@@ -3,7 +3,7 @@
  * cgroup principals (cgroup:/path): the path rule of the UAPI header and
  * every way to break it, with the exact line:col; the limits; the
  * canonical order and the printed text; the load encoding and the dump
- * decoding, whose ancestors are checked against the id.
+ * decoding, both a path and nothing else (the principal is the path).
  */
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -133,7 +133,6 @@ static void test_parse(void **state)
 	assert_string_equal(pol->cgroups[pol->roles[1].cg].path,
 			    "/system.slice/tor.service");
 	assert_int_equal(pol->roles[1].loc.col, 21);
-	assert_false(pol->cgroups[0].kernel);
 	assert_int_equal(s->nuids, 1);
 	assert_int_equal(s->ncg, 1);
 	assert_int_equal(s->ndrop_cg, 1);
@@ -178,39 +177,23 @@ static void test_print_canonical(void **state)
 	policy_free(again);
 }
 
-static struct tf_cgroup *cg_named(struct tf_policy *pol, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < pol->ncgroups; i++)
-		if (!strcmp(pol->cgroups[i].path, path))
-			return &pol->cgroups[i];
-	fail_msg("no cgroup %s", path);
-	return NULL;
-}
-
 static void test_json(void **state)
 {
 	struct tf_policy *pol = parse_ok(
 		"role tor cgroup:/t\nallow tcp 127.0.0.1:1 cgroup:/a drop cgroup:/b\n");
-	struct tf_cgroup *a = cg_named(pol, "/a"), *b = cg_named(pol, "/b");
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
-	a->kernel = true;	/* as decoded, resolved */
-	a->id = 44;
-	a->level = 1;
-	a->anc[0] = 44;
-	b->kernel = true;	/* decoded, absent */
 	policy_print_json(f, pol, &fake_resolver);
 	fclose(f);
+	/* the principal is the path: nothing else, decoded or not */
 	assert_non_null(strstr(buf,
 		"\"roles\":[{\"role\":\"tor\",\"cgroup\":{\"path\":\"/t\"}}]"));
 	assert_non_null(strstr(buf,
-		"\"cgroups\":[{\"path\":\"/a\",\"id\":44,\"level\":1,\"absent\":false}],"
-		"\"drop_cgroups\":[{\"path\":\"/b\",\"id\":0,\"level\":0,\"absent\":true}]"));
+		"\"cgroups\":[{\"path\":\"/a\"}],"
+		"\"drop_cgroups\":[{\"path\":\"/b\"}]"));
 	free(buf);
 	policy_free(pol);
 }
@@ -231,114 +214,95 @@ static struct nlmsghdr *msg(uint8_t cmd)
 	return nlh;
 }
 
-/* A cgroup nest as the kernel dumps it; nanc u64s of ancestors. */
-static void put_cg(struct nlmsghdr *nlh, uint16_t type, const char *path,
-		   uint64_t id, const uint64_t *anc, size_t alen)
+/* A cgroup nest as the kernel dumps it (and a load carries it): a path. */
+static void put_cg(struct nlmsghdr *nlh, uint16_t type, const char *path)
 {
 	struct nlattr *n = mnl_attr_nest_start(nlh, type);
 
-	mnl_attr_put_strz(nlh, TORFW_CG_PATH, path);
-	mnl_attr_put_u64(nlh, TORFW_CG_ID, id);
-	mnl_attr_put(nlh, TORFW_CG_ANCESTORS, alen, anc);
+	if (path)
+		mnl_attr_put_strz(nlh, TORFW_CG_PATH, path);
 	mnl_attr_nest_end(nlh, n);
 }
 
-static struct nlmsghdr *dump_with(const char *path, uint64_t id,
-				  const uint64_t *anc, size_t alen)
+static struct nlmsghdr *dump_with(const char *path)
 {
 	static const uint8_t lo[4] = { 127, 0, 0, 1 };
-	static const uint64_t t[1] = { 7 };
 	struct nlmsghdr *nlh = msg(TORFW_CMD_GET_POLICY);
 	struct nlattr *n;
 
 	mnl_attr_put_u64(nlh, TORFW_A_GENERATION, 3);
 	n = mnl_attr_nest_start(nlh, TORFW_A_ROLE);
 	mnl_attr_put_u8(nlh, TORFW_ROLE_KIND, TORFW_ROLE_TOR);
-	put_cg(nlh, TORFW_ROLE_CGROUP, "/t", 7, t, sizeof(t));
+	put_cg(nlh, TORFW_ROLE_CGROUP, "/t");
 	mnl_attr_nest_end(nlh, n);
 	n = mnl_attr_nest_start(nlh, TORFW_A_SERVICE);
 	mnl_attr_put_u8(nlh, TORFW_SVC_FAMILY, AF_INET);
 	mnl_attr_put_u8(nlh, TORFW_SVC_PROTO, IPPROTO_TCP);
 	mnl_attr_put(nlh, TORFW_SVC_ADDR, 4, lo);
 	mnl_attr_put_u16(nlh, TORFW_SVC_PORT_LO, 9050);
-	put_cg(nlh, TORFW_SVC_CGROUP, path, id, anc, alen);
-	put_cg(nlh, TORFW_SVC_DROP_CGROUP, "/gone", 0, NULL, 0);
+	put_cg(nlh, TORFW_SVC_CGROUP, path);
+	put_cg(nlh, TORFW_SVC_DROP_CGROUP, "/gone");
 	mnl_attr_nest_end(nlh, n);
 	return nlh;
 }
 
 static void test_decode(void **state)
 {
-	static const uint64_t anc[2] = { 40, 44 };
 	struct tf_policy *pol = policy_new();
 	const char *why = NULL;
-	const struct tf_cgroup *c;
 	char *text;
 
 	(void)state;
-	assert_int_equal(decode_policy(dump_with("/a/b", 44, anc, sizeof(anc)),
-				       pol, &why), 0);
+	assert_int_equal(decode_policy(dump_with("/a/b"), pol, &why), 0);
 	assert_int_equal(pol->ncgroups, 3);
 	assert_true(pol->roles[0].is_cg);
-	c = &pol->cgroups[pol->services[0].cg[0]];
-	assert_string_equal(c->path, "/a/b");
-	assert_true(c->kernel);
-	assert_int_equal(c->id, 44);
-	assert_int_equal(c->level, 2);
-	assert_int_equal(c->anc[0], 40);
-	c = &pol->cgroups[pol->services[0].drop_cg[0]];
-	assert_true(c->kernel);
-	assert_int_equal(c->id, 0);
-	assert_int_equal(c->level, 0);
-	/* show: the absent one said, in a comment that parses back */
+	assert_string_equal(pol->cgroups[pol->services[0].cg[0]].path, "/a/b");
+	assert_string_equal(pol->cgroups[pol->services[0].drop_cg[0]].path,
+			    "/gone");
+	/* show: the paths, as a file says them (nothing is resolved) */
 	text = print_to_string(pol);
 	assert_non_null(strstr(text,
-		"allow tcp 127.0.0.1:9050 cgroup:/a/b drop cgroup:/gone  # absent at load: cgroup:/gone\n"));
+		"allow tcp 127.0.0.1:9050 cgroup:/a/b drop cgroup:/gone\n"));
 	free(text);
 	policy_free(pol);
 }
 
-static void decode_bad(const char *path, uint64_t id, const uint64_t *anc,
-		       size_t alen, const char *want)
+/* The role's /t named again by the entry: one path, one cgroup. */
+static void test_decode_same_path(void **state)
 {
 	struct tf_policy *pol = policy_new();
 	const char *why = NULL;
 
-	assert_int_equal(decode_policy(dump_with(path, id, anc, alen), pol,
-				       &why), -EBADMSG);
+	(void)state;
+	assert_int_equal(decode_policy(dump_with("/t"), pol, &why), 0);
+	assert_int_equal(pol->ncgroups, 2);
+	assert_int_equal(pol->roles[0].cg, pol->services[0].cg[0]);
+	policy_free(pol);
+}
+
+static void decode_bad(const char *path, const char *want)
+{
+	struct tf_policy *pol = policy_new();
+	const char *why = NULL;
+
+	assert_int_equal(decode_policy(dump_with(path), pol, &why), -EBADMSG);
 	assert_string_equal(why, want);
 	policy_free(pol);
 }
 
 static void test_decode_bad(void **state)
 {
-	static const uint64_t anc[17] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-					   12, 13, 14, 15, 16, 17 };
-	static const uint8_t odd[12] = { 0 };
-
 	(void)state;
-	/* not whole u64s */
-	decode_bad("/a", 2, (const void *)odd, sizeof(odd),
-		   "bad cgroup ancestors");
-	/* deeper than TORFW_CG_DEPTH_MAX */
-	decode_bad("/a", 17, anc, sizeof(anc), "bad cgroup ancestors");
-	/* the last is not the id */
-	decode_bad("/a/b", 3, anc, 2 * sizeof(anc[0]),
-		   "cgroup ancestors do not end with its id");
-	/* present without ancestors, absent with some */
-	decode_bad("/a", 2, NULL, 0, "cgroup ancestors do not end with its id");
-	decode_bad("/a", 0, anc, sizeof(anc[0]),
-		   "cgroup ancestors do not end with its id");
-	/* a path the rule refuses */
-	decode_bad("/a/", 1, anc, sizeof(anc[0]), "bad cgroup path");
-	/* one path, two resolutions (the role's /t is 7) */
-	decode_bad("/t", 1, anc, sizeof(anc[0]),
-		   "one cgroup path with two resolutions");
+	/* paths the rule refuses, or none */
+	decode_bad("/a/", "bad cgroup path");
+	decode_bad("/a//b", "bad cgroup path");
+	decode_bad("/", "bad cgroup path");
+	decode_bad("a", "bad cgroup path");
+	decode_bad(NULL, "bad cgroup path");
 }
 
 static void test_decode_role_two_principals(void **state)
 {
-	static const uint64_t t[1] = { 7 };
 	struct tf_policy *pol = policy_new();
 	struct nlmsghdr *nlh = msg(TORFW_CMD_GET_POLICY);
 	const char *why = NULL;
@@ -348,14 +312,14 @@ static void test_decode_role_two_principals(void **state)
 	n = mnl_attr_nest_start(nlh, TORFW_A_ROLE);
 	mnl_attr_put_u8(nlh, TORFW_ROLE_KIND, TORFW_ROLE_TOR);
 	mnl_attr_put_u32(nlh, TORFW_ROLE_UID, 1);
-	put_cg(nlh, TORFW_ROLE_CGROUP, "/t", 7, t, sizeof(t));
+	put_cg(nlh, TORFW_ROLE_CGROUP, "/t");
 	mnl_attr_nest_end(nlh, n);
 	assert_int_equal(decode_policy(nlh, pol, &why), -EBADMSG);
 	assert_string_equal(why, "role of two principals");
 	policy_free(pol);
 }
 
-/* The nests a load carries: the path only, for the kernel to resolve. */
+/* The nests a load carries: the path, the principal itself. */
 static void test_encode(void **state)
 {
 	struct tf_policy *pol = parse_ok(
@@ -400,7 +364,7 @@ static void test_encode(void **state)
 			y = mnl_attr_get_payload(x);
 			assert_int_equal(mnl_attr_get_type(y), TORFW_CG_PATH);
 			assert_string_equal(mnl_attr_get_str(y), want);
-			/* nothing but the path: ID and ANCESTORS are dumps' */
+			/* nothing but the path */
 			assert_int_equal(mnl_attr_get_payload_len(x),
 					 MNL_ALIGN(mnl_attr_get_len(y)));
 		}
@@ -408,9 +372,8 @@ static void test_encode(void **state)
 	assert_int_equal(roles, 1);
 	assert_int_equal(allowed, 1);
 	assert_int_equal(dropped, 1);
-	/* and back: a path without an id is a file's (unresolved) */
+	/* and back: the same paths */
 	assert_int_equal(decode_policy(nlh, back, &why), 0);
-	assert_false(back->cgroups[0].kernel);
 	t2 = print_to_string(back);
 	assert_string_equal(t1, t2);
 	free(t1);
@@ -463,6 +426,7 @@ int test_cgroup_run(unsigned int *count)
 		cmocka_unit_test(test_print_canonical),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_decode_same_path),
 		cmocka_unit_test(test_decode_bad),
 		cmocka_unit_test(test_decode_role_two_principals),
 		cmocka_unit_test(test_encode),
