@@ -60,14 +60,15 @@ static const struct { uint8_t proto; uint16_t lo, hi; } refuse_pool[] = {
 
 /*
  * Named cgroups, one below another; sockets also sit in unnamed ones,
- * some of them look-alikes whose deepest name (or whole tail) is a named
- * one's (/x/a/b, /c/a) or whose names only begin like one (/a/bb).
+ * some of them look-alikes: a named path's deepest name at its level
+ * (/q/b, /c/b, against /a/b), its whole tail deeper down (/x/a/b), or
+ * names that only begin like its (/a/bb).
  */
 static const char *const cg_pool[] = { "/a", "/a/b", "/c" };
 #define N_CG (sizeof(cg_pool) / sizeof(cg_pool[0]))
 static const char *const cg_sock_pool[] = { "/a", "/a/b", "/c", "/a/x",
-					    "/a/b/y", "/z", "/x/a/b", "/c/a",
-					    "/a/bb" };
+					    "/a/b/y", "/z", "/x/a/b", "/q/b",
+					    "/c/b", "/a/bb" };
 #define N_CG_SOCK (sizeof(cg_sock_pool) / sizeof(cg_sock_pool[0]))
 
 /* A cgroup of the pool in pol's table, or -1 (full). */
