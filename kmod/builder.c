@@ -134,14 +134,15 @@ int torfw_builder_add_role(struct torfw_builder *b, u8 kind, u32 uid,
 }
 
 /*
- * A cgroup path as the UAPI header defines it, split into c. The form is
- * strict so that one cgroup has one spelling: the lock and diff compare
- * principals by path, and dumps print them.
+ * A cgroup path as the UAPI header defines it, split into c (if not
+ * NULL). The form is strict so that one cgroup has one spelling: the
+ * lock and diff compare principals by path, and dumps print them.
  */
 static int cg_parse(const char *path, struct torfw_cgroup *c,
 		    struct netlink_ext_ack *extack)
 {
 	size_t len = strnlen(path, TORFW_CG_PATH_MAX), i, start;
+	u8 level = 0;
 
 	if (len == TORFW_CG_PATH_MAX) {
 		NL_SET_ERR_MSG(extack, "cgroup path too long");
@@ -151,9 +152,11 @@ static int cg_parse(const char *path, struct torfw_cgroup *c,
 		NL_SET_ERR_MSG(extack, "cgroup path must be absolute and below the root");
 		return -EINVAL;
 	}
-	memset(c, 0, sizeof(*c));
-	memcpy(c->path, path, len);
-	memcpy(c->names, path, len);
+	if (c) {
+		memset(c, 0, sizeof(*c));
+		memcpy(c->path, path, len);
+		memcpy(c->names, path, len);
+	}
 	for (start = 1, i = 1; i <= len; i++) {
 		if (i < len && (u8)path[i] < 0x20) {
 			NL_SET_ERR_MSG(extack, "control character in cgroup path");
@@ -167,12 +170,16 @@ static int cg_parse(const char *path, struct torfw_cgroup *c,
 			NL_SET_ERR_MSG(extack, "cgroup path has an empty, . or .. component");
 			return -EINVAL;
 		}
-		if (c->level == TORFW_CG_DEPTH_MAX) {
+		if (level == TORFW_CG_DEPTH_MAX) {
 			NL_SET_ERR_MSG(extack, "cgroup path deeper than 16 levels");
 			return -EINVAL;
 		}
-		c->off[c->level++] = start;
-		c->names[i] = '\0';
+		if (c) {
+			c->off[level] = start;
+			c->names[i] = '\0';
+			c->level = level + 1;
+		}
+		level++;
 		start = i + 1;
 	}
 	return 0;
@@ -181,29 +188,24 @@ static int cg_parse(const char *path, struct torfw_cgroup *c,
 int torfw_builder_add_cgroup(struct torfw_builder *b, const char *path,
 			     struct netlink_ext_ack *extack)
 {
-	const struct torfw_cgroup *o = b->cgroups.data;
-	struct torfw_cgroup *c;
+	const struct torfw_cgroup *o;
 	u32 i;
 	int ret;
 
-	ret = vec_reserve(&b->cgroups, sizeof(*c), 1, TORFW_MAX_CGROUPS);
-	if (ret == -ENOMEM)
+	ret = cg_parse(path, NULL, extack);
+	if (ret)
 		return ret;
-	/* Parsed into the free slot (if any), kept if it is a new path. */
-	c = ret ? NULL : (struct torfw_cgroup *)b->cgroups.data + b->cgroups.n;
-	if (c) {
-		ret = cg_parse(path, c, extack);
-		if (ret)
-			return ret;
-	}
 	o = b->cgroups.data;
 	for (i = 0; i < b->cgroups.n; i++)
-		if (!strncmp(o[i].path, path, TORFW_CG_PATH_MAX))
+		if (!strcmp(o[i].path, path))
 			return i;
-	if (!c) {
+	ret = vec_reserve(&b->cgroups, sizeof(*o), 1, TORFW_MAX_CGROUPS);
+	if (ret) {
 		NL_SET_ERR_MSG(extack, "too many cgroups");
-		return -E2BIG;
+		return ret;
 	}
+	cg_parse(path, (struct torfw_cgroup *)b->cgroups.data + b->cgroups.n,
+		 NULL);
 	return b->cgroups.n++;
 }
 

@@ -335,6 +335,11 @@ static void cgroup_build_test(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, put(b, "/0"), 0);
 	KUNIT_EXPECT_EQ(test, put(b, "/last"), -E2BIG);
+	/* A full table still names a bad path's own fault. */
+	KUNIT_EXPECT_EQ(test, torfw_builder_add_cgroup(b, "/a/", &extack),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "cgroup path has an empty, . or .. component");
 	KUNIT_EXPECT_EQ(test, svc(b, IPPROTO_TCP, 9050, NULL, 0, set,
 				  TORFW_MAX_SERVICE_CGROUPS + 1, NULL, 0),
 			-E2BIG);
