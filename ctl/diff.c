@@ -109,7 +109,8 @@ static int diff_probe_one(struct diff *df, const struct torfw_facts *f)
  * probe in no cgroup then stands for every cgroup not consulted. diff
  * names cgroup classes, so it judges each user's socket in every class
  * itself: in no named cgroup and right in each named one (diff_cg_class()
- * says where a socket belongs), the probes already in a cgroup skipped.
+ * says where a socket belongs), the probes already in a cgroup skipped:
+ * its locally generated packets and its packet socket's raw frames.
  */
 static int diff_probe(const struct torfw_facts *f, void *arg)
 {
@@ -119,7 +120,7 @@ static int diff_probe(const struct torfw_facts *f, void *arg)
 	int ret;
 	u8 j;
 
-	if (!f->has_uid || f->hook != TORFW_HOOK_OUT || !df->n_cgc)
+	if (!diff_cg_socket(f) || !df->n_cgc)
 		return diff_probe_one(df, f);
 	if (f->cg_n)
 		return 0;

@@ -83,6 +83,12 @@ void decide2(const struct diff *df, const struct torfw_facts *f,
 int diff_describe(const struct diff *df, const struct torfw_facts *f,
 		  const struct torfw_decision *d, const char *state,
 		  struct change *c);
+/*
+ * Whether the probe is a user's socket whose cgroup the module may read:
+ * its locally generated packets and its raw frames (a packet socket's,
+ * decided by the packet role, which may name cgroups).
+ */
+bool diff_cg_socket(const struct torfw_facts *f);
 /* The cgroup class of a user's socket (struct diff), -1 for no user's. */
 int diff_cg_class(const struct diff *df, const struct torfw_facts *f);
 /*

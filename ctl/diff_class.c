@@ -242,6 +242,12 @@ static bool cg_holds(const struct torfw_cgroup *c, const struct torfw_facts *f)
 	return true;
 }
 
+bool diff_cg_socket(const struct torfw_facts *f)
+{
+	return f->has_uid && (f->hook == TORFW_HOOK_OUT ||
+			      f->hook == TORFW_HOOK_FRAME);
+}
+
 /*
  * A socket's class: the deepest named cgroup among its ancestors (a
  * socket below it and above any other named one is decided as if right
@@ -252,7 +258,7 @@ int diff_cg_class(const struct diff *df, const struct torfw_facts *f)
 	int best = 0;
 	size_t i;
 
-	if (!f->has_uid || f->hook != TORFW_HOOK_OUT)
+	if (!diff_cg_socket(f))
 		return -1;
 	for (i = 0; f->cg_known && i < df->n_cgc; i++) {
 		const struct torfw_cgroup *c = df->cgc[i].cg;

@@ -333,16 +333,55 @@ static void split_pool(void)
 	}
 }
 
+/* A user's socket in no cgroup, a named one, or one below or beside. */
+static void sample_cg(struct torfw_facts *f)
+{
+	unsigned int c, j;
+
+	if (!rnd(2))
+		return;
+	c = rnd(N_CG_SOCK);
+	f->cg_n = cg_sock[c].level;
+	for (j = 0; j < f->cg_n; j++)
+		f->cg[j] = cg_sock[c].names + cg_sock[c].off[j];
+}
+
+static uint32_t sample_uid(void)
+{
+	return rnd(5) ? uid_pool[rnd(N_UIDS)] : 3000 + rnd(5);
+}
+
+/*
+ * A raw frame leaving a device: a packet socket's (a user's, in a cgroup
+ * the packet role may name), or one of the IP stack's.
+ */
+static void sample_frame(struct torfw_facts *f)
+{
+	f->hook = TORFW_HOOK_FRAME;
+	if (rnd(4)) {
+		f->packet_sock = true;
+		f->has_uid = true;
+		f->uid = sample_uid();
+		sample_cg(f);
+	} else {
+		f->frame_ip = true;
+	}
+}
+
 static void sample(struct torfw_facts *f)
 {
 	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_TCP, IPPROTO_UDP,
 					  IPPROTO_UDP, IPPROTO_ICMP,
 					  IPPROTO_SCTP, IPPROTO_UDPLITE };
-	unsigned int kind = rnd(10);
+	unsigned int kind = rnd(11);
 
 	memset(f, 0, sizeof(*f));
 	f->init_net = true;
 	f->cg_known = true;
+	if (kind == 10) {
+		sample_frame(f);
+		return;
+	}
 	f->family = rnd(6) ? AF_INET : AF_INET6;
 	f->proto = protos[rnd(sizeof(protos))];
 	if (f->family == AF_INET6 && f->proto == IPPROTO_ICMP)
@@ -371,16 +410,8 @@ static void sample(struct torfw_facts *f)
 		f->hook = TORFW_HOOK_OUT;
 		if (kind < 5) {
 			f->has_uid = true;
-			f->uid = rnd(5) ? uid_pool[rnd(N_UIDS)] : 3000 + rnd(5);
-			/* In no cgroup, a named one, or one below or beside. */
-			if (rnd(2)) {
-				unsigned int c = rnd(N_CG_SOCK), j;
-
-				f->cg_n = cg_sock[c].level;
-				for (j = 0; j < f->cg_n; j++)
-					f->cg[j] = cg_sock[c].names +
-						   cg_sock[c].off[j];
-			}
+			f->uid = sample_uid();
+			sample_cg(f);
 		} else if (kind == 5) {
 			f->kernel_sock = true;
 		} else if (f->proto == IPPROTO_TCP) {
@@ -499,7 +530,8 @@ static void report(const char *what, unsigned int pair,
 {
 	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(f->family, &f->daddr, a, sizeof(a));
+	if (!inet_ntop(f->family, &f->daddr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "-");	/* a frame */
 	printf("# pair %u: %s: hook %u uid %" PRIu32 "%s%s proto %u %s:%u -> %s/%s\n",
 	       pair, what, f->hook, f->uid, f->has_uid ? "" : " (no uid)",
 	       f->kernel_sock ? " (kernel)" : "", f->proto, a, f->dport,

@@ -228,8 +228,11 @@ printf 'allow tcp 127.0.0.1:9050 amnesia\nallow tcp 0.0.0.0:9050 nobody\n' >"$co
 printf 'allow udp 127.0.0.1:53 amnesia\nallow tcp 0.0.0.0:8080 netns web\n' >"$conf/s-netns.conf"
 printf 'nosocket accept\n' >"$conf/s-nosock.conf"
 printf 'allow tcp [::1]:4101 amnesia\nallow tcp [::]:8080 nobody\n' >"$conf/s-v6.conf"
+# The packet role given to a cgroup: a packet socket's frames in it.
+printf 'allow tcp 127.0.0.1:9050 amnesia\nrole packet cgroup:/system.slice/dhcp.service\n' >"$conf/s-pkt-cg.conf"
 : >"$conf/s-empty.conf"
-for v in "s-exact s-any" "s-empty s-netns" "s-empty s-nosock" "s-exact s-v6"; do
+for v in "s-exact s-any" "s-empty s-netns" "s-empty s-nosock" "s-exact s-v6" \
+	"s-exact s-pkt-cg"; do
 	# shellcheck disable=SC2086 # two words
 	set -- $v
 	"$ctl" diff --root "$root" "/etc/torfw/$1.conf" "/etc/torfw/$2.conf" >"$root/out" 2>&1
