@@ -348,9 +348,9 @@ static int args_parse(int argc, char *argv[], struct explain_args *a)
 			TORFW_NS_NAME_MAX - 1);
 		goto usage;
 	}
-	if (a->cgroup && cgroup_path_error(a->cgroup)) {
+	if (a->cgroup && cgroup_socket_path_error(a->cgroup)) {
 		fprintf(stderr, "torfwctl: explain: cgroup path '%s' %s\n",
-			a->cgroup, cgroup_path_error(a->cgroup));
+			a->cgroup, cgroup_socket_path_error(a->cgroup));
 		goto usage;
 	}
 	if (a->cgroup && a->dir != EXPLAIN_OUT) {
@@ -444,8 +444,10 @@ static void print_json(const struct torfw_decision *d, const struct why *w,
 /*
  * --cgroup PATH: the names of the cgroup and its ancestors are PATH's
  * components, as the kernel compares them (no filesystem: the principal
- * is the path, whether a cgroup is there now or not). PATH was checked
- * as the configuration checks it (cgroup_path_error()).
+ * is the path, whether a cgroup is there now or not). PATH is a socket's
+ * (cgroup_socket_path_error()), not a principal's: it may be deeper and
+ * longer than a principal, and as the kernel reads only the names of a
+ * socket's first TORFW_CG_DEPTH_MAX levels, so does this.
  */
 static int socket_cgroup(const char *path, struct explain_q *q)
 {
@@ -455,13 +457,14 @@ static int socket_cgroup(const char *path, struct explain_q *q)
 		return TF_EXIT_USAGE;
 	memcpy(q->cg_names, path, len + 1);
 	q->cg_n = 0;
+	if (len == 1)
+		return 0;	/* the root */
 	for (i = 0; i < len; i++) {
 		if (path[i] != '/')
 			continue;
-		if (q->cg_n == TORFW_CG_DEPTH_MAX)
-			return TF_EXIT_USAGE;
 		q->cg_names[i] = '\0';
-		q->cg_off[q->cg_n++] = (uint8_t)(i + 1);
+		if (q->cg_n < TORFW_CG_DEPTH_MAX)
+			q->cg_off[q->cg_n++] = (uint16_t)(i + 1);
 	}
 	return 0;
 }

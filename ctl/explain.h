@@ -39,11 +39,12 @@ struct explain_q {
 	bool here;		/* the active policy: this machine's addresses */
 	/*
 	 * --cgroup: the socket's cgroup, the names of levels 1..cg_n (0:
-	 * none), each at cg_names + cg_off[i] (the path, '/' made NUL).
+	 * none), each at cg_names + cg_off[i] (the path, '/' made NUL):
+	 * at most its first TORFW_CG_DEPTH_MAX, as the kernel reads them.
 	 */
 	uint8_t cg_n;
-	uint8_t cg_off[TORFW_CG_DEPTH_MAX];
-	char cg_names[TORFW_CG_PATH_MAX];
+	uint16_t cg_off[TORFW_CG_DEPTH_MAX];
+	char cg_names[CG_SOCKET_PATH_MAX];
 };
 
 /*

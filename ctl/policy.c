@@ -161,6 +161,38 @@ const char *cgroup_path_error(const char *path)
 	return NULL;
 }
 
+const char *cgroup_socket_path_error(const char *path)
+{
+	const char *c = path, *end;
+
+	if (!*path)
+		return "is empty";
+	if (strlen(path) >= CG_SOCKET_PATH_MAX)
+		return "is too long (at most 4095 bytes)";
+	if (path[0] != '/')
+		return "is not absolute (it must start with '/')";
+	if (!path[1])
+		return NULL;	/* the root */
+	while (*c) {
+		size_t len, i;
+
+		c++;	/* the '/' */
+		end = strchrnul(c, '/');
+		len = (size_t)(end - c);
+		if (!len)
+			return *end ? "has an empty component ('//')" :
+				      "ends with '/'";
+		if ((len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return "has a '.' or '..' component";
+		for (i = 0; i < len; i++)
+			if ((unsigned char)c[i] < 0x20 || c[i] == 0x7f)
+				return "has a control character";
+		c = end;
+	}
+	return NULL;
+}
+
 bool service_empty(const struct tf_service *svc)
 {
 	return !svc->nuids && !svc->ndrops && !svc->nnetns && !svc->ncg &&

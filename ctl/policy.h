@@ -145,6 +145,16 @@ int policy_cgroup(struct tf_policy *pol, const char *path);
  * what is wrong with it, for a message.
  */
 const char *cgroup_path_error(const char *path);
+/* The longest socket cgroup path cgroup_socket_path_error() takes, +1. */
+#define CG_SOCKET_PATH_MAX 4096
+/*
+ * NULL if path can be a socket's cgroup (explain --cgroup): absolute,
+ * components not empty, not '.' or '..', without control characters, of
+ * any depth, shorter than CG_SOCKET_PATH_MAX; "/" is the root. Deeper or
+ * longer than a principal may be: the kernel matches such a socket by
+ * the names of its first TORFW_CG_DEPTH_MAX levels. Else what is wrong.
+ */
+const char *cgroup_socket_path_error(const char *path);
 /* Whether an entry names no principal and no namespace. */
 bool service_empty(const struct tf_service *svc);
 

@@ -132,6 +132,11 @@ golden explain-netns.out "explain: a namespace's connection, to the host or forw
 # in a look-alike (a named path's names under another parent). The
 # principal is the path: no machine's cgroups are read.
 B=/user.slice/user-1000.slice/user@1000.service/app.slice/tor-browser.service
+# A socket's cgroup may be deeper and longer than a principal: the kernel
+# matches it by the names of its first 16 levels (B under 16 others is
+# not in B).
+DEEP=/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16
+LONG=$(printf '%0300d' 0)
 printf 'role tor debian-tor cgroup:/system.slice/onionshare.service\nallow tcp 127.0.0.1:9050 amnesia cgroup:%s drop cgroup:/user.slice\n' \
 	"$B" >"$conf/cg.conf"
 {
@@ -145,6 +150,10 @@ printf 'role tor debian-tor cgroup:/system.slice/onionshare.service\nallow tcp 1
 		"-j nobody tcp 192.0.2.1:443 --cgroup /system.slice/onionshare.service" \
 		"nobody tcp 127.0.0.1:9051 --cgroup /system.slice/onionshare.service" \
 		"nobody tcp 127.0.0.1:9050 --cgroup /a/../b" \
+		"nobody tcp 127.0.0.1:9050 --cgroup $B$DEEP" \
+		"nobody tcp 127.0.0.1:9050 --cgroup /q$DEEP$B" \
+		"nobody tcp 127.0.0.1:9050 --cgroup $B/$LONG" \
+		"nobody tcp 127.0.0.1:9050 --cgroup /" \
 		"nobody tcp 127.0.0.1:9050 --cgroup /a --in"; do
 		echo "\$ explain $q"
 		# shellcheck disable=SC2086 # a question is words

@@ -301,6 +301,52 @@ static void test_decode_bad(void **state)
 	decode_bad(NULL, "bad cgroup path");
 }
 
+/*
+ * A socket's cgroup (explain --cgroup) is not a principal: any depth and
+ * length the tool holds, the root included; still absolute, without
+ * empty, '.' or '..' components or control characters.
+ */
+static void test_socket_path(void **state)
+{
+	/* 32 levels, twice what a principal may have */
+	static const char deep[] =
+		"/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/0/1/2/3/4/5";
+	char *longp;
+
+	(void)state;
+	assert_non_null(cgroup_path_error(deep));
+	assert_null(cgroup_socket_path_error(deep));
+	longp = malloc(CG_SOCKET_PATH_MAX + 1);
+	assert_non_null(longp);
+	memset(longp, 'x', CG_SOCKET_PATH_MAX);
+	longp[0] = '/';
+	longp[CG_SOCKET_PATH_MAX - 1] = '\0';	/* 4095 bytes */
+	assert_non_null(cgroup_path_error(longp));
+	assert_null(cgroup_socket_path_error(longp));
+	longp[CG_SOCKET_PATH_MAX - 1] = 'x';
+	longp[CG_SOCKET_PATH_MAX] = '\0';
+	assert_string_equal(cgroup_socket_path_error(longp),
+			    "is too long (at most 4095 bytes)");
+	free(longp);
+	assert_null(cgroup_socket_path_error("/"));
+	assert_null(cgroup_socket_path_error("/a/b c/d"));
+	assert_string_equal(cgroup_socket_path_error(""), "is empty");
+	assert_string_equal(cgroup_socket_path_error("a/b"),
+			    "is not absolute (it must start with '/')");
+	assert_string_equal(cgroup_socket_path_error("/a//b"),
+			    "has an empty component ('//')");
+	assert_string_equal(cgroup_socket_path_error("/a/"), "ends with '/'");
+	assert_string_equal(cgroup_socket_path_error("/a/../b"),
+			    "has a '.' or '..' component");
+	assert_string_equal(cgroup_socket_path_error("/a/."),
+			    "has a '.' or '..' component");
+	assert_null(cgroup_socket_path_error("/a/.b/..c"));
+	assert_string_equal(cgroup_socket_path_error("/a/b\nc"),
+			    "has a control character");
+	assert_string_equal(cgroup_socket_path_error("/a/b\x7f"),
+			    "has a control character");
+}
+
 static void test_decode_role_two_principals(void **state)
 {
 	struct tf_policy *pol = policy_new();
@@ -428,6 +474,7 @@ int test_cgroup_run(unsigned int *count)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_decode_same_path),
 		cmocka_unit_test(test_decode_bad),
+		cmocka_unit_test(test_socket_path),
 		cmocka_unit_test(test_decode_role_two_principals),
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_event),
