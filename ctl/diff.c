@@ -114,6 +114,7 @@ static int diff_probe_one(struct diff *df, const struct torfw_facts *f)
  */
 static int diff_probe(const struct torfw_facts *f, void *arg)
 {
+	const char *names[TORFW_CG_DEPTH_MAX];
 	struct diff *df = arg;
 	struct torfw_facts g;
 	size_t i;
@@ -131,7 +132,8 @@ static int diff_probe(const struct torfw_facts *f, void *arg)
 		g = *f;
 		g.cg_n = c->level;
 		for (j = 0; j < c->level; j++)
-			g.cg[j] = c->names + c->off[j];
+			names[j] = c->names + c->off[j];
+		g.cg = names;
 		ret = diff_probe_one(df, &g);
 	}
 	return ret;

@@ -221,6 +221,7 @@ int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 		  const struct explain_q *q, struct torfw_facts *f,
 		  const struct torfw_redir **redir)
 {
+	static const char *cg_name[TORFW_CG_DEPTH_MAX];
 	bool ports = q->port != 0;
 	int local;
 	u8 dir = q->dir, i;
@@ -262,11 +263,15 @@ int explain_facts(const struct torfw_policy *p, struct kp_nstab *t,
 	f->kernel_sock = q->who == EXPLAIN_KERNEL;
 	f->uid = f->has_uid ? q->uid : 0;
 	f->stream = q->proto == IPPROTO_TCP && q->who != EXPLAIN_NONE;
-	/* The socket's cgroup: none a policy names, or --cgroup's. */
+	/*
+	 * The socket's cgroup: none a policy names, or --cgroup's. The
+	 * names' pointers live here: one query is decided at a time.
+	 */
 	f->cg_known = true;
 	f->cg_n = q->who == EXPLAIN_NONE ? 0 : q->cg_n;
 	for (i = 0; i < f->cg_n; i++)
-		f->cg[i] = q->cg_names + q->cg_off[i];
+		cg_name[i] = q->cg_names + q->cg_off[i];
+	f->cg = cg_name;
 	/* Without a socket only the kernel answers: RST, ACK, never SYN. */
 	if (q->who == EXPLAIN_NONE)
 		f->tcp_syn = false;

@@ -14,54 +14,52 @@
 #ifdef CONFIG_SOCK_CGROUP_DATA
 
 /*
- * The cgroup the socket was made in (sock_cgroup_ptr(), what nft's
- * "socket cgroupv2" reads). The socket holds its cgroup, a cgroup its
+ * The names of the cgroup the socket was made in (sock_cgroup_ptr(),
+ * what nft's "socket cgroupv2" reads) and of its ancestors, root's
+ * children first, at most TORFW_CG_DEPTH_MAX (*deeper: there are more). The socket holds its cgroup, a cgroup its
  * ancestors and its kernfs node, whose name cgroup v2 never changes (it
  * has no rename): the names stay valid and stable under the packet.
  * From the hierarchy's root, whatever namespace the socket's maker is in.
  */
-void torfw_facts_cgroup(struct torfw_facts *f)
+int torfw_cgroup_names(const struct sock *sk, const char **names,
+		       bool *deeper)
 {
-	struct sock *sk = (struct sock *)f->sk;
 	struct cgroup *cg;
 	int i, n;
 
-	f->cg_known = true;
-	f->cg_n = 0;
+	*deeper = false;
 	if (!sk)
-		return;
-	cg = sock_cgroup_ptr(&sk->sk_cgrp_data);
-	if (!cg)
-		return;
-	n = min(cg->level, TORFW_CG_DEPTH_MAX);
-	for (i = 1; i <= n; i++)
-		f->cg[i - 1] = cgroup_ancestor(cg, i)->kn->name;
-	f->cg_n = n;
-}
-
-int torfw_cgroup_sock_path(const struct sock *sk, char *buf, size_t len)
-{
-	struct cgroup *cg;
-
-	if (!sk)
-		return -ENOENT;
+		return 0;
 	cg = sock_cgroup_ptr(&((struct sock *)sk)->sk_cgrp_data);
 	if (!cg)
-		return -ENOENT;
-	return cgroup_path(cg, buf, len);
+		return 0;
+	n = min(cg->level, TORFW_CG_DEPTH_MAX);
+	*deeper = cg->level > n;
+	for (i = 1; i <= n; i++)
+		names[i - 1] = cgroup_ancestor(cg, i)->kn->name;
+	return n;
+}
+
+void torfw_facts_cgroup(struct torfw_facts *f, const char **names)
+{
+	f->cg_n = torfw_cgroup_names(f->sk, names, &f->cg_deeper);
+	f->cg = names;
+	f->cg_known = true;
 }
 
 #else /* !CONFIG_SOCK_CGROUP_DATA */
 
-void torfw_facts_cgroup(struct torfw_facts *f)
+int torfw_cgroup_names(const struct sock *sk, const char **names,
+		       bool *deeper)
+{
+	*deeper = false;
+	return 0;
+}
+
+void torfw_facts_cgroup(struct torfw_facts *f, const char **names)
 {
 	f->cg_known = true;
 	f->cg_n = 0;
-}
-
-int torfw_cgroup_sock_path(const struct sock *sk, char *buf, size_t len)
-{
-	return -ENOENT;
 }
 
 #endif

@@ -204,7 +204,7 @@ void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
  * its way there; a full socket's segment is decided as its owner's.
  */
 static void facts_closing(struct torfw_facts *f, struct net *net,
-			  const struct net_device *out, bool cgroups)
+			  const struct net_device *out, const char **cg_names)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 	struct sock *sk;
@@ -226,10 +226,14 @@ static void facts_closing(struct torfw_facts *f, struct net *net,
 		f->kernel_sock = false;
 		f->has_uid = true;
 		f->uid = __kuid_val(sk->sk_uid);
-		/* Read now: the reference goes before the decision. */
-		if (cgroups) {
+		/*
+		 * Read now, before the reference goes: the names stay, as
+		 * the hook's RCU section holds off freeing the cgroup
+		 * (css_free_rwork_fn() runs after a grace period).
+		 */
+		if (cg_names) {
 			f->sk = sk;
-			torfw_facts_cgroup(f);
+			torfw_facts_cgroup(f, cg_names);
 			f->sk = NULL;
 		}
 	}
@@ -350,10 +354,13 @@ void torfw_facts_ip(struct torfw_facts *f, struct sk_buff *skb, u8 pf)
 		facts_ip6(f, skb);
 }
 
-/* Everything the filter hooks (hooks.c) decide on. */
+/*
+ * Everything the filter hooks (hooks.c) decide on. cg_names: room for the
+ * cgroup names of a closing segment's owner (NULL: not read).
+ */
 void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		      const struct nf_hook_state *state,
-		      const struct torfw_policy *p)
+		      const struct torfw_policy *p, const char **cg_names)
 {
 	struct net_device *out = state->out;
 
@@ -387,7 +394,8 @@ void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		/* Control sockets and no socket: not a connection's own. */
 		if (!f->has_uid && !f->stream && f->proto == IPPROTO_TCP &&
 		    f->ports && !f->tcp_syn && !f->fragment)
-			facts_closing(f, state->net, out, p && p->n_cg);
+			facts_closing(f, state->net, out,
+				      p && p->n_cg ? cg_names : NULL);
 		break;
 	case TORFW_HOOK_IN:
 		if (f->lo)

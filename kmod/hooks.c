@@ -35,10 +35,12 @@ unsigned int torfw_apply(const struct torfw_policy *p,
 {
 	struct torfw_decision d;
 
+	const char *names[TORFW_CG_DEPTH_MAX];
+
 	torfw_decide(p, f, &d);
 	if (unlikely(d.cgroup)) {
 		/* A cgroup principal may decide: read the socket's. */
-		torfw_facts_cgroup(f);
+		torfw_facts_cgroup(f, names);
 		torfw_decide(p, f, &d);
 	}
 	torfw_count(d.reason);
@@ -66,9 +68,10 @@ static unsigned int torfw_filter(struct sk_buff *skb,
 		.hook = hook,
 		.init_net = net_eq(state->net, &init_net),
 	};
+	const char *cg_names[TORFW_CG_DEPTH_MAX];
 	unsigned int verdict;
 
-	torfw_facts_fill(&f, skb, state, p);
+	torfw_facts_fill(&f, skb, state, p, cg_names);
 	verdict = torfw_apply(p, &f, skb, state);
 	/* What an unconnected UDP socket sent: its replies may pass. */
 	if (verdict == NF_ACCEPT && hook == TORFW_HOOK_OUT && f.init_net &&

@@ -164,7 +164,7 @@ static unsigned int track_invalid(const struct torfw_policy *p,
 		.ct = TORFW_CT_INVALID,
 	};
 
-	torfw_facts_fill(&f, skb, state, p);
+	torfw_facts_fill(&f, skb, state, p, NULL);
 	return torfw_apply(p, &f, skb, state);
 }
 

@@ -24,7 +24,7 @@ static const struct nla_policy opt_policy[TORFW_OPT_MAX + 1] = {
 	[TORFW_OPT_KERNEL] = NLA_POLICY_MAX(NLA_U8, __TORFW_KERNEL_MAX - 1),
 };
 
-/* Requests name a cgroup by path; ID and ANCESTORS are dumps' only. */
+/* A cgroup is named by its path, in requests and dumps alike. */
 static const struct nla_policy cg_policy[TORFW_CG_MAX + 1] = {
 	[TORFW_CG_PATH] = { .type = NLA_NUL_STRING,
 			    .len = TORFW_CG_PATH_MAX - 1 },

@@ -69,13 +69,17 @@ struct torfw_facts {
 	u16 inner_dport;
 	/*
 	 * The owning socket's cgroup (torfw_cg in the UAPI header): the
-	 * names of its ancestors at levels 1..cg_n, its own last. Filled
-	 * only when a decision asks for it (torfw_decision.cgroup); sk is
-	 * the socket to read it from (kernel only, NULL elsewhere).
+	 * names of its ancestors at levels 1..cg_n, its own last (cg_deeper:
+	 * it is deeper than TORFW_CG_DEPTH_MAX), in storage of whoever
+	 * filled them. Filled only when a decision asks for it
+	 * (torfw_decision.cgroup); sk is the socket to read it from (kernel
+	 * only, NULL elsewhere). A pointer keeps the facts small: every
+	 * packet's facts start zeroed.
 	 */
 	bool cg_known;
+	bool cg_deeper;
 	u8 cg_n;
-	const char *cg[TORFW_CG_DEPTH_MAX];
+	const char *const *cg;
 	const struct sock *sk;
 };
 

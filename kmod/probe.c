@@ -251,7 +251,8 @@ static int probe_in_cgroup(struct walk *w, struct torfw_facts *f,
 
 	f->cg_n = c->level;
 	for (i = 0; i < c->level; i++)
-		f->cg[i] = c->names + c->off[i];
+		w->cg_names[i] = c->names + c->off[i];
+	f->cg = w->cg_names;
 	return w->fn(f, w->arg);
 }
 

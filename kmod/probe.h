@@ -59,6 +59,8 @@ struct walk {
 	u8 lan_have;
 	u16 port[2][8];		/* bits: refused by a, by b, port 53 */
 	u8 port_have[2];
+	/* The cgroup names of a probe's socket (facts.cg). */
+	const char *cg_names[TORFW_CG_DEPTH_MAX];
 	/* The allow-list entries of both policies covering the probe. */
 	struct covering cov[4];
 	u32 n_cov;

@@ -186,36 +186,55 @@ err:
  * broadcasts would flood the log and they reveal nothing about us.
  */
 /*
- * A user names the cgroups of its own subtree (any byte but '/' and NUL):
- * in the log line everything outside a plain set is \xNN, so that a
- * name cannot forge a line or a field. Truncated at the buffer's end.
+ * The socket's cgroup path from its names, "/..." for levels past the
+ * facts' 16 or past the buffer. A user names the cgroups of its own
+ * subtree (any byte but '/' and NUL): with esc, everything outside a
+ * plain set is \xNN, so that a name cannot forge a log line or a field.
  */
-static void cg_escape(char *dst, size_t size, const char *src)
+static void cg_join(char *dst, size_t size, const char *const *names,
+		    int n, bool deeper, bool esc)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
+	size_t len = 0;
+	const char *c;
+	int i;
 
-	for (; *src && n + 5 <= size; src++) {
-		u8 c = *src;
+	for (i = 0; i < n; i++) {
+		/* Room for what is written here and for "/..." after it. */
+		if (len + 1 + 5 > size)
+			goto more;
+		dst[len++] = '/';
+		for (c = names[i]; *c; c++) {
+			u8 b = *c;
 
-		if (isalnum(c) || strchr("/._-@:+,~", c)) {
-			dst[n++] = c;
-		} else {
-			dst[n++] = '\\';
-			dst[n++] = 'x';
-			dst[n++] = hex[c >> 4];
-			dst[n++] = hex[c & 15];
+			if (len + 4 + 5 > size)
+				goto more;
+			if (!esc || isalnum(b) || strchr("._-@:+,~", b)) {
+				dst[len++] = b;
+			} else {
+				dst[len++] = '\\';
+				dst[len++] = 'x';
+				dst[len++] = hex[b >> 4];
+				dst[len++] = hex[b & 15];
+			}
 		}
 	}
-	dst[n] = '\0';
+	if (!deeper) {
+		dst[len] = '\0';
+		return;
+	}
+more:
+	memcpy(dst + len, "/...", 5);
 }
 
 void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 		  const struct torfw_decision *d)
 {
 	char path[TORFW_CG_PATH_MAX], esc[TORFW_CG_PATH_MAX];
-	const char *cg = NULL;
-	bool log, event;
+	const char *names[TORFW_CG_DEPTH_MAX];
+	const char *const *cg = f->cg;
+	bool log, event, deeper = f->cg_deeper, named;
+	int n = f->cg_n;
 
 	if (f->hook == TORFW_HOOK_IN || !f->init_net ||
 	    d->reason == TORFW_R_SERVICE_DROP || !READ_ONCE(torfw_log_on))
@@ -224,20 +243,25 @@ void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 	event = READ_ONCE(torfw_netlink_up) &&
 		genl_has_listeners(&torfw_genl_family, &init_net, 0) &&
 		__ratelimit(&torfw_event_rs);
-	/* Which program: its cgroup, when the policy tells programs apart. */
-	if ((log || event) && p && p->n_cg && f->has_uid && f->sk) {
-		/* Truncated paths end in "..." (cgroup_path() says nothing). */
-		if (torfw_cgroup_sock_path(f->sk, path, sizeof(path)) >= 0) {
-			if (strnlen(path, sizeof(path)) == sizeof(path) - 1)
-				memcpy(path + sizeof(path) - 4, "...", 3);
-			cg = path;
-		}
+	/*
+	 * Which program: its cgroup, when the policy tells programs apart.
+	 * The decision may have read it already (a closing segment's owner
+	 * has no f->sk).
+	 */
+	named = (log || event) && p && p->n_cg && f->has_uid &&
+		(f->cg_known || f->sk);
+	if (named && !f->cg_known) {
+		n = torfw_cgroup_names(f->sk, names, &deeper);
+		cg = names;
 	}
 	if (log) {
-		if (cg)
-			cg_escape(esc, sizeof(esc), cg);
-		report_log(f, d, cg ? esc : NULL);
+		if (named)
+			cg_join(esc, sizeof(esc), cg, n, deeper, true);
+		report_log(f, d, named ? esc : NULL);
 	}
-	if (event)
-		report_event(f, d, cg);
+	if (event) {
+		if (named)
+			cg_join(path, sizeof(path), cg, n, deeper, false);
+		report_event(f, d, named ? path : NULL);
+	}
 }

@@ -46,7 +46,7 @@ void torfw_facts_ip(struct torfw_facts *f, struct sk_buff *skb, u8 pf);
 void torfw_facts_ip4_l3(struct torfw_facts *f, const struct sk_buff *skb);
 void torfw_facts_fill(struct torfw_facts *f, struct sk_buff *skb,
 		      const struct nf_hook_state *state,
-		      const struct torfw_policy *p);
+		      const struct torfw_policy *p, const char **cg_names);
 void torfw_facts_owner(struct torfw_facts *f, const struct sk_buff *skb,
 		       const struct net *net);
 void torfw_facts_ip4_track(struct torfw_facts *f, const struct sk_buff *skb);
@@ -54,8 +54,9 @@ void torfw_facts_udp_connected(struct torfw_facts *f,
 			       const struct sk_buff *skb);
 
 /* cgroup.c: the owning socket's cgroup, for cgroup principals. */
-void torfw_facts_cgroup(struct torfw_facts *f);
-int torfw_cgroup_sock_path(const struct sock *sk, char *buf, size_t len);
+void torfw_facts_cgroup(struct torfw_facts *f, const char **names);
+int torfw_cgroup_names(const struct sock *sk, const char **names,
+		       bool *deeper);
 
 /* hooks.c: the filter hooks in every namespace. */
 int torfw_hooks_init(void);

@@ -336,6 +336,8 @@ static void split_pool(void)
 /* A user's socket in no cgroup, a named one, or one below or beside. */
 static void sample_cg(struct torfw_facts *f)
 {
+	/* One sample is judged at a time: its names can live here. */
+	static const char *names[TORFW_CG_DEPTH_MAX];
 	unsigned int c, j;
 
 	if (!rnd(2))
@@ -343,7 +345,8 @@ static void sample_cg(struct torfw_facts *f)
 	c = rnd(N_CG_SOCK);
 	f->cg_n = cg_sock[c].level;
 	for (j = 0; j < f->cg_n; j++)
-		f->cg[j] = cg_sock[c].names + cg_sock[c].off[j];
+		names[j] = cg_sock[c].names + cg_sock[c].off[j];
+	f->cg = names;
 }
 
 static uint32_t sample_uid(void)

@@ -34,20 +34,26 @@ static int put(struct torfw_builder *b, const char *path)
 	return torfw_builder_add_cgroup(b, path, NULL);
 }
 
-/* The names of path's components, as facts.c gives them, kept in buf. */
-static void facts_in(struct torfw_facts *f, const char *path, char *buf,
-		     size_t size)
+/* A socket's cgroup for the facts: path's names, kept in the struct. */
+struct tnames {
+	char buf[TORFW_CG_PATH_MAX];
+	const char *name[TORFW_CG_DEPTH_MAX];
+};
+
+static void facts_in(struct torfw_facts *f, const char *path,
+		     struct tnames *t)
 {
 	size_t i;
 
 	f->cg_known = true;
 	f->cg_n = 0;
-	snprintf(buf, size, "%s", path);
-	for (i = 0; buf[i]; i++) {
-		if (buf[i] != '/')
+	f->cg = t->name;
+	snprintf(t->buf, sizeof(t->buf), "%s", path);
+	for (i = 0; t->buf[i]; i++) {
+		if (t->buf[i] != '/')
 			continue;
-		buf[i] = '\0';
-		f->cg[f->cg_n++] = buf + i + 1;
+		t->buf[i] = '\0';
+		t->name[f->cg_n++] = t->buf + i + 1;
 	}
 }
 
@@ -200,7 +206,7 @@ static void cgroup_decide_test(struct kunit *test)
 {
 	const struct gcase *c = test->param_value;
 	struct torfw_policy *p = build(0);
-	char buf[TORFW_CG_PATH_MAX];
+	struct tnames names;
 	struct torfw_decision d;
 	struct torfw_facts f = {
 		.hook = c->hook, .init_net = true, .has_uid = true,
@@ -223,7 +229,7 @@ static void cgroup_decide_test(struct kunit *test)
 	if (!c->in)
 		f.cg_known = true;
 	else if (strcmp(c->in, UNKNOWN))
-		facts_in(&f, c->in, buf, sizeof(buf));
+		facts_in(&f, c->in, &names);
 	torfw_decide(p, &f, &d);
 	KUNIT_EXPECT_STREQ(test, torfw_reason_names[d.reason],
 			   torfw_reason_names[c->reason]);
@@ -585,6 +591,7 @@ static bool rnd_looser(struct kunit *test, const struct rnd_walk *r,
 		       const struct torfw_policy *new,
 		       const struct torfw_policy *old)
 {
+	const char *names[RND_NODES];
 	u32 u, node, h;
 
 	for (u = 0; u <= RND_UIDS; u++) {
@@ -598,7 +605,8 @@ static bool rnd_looser(struct kunit *test, const struct rnd_walk *r,
 				};
 
 				if (node)
-					rnd_chain(r, node, f.cg, &f.cg_n);
+					rnd_chain(r, node, names, &f.cg_n);
+				f.cg = names;
 				rnd_dest(&f, h);
 				if (rnd_accepts(test, new, &f) &&
 				    !rnd_accepts(test, old, &f))
