@@ -24,6 +24,11 @@ CONF=/tmp/28-cgroup.conf
 cleanup() {
 	svc_stop_all
 	torfwctl load "$REFERENCE_CONF" >/dev/null 2>&1 || true
+	d=${DEEP:-}
+	while [ -n "$d" ] && [ "$d" != torfw-other ]; do
+		rmdir "$CG/$d" 2>/dev/null || true
+		d=${d%/*}
+	done
 	for d in torfw-tb/child torfw-tb "torfw-other/a b" torfw-other/torfw-tb \
 		torfw-other torfw-cn torfw-tbx; do
 		rmdir "$CG/$d" 2>/dev/null || true
@@ -77,6 +82,8 @@ else
 fi
 
 # Made after the load, as at boot.
+DEEP=torfw-other/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17
+mkdir -p "$CG/$DEEP"
 mkdir -p "$CG/torfw-tb/child" "$CG/torfw-other/a b" "$CG/torfw-cn" \
 	"$CG/torfw-tbx" "$CG/torfw-other/torfw-tb"
 svc_listen tcp 127.0.0.1 9050
@@ -123,6 +130,7 @@ sleep 0.5
 dmesg -c >/dev/null
 in_cg torfw-other as amnesia svc_tcp 127.0.0.1 9050 >/dev/null 2>&1 || true
 in_cg "torfw-other/a b" as amnesia svc_tcp 127.0.0.1 9050 >/dev/null 2>&1 || true
+in_cg "$DEEP" as amnesia svc_tcp 127.0.0.1 9050 >/dev/null 2>&1 || true
 sleep 0.5
 kill $mon 2>/dev/null || true
 wait $mon 2>/dev/null || true
@@ -131,6 +139,9 @@ note "kernel log:" "$(dmesg | grep 'refused uid=1000 ')" "monitor:" "$(cat /tmp/
 expect_eq "the refusal's log line carries cgroup=/torfw-other" \
 	"uid=1000 cgroup=/torfw-other tcp 127.0.0.1:9050 reason=loopback" \
 	"$(echo "$lines" | head -n 1)" "$lines"
+expect_eq "a cgroup 18 levels deep: its first 16 names, then /..." \
+	"uid=1000 cgroup=/torfw-other/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/... tcp 127.0.0.1:9050 reason=loopback" \
+	"$(echo "$lines" | sed -n 3p)" "$lines"
 expect_eq "a space in a cgroup's name is escaped in the log line" \
 	"uid=1000 cgroup=/torfw-other/a\\x20b tcp 127.0.0.1:9050 reason=loopback" \
 	"$(echo "$lines" | sed -n 2p)" "$lines"
