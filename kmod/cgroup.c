@@ -16,10 +16,11 @@
 /*
  * The names of the cgroup the socket was made in (sock_cgroup_ptr(),
  * what nft's "socket cgroupv2" reads) and of its ancestors, root's
- * children first, at most TORFW_CG_DEPTH_MAX (*deeper: there are more). The socket holds its cgroup, a cgroup its
- * ancestors and its kernfs node, whose name cgroup v2 never changes (it
- * has no rename): the names stay valid and stable under the packet.
- * From the hierarchy's root, whatever namespace the socket's maker is in.
+ * children first, at most TORFW_CG_DEPTH_MAX (*deeper: there are more).
+ * The socket holds its cgroup, a cgroup its ancestors and its kernfs
+ * node, whose name cgroup v2 never changes (it has no rename): the names
+ * stay valid and stable under the packet. From the hierarchy's root,
+ * whatever namespace the socket's maker is in.
  */
 int torfw_cgroup_names(const struct sock *sk, const char **names,
 		       bool *deeper)
