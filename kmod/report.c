@@ -230,7 +230,8 @@ more:
 void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 		  const struct torfw_decision *d)
 {
-	char path[TORFW_CG_PATH_MAX], esc[TORFW_CG_PATH_MAX];
+	/* One buffer: the log's escaped path, then the event's raw one. */
+	char path[TORFW_CG_PATH_MAX];
 	const char *names[TORFW_CG_DEPTH_MAX];
 	const char *const *cg = f->cg;
 	bool log, event, deeper = f->cg_deeper, named;
@@ -256,8 +257,8 @@ void torfw_report(const struct torfw_policy *p, const struct torfw_facts *f,
 	}
 	if (log) {
 		if (named)
-			cg_join(esc, sizeof(esc), cg, n, deeper, true);
-		report_log(f, d, named ? esc : NULL);
+			cg_join(path, sizeof(path), cg, n, deeper, true);
+		report_log(f, d, named ? path : NULL);
 	}
 	if (event) {
 		if (named)
