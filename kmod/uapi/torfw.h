@@ -409,7 +409,9 @@ enum torfw_ev_attr {
 	TORFW_EV_DPORT,		/* u16 host order; absent for non-TCP/UDP */
 	/*
 	 * string: the cgroup path of the owning socket, when the active
-	 * policy names cgroups; absent otherwise
+	 * policy names cgroups; absent otherwise. Raw bytes (a user names
+	 * its own cgroups); "/..." ends a path deeper than
+	 * TORFW_CG_DEPTH_MAX levels or longer than TORFW_CG_PATH_MAX - 1.
 	 */
 	TORFW_EV_CGROUP,
 	__TORFW_EV_LAST
