@@ -129,50 +129,16 @@ int policy_cgroup(struct tf_policy *pol, const char *path)
 	return (int)i;
 }
 
-const char *cgroup_path_error(const char *path)
+/*
+ * The components of an absolute cgroup path: none empty, none "." or
+ * "..", no control character, at most max_depth of them (0: any).
+ */
+static const char *cgroup_components_error(const char *path,
+					   unsigned int max_depth)
 {
 	const char *c = path, *end;
 	unsigned int depth = 0;
 
-	if (!*path)
-		return "is empty";
-	if (strlen(path) >= TORFW_CG_PATH_MAX)
-		return "is too long (at most 255 bytes)";
-	if (path[0] != '/')
-		return "is not absolute (it must start with '/')";
-	if (!path[1])
-		return "is the root, which holds every socket";
-	while (*c) {
-		size_t len;
-
-		c++;	/* the '/' */
-		end = strchrnul(c, '/');
-		len = (size_t)(end - c);
-		if (!len)
-			return *end ? "has an empty component ('//')" :
-				      "ends with '/'";
-		if ((len == 1 && c[0] == '.') ||
-		    (len == 2 && c[0] == '.' && c[1] == '.'))
-			return "has a '.' or '..' component";
-		if (++depth > TORFW_CG_DEPTH_MAX)
-			return "is too deep (at most 16 components)";
-		c = end;
-	}
-	return NULL;
-}
-
-const char *cgroup_socket_path_error(const char *path)
-{
-	const char *c = path, *end;
-
-	if (!*path)
-		return "is empty";
-	if (strlen(path) >= CG_SOCKET_PATH_MAX)
-		return "is too long (at most 4095 bytes)";
-	if (path[0] != '/')
-		return "is not absolute (it must start with '/')";
-	if (!path[1])
-		return NULL;	/* the root */
 	while (*c) {
 		size_t len, i;
 
@@ -188,9 +154,37 @@ const char *cgroup_socket_path_error(const char *path)
 		for (i = 0; i < len; i++)
 			if ((unsigned char)c[i] < 0x20 || c[i] == 0x7f)
 				return "has a control character";
+		if (max_depth && ++depth > max_depth)
+			return "is too deep (at most 16 components)";
 		c = end;
 	}
 	return NULL;
+}
+
+const char *cgroup_path_error(const char *path)
+{
+	if (!*path)
+		return "is empty";
+	if (strlen(path) >= TORFW_CG_PATH_MAX)
+		return "is too long (at most 255 bytes)";
+	if (path[0] != '/')
+		return "is not absolute (it must start with '/')";
+	if (!path[1])
+		return "is the root, which holds every socket";
+	return cgroup_components_error(path, TORFW_CG_DEPTH_MAX);
+}
+
+const char *cgroup_socket_path_error(const char *path)
+{
+	if (!*path)
+		return "is empty";
+	if (strlen(path) >= CG_SOCKET_PATH_MAX)
+		return "is too long (at most 4095 bytes)";
+	if (path[0] != '/')
+		return "is not absolute (it must start with '/')";
+	if (!path[1])
+		return NULL;	/* the root */
+	return cgroup_components_error(path, 0);
 }
 
 bool service_empty(const struct tf_service *svc)
