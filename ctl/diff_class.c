@@ -226,22 +226,6 @@ void diff_release(struct diff *df)
 	df->n_cgc = 0;
 }
 
-/*
- * Whether the facts' socket is in cgroup c or below it: the names of its
- * ancestors down to c's level are c's components (decide.c's cg_at()).
- */
-static bool cg_holds(const struct torfw_cgroup *c, const struct torfw_facts *f)
-{
-	int i;
-
-	if (c->level > f->cg_n)
-		return false;
-	for (i = c->level - 1; i >= 0; i--)
-		if (strcmp(f->cg[i], c->names + c->off[i]) != 0)
-			return false;
-	return true;
-}
-
 bool diff_cg_socket(const struct torfw_facts *f)
 {
 	return f->has_uid && (f->hook == TORFW_HOOK_OUT ||
@@ -263,7 +247,7 @@ int diff_cg_class(const struct diff *df, const struct torfw_facts *f)
 	for (i = 0; f->cg_known && i < df->n_cgc; i++) {
 		const struct torfw_cgroup *c = df->cgc[i].cg;
 
-		if (cg_holds(c, f) &&
+		if (torfw_cg_at(c, f) &&
 		    (!best || c->level > df->cgc[best - 1].cg->level))
 			best = (int)i + 1;
 	}

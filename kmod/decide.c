@@ -52,7 +52,7 @@ bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid)
  * Whether the facts' cgroup is c or below it: its ancestor at c's level
  * has c's path. The deepest name first, the one that tells most apart.
  */
-static bool cg_at(const struct torfw_cgroup *c, const struct torfw_facts *f)
+bool torfw_cg_at(const struct torfw_cgroup *c, const struct torfw_facts *f)
 {
 	int i;
 
@@ -71,7 +71,7 @@ bool torfw_cg_in(const struct torfw_policy *p, const u16 *set, u32 n,
 	u32 i;
 
 	for (i = 0; i < n; i++)
-		if (cg_at(&p->cg[set[i]], f))
+		if (torfw_cg_at(&p->cg[set[i]], f))
 			return true;
 	return false;
 }

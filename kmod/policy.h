@@ -299,6 +299,7 @@ u8 torfw_decide_track(const struct torfw_policy *p,
 		      const struct torfw_facts *f);
 bool torfw_uid_in(const u32 *set, u32 n, u32 uid);
 bool torfw_has_role(const struct torfw_policy *p, u8 kind, u32 uid);
+bool torfw_cg_at(const struct torfw_cgroup *c, const struct torfw_facts *f);
 bool torfw_cg_in(const struct torfw_policy *p, const u16 *set, u32 n,
 		 const struct torfw_facts *f);
 const struct torfw_svc *torfw_svc_find_exact(const struct torfw_policy *p,
