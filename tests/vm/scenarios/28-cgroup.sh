@@ -11,7 +11,8 @@
 #  - a socket keeps the cgroup it was made in when its process moves
 #  - the refusal's log line and event name the socket's cgroup (escaped);
 #    explain --cgroup agrees with what the clients saw
-#  - a role by cgroup (clearnet) off loopback
+#  - an MPTCP socket's subflow, made by the kernel, is its process's
+#  - roles by cgroup: clearnet off loopback, packet for raw frames
 #  - removed and made again: the same path, the same rights, no load; the
 #    active policy and its file do not differ (diff)
 set -eu
@@ -30,7 +31,7 @@ cleanup() {
 		d=${d%/*}
 	done
 	for d in torfw-tb/child torfw-tb "torfw-other/a b" torfw-other/torfw-tb \
-		torfw-other torfw-cn torfw-tbx; do
+		torfw-other torfw-cn torfw-pk torfw-tbx; do
 		rmdir "$CG/$d" 2>/dev/null || true
 	done
 	return 0
@@ -57,6 +58,7 @@ sed -e '/^include /d' \
 	-e 's|^allow tcp 127.0.0.1:9050 1000 |allow tcp 127.0.0.1:9050 cgroup:/torfw-tb |' \
 	"$REFERENCE_CONF" >"$CONF"
 echo 'role clearnet cgroup:/torfw-cn' >>"$CONF"
+echo 'role packet cgroup:/torfw-pk' >>"$CONF"
 grep -q '^allow tcp 127.0.0.1:9050 cgroup:/torfw-tb ' "$CONF" ||
 	fail "the test policy names cgroup:/torfw-tb on tcp/9050" "$(grep 9050 "$CONF")"
 
@@ -84,7 +86,7 @@ fi
 # Made after the load, as at boot.
 DEEP=torfw-other/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17
 mkdir -p "$CG/$DEEP"
-mkdir -p "$CG/torfw-tb/child" "$CG/torfw-other/a b" "$CG/torfw-cn" \
+mkdir -p "$CG/torfw-tb/child" "$CG/torfw-other/a b" "$CG/torfw-cn" "$CG/torfw-pk" \
 	"$CG/torfw-tbx" "$CG/torfw-other/torfw-tb"
 svc_listen tcp 127.0.0.1 9050
 
@@ -160,6 +162,30 @@ expect_eq "explain --cgroup /torfw-tb/child: accepted" accepted "$(verdict "$out
 out=$(torfwctl explain --cgroup /torfw-other amnesia tcp 127.0.0.1:9050 2>&1) || true
 note "explain --cgroup /torfw-other amnesia tcp 127.0.0.1:9050:" "$out"
 expect_eq "explain --cgroup /torfw-other: refused" refused "$(verdict "$out")" "$out"
+
+# A socket the kernel makes for a process: MPTCP's subflow takes its
+# MPTCP socket's cgroup (and falls back to TCP against this listener).
+rc=0
+"$TOOLS"/sockconnect -n mptcp 127.0.0.1 9050 >/dev/null 2>&1 || rc=$?
+if [ "$rc" = 4 ]; then
+	note "no MPTCP in this kernel: its cases are not run"
+else
+	check "amnesia's MPTCP socket in /torfw-tb reaches 127.0.0.1:9050 (its subflow is in /torfw-tb)" \
+		in_cg torfw-tb as amnesia "$TOOLS"/sockconnect -e mptcp 127.0.0.1 9050
+	refused_class ECONNREFUSED "amnesia's MPTCP socket in /torfw-other is refused" \
+		in_cg torfw-other as amnesia "$TOOLS"/sockconnect -e mptcp 127.0.0.1 9050
+fi
+
+# Raw frames: the packet role by cgroup (root has no packet role here).
+frames_left() {
+	local t
+	t=$(tx_packets up0)
+	in_cg "$1" "$TOOLS"/rawsend -n 3 -d "$MAC_UP1" up0 ether >/dev/null 2>&1 || true
+	echo $(($(tx_packets up0) - t))
+}
+expect_eq "root's raw frames from /torfw-pk leave up0 (packet role by cgroup)" \
+	3 "$(frames_left torfw-pk)"
+expect_eq "root's raw frames from /torfw-other do not" 0 "$(frames_left torfw-other)"
 
 # A role by cgroup.
 check "amnesia in /torfw-cn reaches 192.0.2.1:80 (clearnet role by cgroup)" \
