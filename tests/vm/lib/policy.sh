@@ -503,3 +503,21 @@ ct_lacks() {
 		return 1
 	fi
 }
+
+# ---- cgroups (28-cgroup, 90-lock) ----------------------------------------------
+
+CG=/sys/fs/cgroup
+
+# cg_mount: the cgroup v2 hierarchy at $CG.
+cg_mount() {
+	[ -e "$CG/cgroup.controllers" ] || mount -t cgroup2 cgroup2 "$CG"
+}
+
+# in_cg CGROUP CMD...: CMD in CGROUP ("" for the root), moved there
+# first (as root), so that CMD may still be 'as USER ...'.
+in_cg() {
+	local procs=$CG/$1/cgroup.procs
+	shift
+	/bin/sh -c 'echo $$ >"$0" && . /tests/vm/lib/common.sh &&
+		. /tests/vm/lib/policy.sh && "$@"' "$procs" "$@"
+}

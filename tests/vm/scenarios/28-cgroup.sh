@@ -19,7 +19,6 @@ set -eu
 . /tests/vm/lib/common.sh
 . /tests/vm/lib/policy.sh
 
-CG=/sys/fs/cgroup
 CONF=/tmp/28-cgroup.conf
 
 cleanup() {
@@ -38,19 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# in_cg CGROUP CMD...: CMD in CGROUP ("" for the root), moved there
-# first (as root), so that CMD may still be 'as USER ...'.
-in_cg() {
-	local procs=$CG/$1/cgroup.procs
-	shift
-	/bin/sh -c 'echo $$ >"$0" && . /tests/vm/lib/common.sh &&
-		. /tests/vm/lib/policy.sh && "$@"' "$procs" "$@"
-}
-
 # verdict OUT: the first word of explain's answer.
 verdict() { echo "${1%% *}"; }
 
-[ -e "$CG/cgroup.controllers" ] || mount -t cgroup2 cgroup2 "$CG"
+cg_mount
 
 # The reference, but tcp/9050 names a cgroup instead of amnesia, and the
 # clearnet role a cgroup too.
