@@ -62,6 +62,7 @@ policy_up
 	echo "allow tcp 127.0.0.1:5555 root"
 	echo "allow tcp 0.0.0.0:5555 1000"
 	echo "allow tcp 0.0.0.0:17600-17700 1500"
+	echo "allow tcp 127.0.0.1:5556 cgroup:/torfw-lock/app"
 } >$LOCKED_CONF
 check "the reference plus the shadowing entries loads" torfwctl load $LOCKED_CONF
 svc_listen tcp 127.0.0.1 9050
@@ -127,6 +128,12 @@ looser 6 "new LAN range 100.64.0.0/10" '$a lan 100.64.0.0/10'
 # shellcheck disable=SC2016 # sed's $a: append
 looser 7 "packet role for root" '$a role packet root'
 looser 8 "no DNS redirect" '/^redirect dns /d'
+looser 9 "a cgroup added to tcp/9050" \
+	's/^allow tcp 127\.0\.0\.1:9050 .*/& cgroup:\/torfw-lock/'
+looser 10 "tcp/5556's cgroup widened to its parent" \
+	's/cgroup:\/torfw-lock\/app$/cgroup:\/torfw-lock/'
+# shellcheck disable=SC2016 # sed's $a: append
+looser 11 "new role: clearnet cgroup:/torfw-lock" '$a role clearnet cgroup:/torfw-lock'
 note "torfwctl load (looser): $(torfwctl load /tmp/looser-1.conf 2>&1 | head -n 2)"
 expect_eq "locked: the generation is unchanged by the refused loads" "$gen" \
 	"$(policy_generation)"
@@ -196,6 +203,19 @@ expect_eq "locked: it is a new generation with one entry less" "$((gen + 1)) $((
 	"$(policy_generation) $(torfwctl status | sed -n 's/^entries: //p')"
 refused_econn "locked, stricter: amnesia is now refused on CUPS tcp 127.0.0.1:631" \
 	as amnesia svc_tcp 127.0.0.1 631
+# A cgroup principal is its path: a cgroup made after the lock, and made
+# again, is matched with no load (the lock compares paths).
+cg_mount
+mkdir -p "$CG/torfw-lock/app"
+svc_listen tcp 127.0.0.1 5556
+check "locked: amnesia in /torfw-lock/app, made after the lock, reaches tcp 127.0.0.1:5556" \
+	in_cg torfw-lock/app as amnesia svc_tcp 127.0.0.1 5556
+refused_econn "locked: amnesia in its parent /torfw-lock is refused on tcp 127.0.0.1:5556" \
+	in_cg torfw-lock as amnesia svc_tcp 127.0.0.1 5556
+rmdir "$CG/torfw-lock/app" && mkdir "$CG/torfw-lock/app"
+check "locked: /torfw-lock/app made again still reaches tcp 127.0.0.1:5556" \
+	in_cg torfw-lock/app as amnesia svc_tcp 127.0.0.1 5556
+rmdir "$CG/torfw-lock/app" "$CG/torfw-lock"
 check "locked, stricter: debian-tor still reaches CUPS tcp 127.0.0.1:631 (Tor role)" \
 	as debian-tor svc_tcp 127.0.0.1 631
 check "locked, stricter: amnesia still reaches tcp 127.0.0.1:9050" as amnesia svc_tcp 127.0.0.1 9050
